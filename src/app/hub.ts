@@ -1,0 +1,200 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import cors from 'cors';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { viewerFromAuthorization } from '../auth/viewer';
+import type { Viewer } from '../auth/viewer';
+import { DepartmentsService } from '../departments/departments.service';
+import { WorkingCalendar } from '../shared/calendar';
+import { systemClock } from '../shared/clock';
+import type { Clock } from '../shared/clock';
+import { ErrorCode } from '../shared/errors';
+import { TicketsService } from '../tickets/tickets.service';
+import type { Config } from './config';
+import type { RequestContext } from './context';
+import { createErrorFormatter } from './errors';
+import { createLoaders } from './loaders';
+import { initOrm, migrateUp } from './orm';
+import type { QueryCounter } from './orm';
+import { buildHubSchema } from './schema';
+import type { Services } from './schema';
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (m) => console.log(`[minsheng] ${m}`),
+  error: (m, e) => console.error(`[minsheng] ${m}`, e instanceof Error ? e.stack ?? e.message : (e ?? '')),
+};
+
+export interface HubOptions {
+  config: Config;
+  databaseUrl: string;
+  clock?: Clock;
+  counter?: QueryCounter;
+  logger?: Logger;
+  /** listen on this port instead of config.PORT (tests pass 0) */
+  port?: number;
+}
+
+export interface Hub {
+  url: string;
+  wsUrl: string;
+  port: number;
+  orm: MikroORM;
+  services: Services;
+  schema: GraphQLSchema;
+  stop(): Promise<void>;
+}
+
+export function createServices(config: Config, clock: Clock): Services {
+  const calendar = new WorkingCalendar({
+    holidays: config.CALENDAR_HOLIDAYS,
+    workdays: config.CALENDAR_WORKDAYS,
+    hours: config.WORKDAY_HOURS,
+  });
+  const departments = new DepartmentsService();
+  const tickets = new TicketsService({
+    clock,
+    calendar,
+    departments,
+    cityCode: config.CITY_CODE,
+    cityBounds: config.CITY_BOUNDS,
+  });
+  return { departments, tickets };
+}
+
+function unauthenticated(e: unknown): GraphQLError {
+  return new GraphQLError(e instanceof Error ? e.message : 'not signed in', {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+  });
+}
+
+/**
+ * The composition root: ORM (migrated), services, schema, and one HTTP server carrying both
+ * Apollo (POST/GET /graphql, the explorer) and graphql-ws (WebSocket /graphql).
+ */
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const { config } = options;
+  const logger = options.logger ?? consoleLogger;
+  const clock = options.clock ?? systemClock;
+  const orm = await initOrm({ url: options.databaseUrl, logSql: config.LOG_SQL, counter: options.counter });
+  const applied = await migrateUp(orm);
+  if (applied.length) logger.info(`migrations applied: ${applied.join(', ')}`);
+
+  const services = createServices(config, clock);
+  const schema = await buildHubSchema(services);
+  const production = config.NODE_ENV === 'production';
+  const formatError = createErrorFormatter({
+    exposeInternals: !production,
+    log: (m, e) => logger.error(m, e),
+  });
+
+  const contextFor = (viewer: Viewer): RequestContext => {
+    const em = orm.em.fork();
+    return { viewer, em, loaders: createLoaders(em) };
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        try {
+          ctx.extra.viewer = await viewerFromAuthorization(config.authSecret, typeof auth === 'string' ? auth : null);
+          return true;
+        } catch {
+          return false; // closes with 4403 Forbidden
+        }
+      },
+      context: (ctx) => contextFor(ctx.extra.viewer!),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError,
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return { drainServer: async () => void (await wsCleanup.dispose()) };
+        },
+      },
+      production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+  app.use(
+    '/graphql',
+    cors(),
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return contextFor(await viewerFromAuthorization(config.authSecret, req.headers.authorization));
+        } catch (e) {
+          throw unauthenticated(e);
+        }
+      },
+    }),
+  );
+
+  const port = options.port ?? config.PORT;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, config.HOST, () => resolve());
+  });
+  const actual = (httpServer.address() as AddressInfo).port;
+  const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+
+  let stopped = false;
+  return {
+    url: `http://${host}:${actual}/graphql`,
+    wsUrl: `ws://${host}:${actual}/graphql`,
+    port: actual,
+    orm,
+    services,
+    schema,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await apollo.stop(); // drains HTTP and closes the WebSocket server
+      await orm.close(true);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { departmentsResolvers } from '../departments/departments.resolver';
+import type { DepartmentsService } from '../departments/departments.service';
+import { ticketsResolver } from '../tickets/tickets.resolver';
+import type { TicketsService } from '../tickets/tickets.service';
+import { PROJECT_ROOT } from './config';
+import { nodeResolver } from './node.resolver';
+
+export interface Services {
+  departments: DepartmentsService;
+  tickets: TicketsService;
+}
+
+export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
+
+/** Builds the one GraphQL schema from every module's resolvers. */
+export async function buildHubSchema(services: Services): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [
+      nodeResolver(services.tickets),
+      ...departmentsResolvers(services.departments),
+      ticketsResolver(services.tickets),
+    ],
+    validate: { skipMissingProperties: true, forbidUnknownValues: false },
+  });
+}
+
+/** The SDL as committed in schema/schema.graphql (sorted, so diffs stay readable). */
+export function printHubSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
+
+export function writeSchemaFile(sdl: string, file = SCHEMA_FILE): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, sdl);
+}

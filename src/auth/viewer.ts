@@ -1,0 +1,136 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { forbidden, unauthenticated } from '../shared/errors';
+
+/** Who is asking. Every service method takes the viewer first and scopes by it. */
+export enum Role {
+  /** 话务员: takes calls, creates and dispatches tickets, return visits */
+  OPERATOR = 'OPERATOR',
+  /** 承办单位: works the tickets dispatched to one department */
+  DEPARTMENT = 'DEPARTMENT',
+  /** 区/镇街: watches its districts */
+  DISTRICT_OFFICE = 'DISTRICT_OFFICE',
+  /** 督办/调度: arbitration, extensions, supervision */
+  SUPERVISOR = 'SUPERVISOR',
+  /** BI tools: read-only, never personal data */
+  ANALYST = 'ANALYST',
+  ADMIN = 'ADMIN',
+}
+registerEnumType(Role, { name: 'Role', description: 'What a viewer may do and see.' });
+
+export interface Viewer {
+  readonly role: Role | null;
+  /** subject of the token (a person or a system) */
+  readonly subject: string;
+  /** department code, for DEPARTMENT viewers */
+  readonly departmentCode?: string;
+  /** district codes, for DISTRICT_OFFICE viewers */
+  readonly districtCodes: readonly string[];
+}
+
+export const ANONYMOUS: Viewer = { role: null, subject: 'anonymous', districtCodes: [] };
+
+/** Roles at the hotline centre, who see every ticket. */
+export const CENTRE_ROLES: readonly Role[] = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN];
+
+export function requireRole(viewer: Viewer, ...roles: Role[]): Role {
+  if (!viewer.role) throw unauthenticated();
+  if (!roles.includes(viewer.role)) {
+    throw forbidden(`this needs one of the roles ${roles.join(', ')}; you are ${viewer.role}`);
+  }
+  return viewer.role;
+}
+
+export function requireSignedIn(viewer: Viewer): Role {
+  if (!viewer.role) throw unauthenticated();
+  return viewer.role;
+}
+
+/** A short actor label for audit logs, e.g. "DEPARTMENT:GZ-HR/alice". */
+export function actorOf(viewer: Viewer): string {
+  const scope = viewer.departmentCode ?? (viewer.districtCodes.length ? viewer.districtCodes.join('+') : '');
+  return `${viewer.role ?? 'ANONYMOUS'}${scope ? `:${scope}` : ''}/${viewer.subject}`;
+}
+
+@ObjectType('Viewer', { description: 'The signed-in viewer, as the hub sees them.' })
+export class ViewerType {
+  @Field(() => Role, { nullable: true })
+  role!: Role | null;
+
+  @Field(() => String)
+  subject!: string;
+
+  @Field(() => String, { nullable: true })
+  departmentCode?: string;
+
+  @Field(() => [String])
+  districtCodes!: string[];
+}
+
+const ISSUER = 'minsheng';
+
+export interface TokenClaims {
+  role: Role;
+  subject: string;
+  departmentCode?: string;
+  districtCodes?: string[];
+}
+
+/** Signs a bearer token (HS256). */
+export async function signToken(secret: string, claims: TokenClaims, ttl = '12h'): Promise<string> {
+  validateClaims(claims);
+  return new SignJWT({
+    role: claims.role,
+    dep: claims.departmentCode,
+    dis: claims.districtCodes?.length ? claims.districtCodes : undefined,
+  })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(ISSUER)
+    .setSubject(claims.subject)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(new TextEncoder().encode(secret));
+}
+
+export function validateClaims(claims: TokenClaims): void {
+  if (!Object.values(Role).includes(claims.role)) throw new Error(`unknown role ${claims.role}`);
+  if (claims.role === Role.DEPARTMENT && !claims.departmentCode) {
+    throw new Error('a DEPARTMENT token needs a department code');
+  }
+  if (claims.role === Role.DISTRICT_OFFICE && !claims.districtCodes?.length) {
+    throw new Error('a DISTRICT_OFFICE token needs at least one district code');
+  }
+}
+
+/** Reads the viewer from an `Authorization: Bearer …` header; no header → anonymous. */
+export async function viewerFromAuthorization(
+  secret: string,
+  header: string | undefined | null,
+): Promise<Viewer> {
+  if (!header) return ANONYMOUS;
+  const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!m) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+  try {
+    const { payload } = await jwtVerify(m[1], new TextEncoder().encode(secret), {
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+    });
+    const role = payload.role as Role;
+    const claims: TokenClaims = {
+      role,
+      subject: String(payload.sub ?? 'unknown'),
+      departmentCode: typeof payload.dep === 'string' ? payload.dep : undefined,
+      districtCodes: Array.isArray(payload.dis) ? payload.dis.map(String) : [],
+    };
+    validateClaims(claims);
+    return {
+      role,
+      subject: claims.subject,
+      departmentCode: claims.departmentCode,
+      districtCodes: claims.districtCodes ?? [],
+    };
+  } catch (e) {
+    const reason = e instanceof joseErrors.JWTExpired ? 'the token has expired' : 'the token is not valid';
+    throw unauthenticated(reason);
+  }
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { Role, signToken } from './auth/viewer';
+import { ConfigError, loadConfig, PROJECT_ROOT } from './app/config';
+import type { Config } from './app/config';
+import { openDatabase, startEmbeddedPostgres } from './app/database';
+import type { Database } from './app/database';
+import { consoleLogger, createServices, startHub } from './app/hub';
+import { initOrm, migrateUp } from './app/orm';
+import { buildHubSchema, printHubSchema, SCHEMA_FILE, writeSchemaFile } from './app/schema';
+import { systemClock } from './shared/clock';
+import { seedDemo } from './seed/demo';
+
+const log = (m: string) => consoleLogger.info(m);
+
+function config(): Config {
+  return loadConfig();
+}
+
+/** A throw-away embedded PostgreSQL for commands that need an empty database. */
+async function scratchDatabase(cfg: Config): Promise<Database> {
+  if (cfg.DATABASE_URL) return openDatabase(cfg);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minsheng-scratch-'));
+  const db = await startEmbeddedPostgres({ dataDir: dir, port: 20000 + Math.floor(Math.random() * 20000), database: 'scratch' });
+  return {
+    ...db,
+    stop: async () => {
+      await db.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function serve(): Promise<void> {
+  const cfg = config();
+  const t0 = Date.now();
+  const db = await openDatabase(cfg, log);
+  let hub: Awaited<ReturnType<typeof startHub>> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping (HTTP and sockets first, then the database)`);
+    try {
+      await hub?.stop();
+      await db.stop();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  try {
+    hub = await startHub({ config: cfg, databaseUrl: db.url });
+    if (cfg.SEED_DEMO) await seedDemo(hub.orm, cfg, log);
+  } catch (e) {
+    consoleLogger.error('could not start', e);
+    await hub?.stop().catch(() => undefined);
+    await db.stop().catch(() => undefined);
+    process.exit(1);
+  }
+  log(`GraphQL (and the explorer) at ${hub.url} — ready in ${Date.now() - t0} ms`);
+  if (cfg.NODE_ENV !== 'production') {
+    const operator = await signToken(cfg.authSecret, { role: Role.OPERATOR, subject: 'dev-operator' }, cfg.TOKEN_TTL);
+    log(`development token (OPERATOR), send as "Authorization: Bearer <token>":\n${operator}`);
+    log('more: npx minsheng token --role SUPERVISOR | --role DEPARTMENT --department 440106-UM | --role DISTRICT_OFFICE --district 440106');
+  }
+}
+
+const program = new Command()
+  .name('minsheng')
+  .description('Minsheng (民生): the GraphQL data hub of a 12345 citizen service hotline')
+  .showHelpAfterError();
+
+program.command('serve').description('run the hub: GraphQL over HTTP and WebSocket at /graphql').action(serve);
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const cfg = config();
+    const db = await openDatabase(cfg, log);
+    const orm = await initOrm({ url: db.url });
+    try {
+      const done = await migrateUp(orm);
+      log(done.length ? `applied: ${done.join(', ')}` : 'database is up to date');
+    } finally {
+      await orm.close(true);
+      await db.stop();
+    }
+  });
+
+program
+  .command('seed')
+  .description('load data')
+  .requiredOption('--demo', 'Guangzhou districts, departments and demo tickets in every state')
+  .action(async () => {
+    const cfg = config();
+    const db = await openDatabase(cfg, log);
+    const orm = await initOrm({ url: db.url });
+    try {
+      await migrateUp(orm);
+      await seedDemo(orm, cfg, log);
+    } finally {
+      await orm.close(true);
+      await db.stop();
+    }
+  });
+
+program
+  .command('schema:emit')
+  .description(`write the SDL to ${path.relative(PROJECT_ROOT, SCHEMA_FILE)}`)
+  .option('--check', 'fail when the committed file differs from the code')
+  .action(async (opts: { check?: boolean }) => {
+    const cfg = config();
+    const sdl = printHubSchema(await buildHubSchema(createServices(cfg, systemClock)));
+    if (opts.check) {
+      const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
+      if (current !== sdl) {
+        console.error(`${SCHEMA_FILE} is stale: run \`npm run schema:emit\` and commit it`);
+        process.exit(1);
+      }
+      log('schema file is up to date');
+      return;
+    }
+    writeSchemaFile(sdl);
+    log(`wrote ${SCHEMA_FILE}`);
+  });
+
+program
+  .command('token')
+  .description('print a signed bearer token for development and integrations')
+  .addOption(new Option('--role <role>', 'the role').choices(Object.values(Role)).makeOptionMandatory())
+  .option('--department <code>', 'department code (DEPARTMENT)')
+  .option('--district <code...>', 'district codes (DISTRICT_OFFICE)')
+  .option('--subject <name>', 'who the token is for', 'dev')
+  .option('--ttl <duration>', 'lifetime, e.g. 12h, 7d')
+  .action(async (opts: { role: Role; department?: string; district?: string[]; subject: string; ttl?: string }) => {
+    const cfg = config();
+    try {
+      const token = await signToken(
+        cfg.authSecret,
+        { role: opts.role, subject: opts.subject, departmentCode: opts.department, districtCodes: opts.district },
+        opts.ttl ?? cfg.TOKEN_TTL,
+      );
+      process.stdout.write(`${token}\n`);
+    } catch (e) {
+      console.error(`minsheng token: ${(e as Error).message}`);
+      process.exit(2);
+    }
+  });
+
+program
+  .command('migration:create')
+  .description('write a migration for entity changes (against a throw-away database unless DATABASE_URL)')
+  .option('--initial', 'the first migration')
+  .option('--name <name>', 'a short name')
+  .action(async (opts: { initial?: boolean; name?: string }) => {
+    const cfg = config();
+    const db = await scratchDatabase(cfg);
+    const orm = await initOrm({ url: db.url });
+    try {
+      const migrator = orm.getMigrator();
+      if (!opts.initial) await migrator.up();
+      const result = await migrator.createMigration(undefined, false, opts.initial ?? false, opts.name);
+      if (!result.fileName) log('no changes: no migration written');
+      else {
+        writeMigrationIndex();
+        log(`wrote migrations/${result.fileName} and migrations/index.ts`);
+      }
+    } finally {
+      await orm.close(true);
+      await db.stop();
+    }
+  });
+
+program
+  .command('migration:check')
+  .description('fail when entities changed without a migration')
+  .action(async () => {
+    const cfg = config();
+    const db = await scratchDatabase(cfg);
+    const orm = await initOrm({ url: db.url });
+    try {
+      await orm.getMigrator().up();
+      const needed = await orm.getMigrator().checkMigrationNeeded();
+      if (needed) {
+        console.error('entities changed without a migration: run `npm run migration:create` and commit it');
+        process.exitCode = 1;
+      } else log('migrations match the entities');
+    } finally {
+      await orm.close(true);
+      await db.stop();
+    }
+  });
+
+/** Rewrites migrations/index.ts to list every migration file, in order. */
+function writeMigrationIndex(): void {
+  const dir = path.join(PROJECT_ROOT, 'migrations');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^Migration\d+.*\.ts$/.test(f))
+    .sort();
+  const names = files.map((f) => f.replace(/\.ts$/, ''));
+  const classOf = (file: string) => /export class (\w+)/.exec(fs.readFileSync(path.join(dir, `${file}.ts`), 'utf8'))![1];
+  const body = [
+    "import type { MigrationObject } from '@mikro-orm/core';",
+    ...names.map((n) => `import { ${classOf(n)} } from './${n}';`),
+    '',
+    '/**',
+    ' * Every migration, in order. `minsheng migration:create` writes a new file here and adds it',
+    ' * to this list; the list (not a folder scan) is what runs, in source and compiled form alike.',
+    ' */',
+    'export const migrationsList: MigrationObject[] = [',
+    ...names.map((n) => `  { name: '${n}', class: ${classOf(n)} },`),
+    '];',
+    '',
+  ];
+  fs.writeFileSync(path.join(dir, 'index.ts'), body.join('\n'));
+}
+
+program.parseAsync(process.argv).catch((e) => {
+  if (e instanceof ConfigError) console.error(e.message);
+  else consoleLogger.error('failed', e);
+  process.exit(1);
+});

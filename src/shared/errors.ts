@@ -1,0 +1,47 @@
+import { GraphQLError } from 'graphql';
+
+/** Every error a client can act on carries one of these codes in `extensions.code`. */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  FORBIDDEN = 'FORBIDDEN',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  ILLEGAL_TRANSITION = 'ILLEGAL_TRANSITION',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/**
+ * An expected failure of a domain rule. Services throw it; the error formatter turns it into a
+ * GraphQL error with `extensions.code` (and the offending `field` for bad input).
+ */
+export class DomainError extends GraphQLError {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { code, ...details } });
+  }
+}
+
+export const badInput = (field: string, message: string) =>
+  new DomainError(ErrorCode.BAD_USER_INPUT, message, { field });
+
+export const notFound = (what: string, key: string) =>
+  new DomainError(ErrorCode.NOT_FOUND, `${what} ${key} not found`, { what, key });
+
+export const conflict = (message: string, details: Record<string, unknown> = {}) =>
+  new DomainError(ErrorCode.CONFLICT, message, details);
+
+export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
+
+export const unauthenticated = (message = 'sign in: send a bearer token') =>
+  new DomainError(ErrorCode.UNAUTHENTICATED, message);
+
+export const illegalTransition = (from: string, action: string, reason?: string) =>
+  new DomainError(
+    ErrorCode.ILLEGAL_TRANSITION,
+    `cannot ${action} a ticket in status ${from}${reason ? `: ${reason}` : ''}`,
+    { from, action },
+  );

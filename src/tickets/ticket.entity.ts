@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { ArrayType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Department } from '../departments/department.entity';
+import { District } from '../departments/district.entity';
+import { Node } from '../shared/relay';
+import {
+  AccessNeed,
+  Channel,
+  Resolution,
+  Satisfaction,
+  TicketCategory,
+  TicketStatus,
+  Urgency,
+} from './ticket.enums';
+
+@ObjectType({ description: 'A point on the map (WGS-84).' })
+export class Location {
+  @Field(() => Float)
+  lat!: number;
+
+  @Field(() => Float)
+  lng!: number;
+}
+
+/**
+ * 工单: one citizen request and its whole life. Columns that the lifecycle changes mirror
+ * `TicketState` (ticket.lifecycle.ts) and only ever change through a `TicketEvent`.
+ * The citizen's name, phone and address are personal data: no `@Field` here; the resolver
+ * exposes them masked by role.
+ */
+@Entity({ tableName: 'tickets' })
+@Index({ properties: ['status', 'dueAt'] })
+@Index({ properties: ['createdAt', 'id'] })
+@ObjectType({ implements: Node, description: '工单: a citizen request and its whole life.' })
+export class Ticket {
+  [OptionalProps]?:
+    | 'urgency'
+    | 'accessNeeds'
+    | 'status'
+    | 'leadDepartmentId'
+    | 'firstDepartmentId'
+    | 'coDepartmentIds'
+    | 'rejectedDepartmentIds'
+    | 'rejectCount'
+    | 'rerouteCount'
+    | 'bindingDepartmentId'
+    | 'parentId'
+    | 'dispatchedAt'
+    | 'acceptDeadline'
+    | 'resolveDeadline'
+    | 'returnVisitDeadline'
+    | 'dueAt'
+    | 'acceptedAt'
+    | 'resolvedAt'
+    | 'closedAt'
+    | 'reply'
+    | 'satisfaction'
+    | 'resolution'
+    | 'reopenCount'
+    | 'extensionPending'
+    | 'version';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Field(() => String, { description: 'Human number, e.g. GZ-20260131-000123.' })
+  @Property({ type: 'string', length: 32, unique: true })
+  number!: string;
+
+  @Field(() => Channel)
+  @Enum({ items: () => Channel })
+  channel!: Channel;
+
+  @Field(() => TicketCategory)
+  @Enum({ items: () => TicketCategory })
+  category!: TicketCategory;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 200 })
+  title!: string;
+
+  /** 诉求: what the citizen said */
+  @Field(() => String, { description: '诉求: what the citizen said.' })
+  @Property({ type: 'text' })
+  content!: string;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  citizenName?: string | null;
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  citizenPhone?: string | null;
+
+  @Property({ type: 'string', length: 256, nullable: true })
+  citizenAddress?: string | null;
+
+  @Property({ type: 'double', nullable: true })
+  lat?: number | null;
+
+  @Property({ type: 'double', nullable: true })
+  lng?: number | null;
+
+  @ManyToOne(() => District, { mapToPk: true, fieldName: 'district_id', index: true })
+  districtId!: string;
+
+  @Field(() => Urgency)
+  @Enum({ items: () => Urgency })
+  urgency: Urgency = Urgency.NORMAL;
+
+  @Field(() => [AccessNeed])
+  @Enum({ items: () => AccessNeed, array: true })
+  accessNeeds: AccessNeed[] = [];
+
+  @Field(() => TicketStatus)
+  @Enum({ items: () => TicketStatus })
+  status: TicketStatus = TicketStatus.RECEIVED;
+
+  /** 主办: the department handling it now */
+  @ManyToOne(() => Department, { mapToPk: true, fieldName: 'lead_department_id', nullable: true, index: true })
+  leadDepartmentId: string | null = null;
+
+  /** 首办负责: the first department it was dispatched to */
+  @ManyToOne(() => Department, { mapToPk: true, fieldName: 'first_department_id', nullable: true })
+  firstDepartmentId: string | null = null;
+
+  /** 协办 */
+  @Property({ type: ArrayType, columnType: 'uuid[]' })
+  coDepartmentIds: string[] = [];
+
+  @Property({ type: ArrayType, columnType: 'uuid[]' })
+  rejectedDepartmentIds: string[] = [];
+
+  @Field(() => Int, { description: '退单: how many times departments rejected it.' })
+  @Property({ type: 'integer' })
+  rejectCount: number = 0;
+
+  @Field(() => Int, { description: 'How many times the centre re-routed it before acceptance.' })
+  @Property({ type: 'integer' })
+  rerouteCount: number = 0;
+
+  @ManyToOne(() => Department, { mapToPk: true, fieldName: 'binding_department_id', nullable: true })
+  bindingDepartmentId: string | null = null;
+
+  @ManyToOne(() => Ticket, { mapToPk: true, fieldName: 'parent_id', nullable: true, index: true })
+  parentId: string | null = null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  dispatchedAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: '签收时限: accept by.' })
+  @Property({ type: 'datetime', nullable: true })
+  acceptDeadline: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: '办结时限: resolve by.' })
+  @Property({ type: 'datetime', nullable: true })
+  resolveDeadline: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: '回访时限: return visit by.' })
+  @Property({ type: 'datetime', nullable: true })
+  returnVisitDeadline: Date | null = null;
+
+  /** The deadline running in the current status; `overdue` when it has passed. */
+  @Field(() => Date, { nullable: true, description: 'The deadline running in the current status.' })
+  @Property({ type: 'datetime', nullable: true })
+  dueAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  acceptedAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  resolvedAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  closedAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: "The department's reply to the citizen." })
+  @Property({ type: 'text', nullable: true })
+  reply: string | null = null;
+
+  @Field(() => Satisfaction, { nullable: true })
+  @Enum({ items: () => Satisfaction, nullable: true })
+  satisfaction: Satisfaction | null = null;
+
+  @Field(() => Resolution, { nullable: true })
+  @Enum({ items: () => Resolution, nullable: true })
+  resolution: Resolution | null = null;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  reopenCount: number = 0;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  extensionPending: boolean = false;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  updatedAt!: Date;
+
+  /** Optimistic lock: every change takes the version the caller saw. */
+  @Field(() => Int, { description: 'Pass it back as expectedVersion when you change the ticket.' })
+  @Property({ type: 'integer', version: true })
+  version!: number;
+}

@@ -1,0 +1,361 @@
+/**
+ * The ticket lifecycle as a pure state machine (DOMAIN.md, "Tickets and their life").
+ *
+ * `decide` checks a command against the current state and returns the event it produces
+ * (or throws ILLEGAL_TRANSITION / FORBIDDEN / BAD_USER_INPUT); `evolve` applies an event to a
+ * state. The ticket row is the fold of its events: the service writes `evolve`'s result and the
+ * event in one transaction, and `replay` rebuilds the same state from the audit log alone.
+ */
+import { badInput, forbidden, illegalTransition } from '../shared/errors';
+import type { WorkingCalendar } from '../shared/calendar';
+import {
+  Resolution,
+  Satisfaction,
+  TicketCategory,
+  TicketEventType,
+  TicketStatus,
+  Urgency,
+} from './ticket.enums';
+
+/** The part of a ticket its lifecycle changes. Dates are ISO strings, so events are plain JSON. */
+export interface TicketState {
+  status: TicketStatus;
+  leadDepartmentId: string | null;
+  /** 首办负责: the first department the ticket was dispatched to */
+  firstDepartmentId: string | null;
+  coDepartmentIds: string[];
+  rejectedDepartmentIds: string[];
+  rejectCount: number;
+  /** times the centre re-routed the ticket itself (first-dispatch accuracy) */
+  rerouteCount: number;
+  /** set by arbitration: this department may not reject again */
+  bindingDepartmentId: string | null;
+  parentId: string | null;
+  dispatchedAt: string | null;
+  acceptDeadline: string | null;
+  resolveDeadline: string | null;
+  returnVisitDeadline: string | null;
+  acceptedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  reply: string | null;
+  satisfaction: Satisfaction | null;
+  resolution: Resolution | null;
+  reopenCount: number;
+  extensionPending: boolean;
+}
+
+export const INITIAL_STATE: TicketState = {
+  status: TicketStatus.RECEIVED,
+  leadDepartmentId: null,
+  firstDepartmentId: null,
+  coDepartmentIds: [],
+  rejectedDepartmentIds: [],
+  rejectCount: 0,
+  rerouteCount: 0,
+  bindingDepartmentId: null,
+  parentId: null,
+  dispatchedAt: null,
+  acceptDeadline: null,
+  resolveDeadline: null,
+  returnVisitDeadline: null,
+  acceptedAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  reply: null,
+  satisfaction: null,
+  resolution: null,
+  reopenCount: 0,
+  extensionPending: false,
+};
+
+export const STATE_KEYS = Object.keys(INITIAL_STATE) as (keyof TicketState)[];
+
+/** What a command produced: the event type, the new status and the changed fields. */
+export interface Decision {
+  type: TicketEventType;
+  to: TicketStatus;
+  changes: Partial<TicketState>;
+}
+
+export type Command =
+  | { kind: 'dispatch'; departmentId: string }
+  | { kind: 'redispatch'; departmentId: string }
+  | { kind: 'accept'; actorDepartmentId: string }
+  | { kind: 'start'; actorDepartmentId: string }
+  | { kind: 'reject'; actorDepartmentId: string }
+  | { kind: 'disputeReject' }
+  | { kind: 'arbitrate'; departmentId: string }
+  | { kind: 'addCoDepartments'; actorDepartmentId: string; departmentIds: string[] }
+  | { kind: 'requestExtension'; actorDepartmentId: string; days: number }
+  | { kind: 'decideExtension'; approve: boolean; days: number }
+  | { kind: 'resolve'; actorDepartmentId: string; reply: string }
+  | { kind: 'resolveOnCall'; reply: string }
+  | { kind: 'parentResolved'; reply: string }
+  | { kind: 'returnVisit'; satisfaction: Satisfaction; resolution: Resolution }
+  | { kind: 'close' }
+  | { kind: 'merge'; parentId: string };
+
+export interface DecideEnv {
+  now: Date;
+  calendar: WorkingCalendar;
+  category: TicketCategory;
+  urgency: Urgency;
+}
+
+/** Longest a ticket may take with approved extensions (complex matters), in working days. */
+export const MAX_RESOLVE_WORKING_DAYS = 15;
+
+/** Working days to resolve, by category; a re-opened ticket gets 3 (DOMAIN.md defaults). */
+export function resolveWorkingDays(category: TicketCategory, reopened: boolean): number {
+  if (reopened) return 3;
+  return category === TicketCategory.CONSULTATION ? 1 : 5;
+}
+
+function dispatchDeadlines(state: TicketState, env: DecideEnv): Partial<TicketState> {
+  const now = env.now;
+  const accept =
+    env.urgency === Urgency.URGENT
+      ? new Date(now.getTime() + 30 * 60_000)
+      : env.calendar.addWorkingHours(now, 2);
+  const resolve = env.calendar.addWorkingDays(now, resolveWorkingDays(env.category, state.reopenCount > 0));
+  return {
+    dispatchedAt: now.toISOString(),
+    acceptDeadline: accept.toISOString(),
+    resolveDeadline: resolve.toISOString(),
+    acceptedAt: null,
+  };
+}
+
+function requireStatus(state: TicketState, action: string, ...allowed: TicketStatus[]): void {
+  if (!allowed.includes(state.status)) {
+    throw illegalTransition(state.status, action, `allowed from ${allowed.join(', ')}`);
+  }
+}
+
+function requireLead(state: TicketState, actorDepartmentId: string, action: string): void {
+  if (state.leadDepartmentId !== actorDepartmentId) {
+    throw forbidden(`only the lead department may ${action} this ticket`);
+  }
+}
+
+export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decision {
+  const now = env.now.toISOString();
+  switch (cmd.kind) {
+    case 'dispatch': {
+      requireStatus(state, 'dispatch', TicketStatus.RECEIVED, TicketStatus.REOPENED);
+      if (state.status === TicketStatus.REOPENED && state.leadDepartmentId && cmd.departmentId !== state.leadDepartmentId) {
+        // 首办负责: a re-opened ticket goes back to its lead; only arbitration moves it.
+        throw illegalTransition(state.status, 'dispatch', 'a re-opened ticket goes back to its lead department');
+      }
+      if (state.rejectedDepartmentIds.includes(cmd.departmentId)) {
+        throw badInput('departmentCode', 'this department has rejected the ticket; dispute the reject to send it to arbitration');
+      }
+      return {
+        type: TicketEventType.DISPATCHED,
+        to: TicketStatus.DISPATCHED,
+        changes: {
+          leadDepartmentId: cmd.departmentId,
+          firstDepartmentId: state.firstDepartmentId ?? cmd.departmentId,
+          ...dispatchDeadlines(state, env),
+        },
+      };
+    }
+    case 'redispatch': {
+      requireStatus(state, 'redispatch', TicketStatus.DISPATCHED);
+      if (cmd.departmentId === state.leadDepartmentId) {
+        throw badInput('departmentCode', 'the ticket is already at this department');
+      }
+      if (state.bindingDepartmentId) {
+        throw illegalTransition(state.status, 'redispatch', 'arbitration has bound the ticket to its department');
+      }
+      return {
+        type: TicketEventType.REDISPATCHED,
+        to: TicketStatus.DISPATCHED,
+        changes: {
+          leadDepartmentId: cmd.departmentId,
+          rerouteCount: state.rerouteCount + 1,
+          ...dispatchDeadlines(state, env),
+        },
+      };
+    }
+    case 'accept':
+      requireStatus(state, 'accept', TicketStatus.DISPATCHED);
+      requireLead(state, cmd.actorDepartmentId, 'accept');
+      return { type: TicketEventType.ACCEPTED, to: TicketStatus.ACCEPTED, changes: { acceptedAt: now } };
+    case 'start':
+      requireStatus(state, 'start', TicketStatus.ACCEPTED);
+      requireLead(state, cmd.actorDepartmentId, 'start');
+      return { type: TicketEventType.STARTED, to: TicketStatus.IN_PROGRESS, changes: {} };
+    case 'reject': {
+      // 首办负责: a department may reject only before it accepts, and only once.
+      requireStatus(state, 'reject', TicketStatus.DISPATCHED);
+      requireLead(state, cmd.actorDepartmentId, 'reject');
+      if (state.bindingDepartmentId === cmd.actorDepartmentId) {
+        throw illegalTransition(state.status, 'reject', 'the arbitration decision is binding');
+      }
+      const second = state.rejectCount >= 1;
+      return {
+        type: TicketEventType.REJECTED,
+        to: second ? TicketStatus.ARBITRATION : TicketStatus.RECEIVED,
+        changes: {
+          rejectCount: state.rejectCount + 1,
+          rejectedDepartmentIds: [...state.rejectedDepartmentIds, cmd.actorDepartmentId],
+          leadDepartmentId: second ? state.leadDepartmentId : null,
+          acceptDeadline: null,
+          resolveDeadline: null,
+        },
+      };
+    }
+    case 'disputeReject':
+      requireStatus(state, 'dispute the reject of', TicketStatus.RECEIVED);
+      if (state.rejectCount === 0) {
+        throw illegalTransition(state.status, 'dispute the reject of', 'the ticket has not been rejected');
+      }
+      return { type: TicketEventType.REJECT_DISPUTED, to: TicketStatus.ARBITRATION, changes: {} };
+    case 'arbitrate':
+      requireStatus(state, 'arbitrate', TicketStatus.ARBITRATION);
+      return {
+        type: TicketEventType.ARBITRATED,
+        to: TicketStatus.DISPATCHED,
+        changes: {
+          leadDepartmentId: cmd.departmentId,
+          bindingDepartmentId: cmd.departmentId,
+          // the decision is binding on the decided department: it may no longer reject
+          rejectedDepartmentIds: state.rejectedDepartmentIds.filter((d) => d !== cmd.departmentId),
+          ...dispatchDeadlines(state, env),
+        },
+      };
+    case 'addCoDepartments': {
+      requireStatus(state, 'add co-handling departments to', TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS);
+      requireLead(state, cmd.actorDepartmentId, 'add co-handlers to');
+      const added = cmd.departmentIds.filter(
+        (d) => d !== state.leadDepartmentId && !state.coDepartmentIds.includes(d),
+      );
+      if (added.length === 0) throw badInput('departmentCodes', 'no new co-handling department');
+      return {
+        type: TicketEventType.CO_DEPARTMENTS_ADDED,
+        to: state.status,
+        changes: { coDepartmentIds: [...state.coDepartmentIds, ...added] },
+      };
+    }
+    case 'requestExtension': {
+      requireStatus(state, 'request an extension for', TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS);
+      requireLead(state, cmd.actorDepartmentId, 'request an extension for');
+      if (state.extensionPending) {
+        throw illegalTransition(state.status, 'request an extension for', 'an extension request is already pending');
+      }
+      checkExtension(state, cmd.days, env);
+      return { type: TicketEventType.EXTENSION_REQUESTED, to: state.status, changes: { extensionPending: true } };
+    }
+    case 'decideExtension': {
+      if (!state.extensionPending) {
+        throw illegalTransition(state.status, 'decide an extension for', 'no extension request is pending');
+      }
+      const changes: Partial<TicketState> = { extensionPending: false };
+      if (cmd.approve) {
+        requireStatus(state, 'extend', TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS);
+        changes.resolveDeadline = checkExtension(state, cmd.days, env).toISOString();
+      }
+      return { type: TicketEventType.EXTENSION_DECIDED, to: state.status, changes };
+    }
+    case 'resolve':
+      requireStatus(state, 'resolve', TicketStatus.IN_PROGRESS);
+      requireLead(state, cmd.actorDepartmentId, 'resolve');
+      return resolved(TicketEventType.RESOLVED, cmd.reply, env);
+    case 'resolveOnCall':
+      // 即接即办: the operator answers on the call, before any dispatch
+      requireStatus(state, 'resolve on the call', TicketStatus.RECEIVED);
+      if (state.rejectCount > 0) {
+        throw illegalTransition(state.status, 'resolve on the call', 'a rejected ticket needs a department or arbitration');
+      }
+      return resolved(TicketEventType.RESOLVED_ON_CALL, cmd.reply, env);
+    case 'parentResolved':
+      requireStatus(state, 'resolve with its parent', TicketStatus.MERGED);
+      return resolved(TicketEventType.PARENT_RESOLVED, cmd.reply, env);
+    case 'returnVisit': {
+      requireStatus(state, 'record a return visit for', TicketStatus.RESOLVED);
+      const dissatisfied = cmd.satisfaction === Satisfaction.DISSATISFIED;
+      return {
+        type: TicketEventType.RETURN_VISITED,
+        to: dissatisfied ? TicketStatus.REOPENED : TicketStatus.CLOSED,
+        changes: {
+          satisfaction: cmd.satisfaction,
+          resolution: cmd.resolution,
+          returnVisitDeadline: null,
+          ...(dissatisfied
+            ? { reopenCount: state.reopenCount + 1, resolvedAt: null, acceptDeadline: null, resolveDeadline: null }
+            : { closedAt: now }),
+        },
+      };
+    }
+    case 'close':
+      requireStatus(state, 'close', TicketStatus.RESOLVED);
+      return {
+        type: TicketEventType.CLOSED,
+        to: TicketStatus.CLOSED,
+        changes: { closedAt: now, returnVisitDeadline: null },
+      };
+    case 'merge':
+      requireStatus(state, 'merge', TicketStatus.RECEIVED, TicketStatus.DISPATCHED);
+      return {
+        type: TicketEventType.MERGED,
+        to: TicketStatus.MERGED,
+        changes: { parentId: cmd.parentId, leadDepartmentId: null, acceptDeadline: null, resolveDeadline: null },
+      };
+  }
+}
+
+function resolved(type: TicketEventType, reply: string, env: DecideEnv): Decision {
+  return {
+    type,
+    to: TicketStatus.RESOLVED,
+    changes: {
+      reply,
+      resolvedAt: env.now.toISOString(),
+      returnVisitDeadline: env.calendar.addWorkingDays(env.now, 1).toISOString(),
+    },
+  };
+}
+
+/** The new resolve deadline after `days` more working days; refuses past the 15-day ceiling. */
+function checkExtension(state: TicketState, days: number, env: DecideEnv): Date {
+  if (!Number.isInteger(days) || days < 1) throw badInput('days', 'days must be a whole number ≥ 1');
+  const base = state.resolveDeadline ? new Date(state.resolveDeadline) : env.now;
+  const proposed = env.calendar.addWorkingDays(base, days);
+  const ceiling = env.calendar.addWorkingDays(new Date(state.dispatchedAt ?? env.now), MAX_RESOLVE_WORKING_DAYS);
+  if (proposed > ceiling) {
+    throw badInput('days', `an extension may not take the deadline past ${MAX_RESOLVE_WORKING_DAYS} working days from dispatch`);
+  }
+  return proposed;
+}
+
+/** Applies one event's changes: the only way a ticket's lifecycle state moves. */
+export function evolve(state: TicketState, to: TicketStatus, changes: Partial<TicketState>): TicketState {
+  return { ...state, ...changes, status: to };
+}
+
+export interface RecordedEvent {
+  toStatus: TicketStatus;
+  changes: Partial<TicketState>;
+}
+
+/** Rebuilds a ticket's lifecycle state from its audit log alone. */
+export function replay(events: readonly RecordedEvent[]): TicketState {
+  return events.reduce((s, e) => evolve(s, e.toStatus, e.changes), INITIAL_STATE);
+}
+
+/** The deadline that matters in the current status (null when none runs). */
+export function currentDeadline(state: TicketState): string | null {
+  switch (state.status) {
+    case TicketStatus.DISPATCHED:
+      return state.acceptDeadline;
+    case TicketStatus.ACCEPTED:
+    case TicketStatus.IN_PROGRESS:
+      return state.resolveDeadline;
+    case TicketStatus.RESOLVED:
+      return state.returnVisitDeadline;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,499 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../app/context';
+import { actorOf, CENTRE_ROLES, requireRole, requireSignedIn, Role } from '../auth/viewer';
+import type { Viewer } from '../auth/viewer';
+import { escapeLike } from '../departments/departments.service';
+import type { DepartmentsService } from '../departments/departments.service';
+import type { District } from '../departments/district.entity';
+import type { WorkingCalendar } from '../shared/calendar';
+import type { Clock } from '../shared/clock';
+import { badInput, conflict, forbidden, notFound } from '../shared/errors';
+import { paginate } from '../shared/paginate';
+import { localId } from '../shared/relay';
+import type { PageArgs } from '../shared/relay';
+import { ExtensionRequest } from './extension-request.entity';
+import { ReturnVisit } from './return-visit.entity';
+import { TicketEvent } from './ticket-event.entity';
+import { Ticket } from './ticket.entity';
+import { ExtensionStatus, TicketEventType, TicketStatus } from './ticket.enums';
+import { currentDeadline, decide, evolve, INITIAL_STATE, STATE_KEYS } from './ticket.lifecycle';
+import type { Command, Decision, TicketState } from './ticket.lifecycle';
+import type {
+  AddCoDepartmentsInput,
+  ArbitrateTicketInput,
+  CreateTicketInput,
+  DecideExtensionInput,
+  DispatchTicketInput,
+  DisputeRejectInput,
+  MergeTicketInput,
+  RedispatchTicketInput,
+  RejectTicketInput,
+  RequestExtensionInput,
+  ResolveTicketInput,
+  ReturnVisitInput,
+  TicketChangeInput,
+  TicketFilter,
+} from './tickets.inputs';
+
+export interface TicketsServiceDeps {
+  clock: Clock;
+  calendar: WorkingCalendar;
+  departments: DepartmentsService;
+  /** prefix of ticket numbers, e.g. GZ */
+  cityCode: string;
+  /** south, west, north, east */
+  cityBounds: readonly [number, number, number, number];
+}
+
+/** Who may do what; department actions also need the viewer's department to be the lead. */
+const CENTRE = CENTRE_ROLES;
+const SUPERVISORS = [Role.SUPERVISOR, Role.ADMIN];
+const DEPARTMENT = [Role.DEPARTMENT];
+
+const DATE_KEYS = new Set<keyof TicketState>([
+  'dispatchedAt',
+  'acceptDeadline',
+  'resolveDeadline',
+  'returnVisitDeadline',
+  'acceptedAt',
+  'resolvedAt',
+  'closedAt',
+]);
+
+/** The lifecycle state held in a ticket row. */
+export function stateOf(t: Ticket): TicketState {
+  const s = {} as Record<string, unknown>;
+  for (const k of STATE_KEYS) {
+    const v = (t as unknown as Record<string, unknown>)[k];
+    s[k] = DATE_KEYS.has(k) ? (v ? (v as Date).toISOString() : null) : Array.isArray(v) ? [...v] : v;
+  }
+  return s as unknown as TicketState;
+}
+
+function writeState(t: Ticket, state: TicketState): void {
+  const row = t as unknown as Record<string, unknown>;
+  for (const k of STATE_KEYS) {
+    const v = state[k];
+    row[k] = DATE_KEYS.has(k) ? (v ? new Date(v as string) : null) : v;
+  }
+  const due = currentDeadline(state);
+  t.dueAt = due ? new Date(due) : null;
+}
+
+/** The rules of a ticket's life: intake, every transition, and who sees what. */
+export class TicketsService {
+  constructor(private readonly deps: TicketsServiceDeps) {}
+
+  // ---------------------------------------------------------------- reading
+
+  /** May this viewer see this ticket at all? (Scope, not personal data.) */
+  async canSee(rc: RequestContext, t: Ticket): Promise<boolean> {
+    const role = rc.viewer.role;
+    if (!role) return false;
+    if (CENTRE.includes(role) || role === Role.ANALYST) return true;
+    if (role === Role.DISTRICT_OFFICE) {
+      const district = await rc.loaders.districtById.load(t.districtId);
+      return !!district && rc.viewer.districtCodes.includes(district.code);
+    }
+    if (role === Role.DEPARTMENT) {
+      const dep = await this.viewerDepartmentId(rc);
+      return t.leadDepartmentId === dep || t.coDepartmentIds.includes(dep);
+    }
+    return false;
+  }
+
+  /** May this viewer see the citizen's contact details on this ticket? */
+  async mayContactCitizen(rc: RequestContext, t: Ticket): Promise<boolean> {
+    const role = rc.viewer.role;
+    if (role && CENTRE.includes(role)) return true;
+    if (role === Role.DEPARTMENT) {
+      const dep = await this.viewerDepartmentId(rc);
+      return t.leadDepartmentId === dep || t.coDepartmentIds.includes(dep);
+    }
+    return false;
+  }
+
+  private async viewerDepartmentId(rc: RequestContext): Promise<string> {
+    const code = rc.viewer.departmentCode;
+    const dep = code ? await rc.loaders.departmentByCode.load(code) : null;
+    if (!dep) throw forbidden(`your token names department ${code ?? '(none)'}, which does not exist`);
+    return dep.id;
+  }
+
+  /** The rows this viewer may see, as a filter. */
+  private async scope(rc: RequestContext): Promise<FilterQuery<Ticket>> {
+    const role = requireSignedIn(rc.viewer);
+    if (CENTRE.includes(role) || role === Role.ANALYST) return {};
+    if (role === Role.DISTRICT_OFFICE) {
+      const ds = await Promise.all(rc.viewer.districtCodes.map((c) => rc.loaders.districtByCode.load(c)));
+      return { districtId: { $in: ds.filter((d): d is District => !!d).map((d) => d.id) } };
+    }
+    if (role === Role.DEPARTMENT) {
+      const dep = await this.viewerDepartmentId(rc);
+      return { $or: [{ leadDepartmentId: dep }, { coDepartmentIds: { $contains: [dep] } }] };
+    }
+    throw forbidden(`role ${role} cannot read tickets`);
+  }
+
+  async byNumber(rc: RequestContext, number: string): Promise<Ticket | null> {
+    requireSignedIn(rc.viewer);
+    const t = await rc.em.findOne(Ticket, { number });
+    return t && (await this.canSee(rc, t)) ? t : null;
+  }
+
+  async byId(rc: RequestContext, id: string): Promise<Ticket | null> {
+    requireSignedIn(rc.viewer);
+    const t = await rc.loaders.ticketById.load(id);
+    return t && (await this.canSee(rc, t)) ? t : null;
+  }
+
+  async list(rc: RequestContext, filter: TicketFilter | null | undefined, page: PageArgs) {
+    const where: FilterQuery<Ticket>[] = [await this.scope(rc)];
+    const f = filter ?? {};
+    if (f.status?.length) where.push({ status: { $in: f.status } });
+    if (f.channel?.length) where.push({ channel: { $in: f.channel } });
+    if (f.urgency) where.push({ urgency: f.urgency });
+    if (f.category) where.push({ category: f.category });
+    if (f.districtCode) {
+      const d = await rc.loaders.districtByCode.load(f.districtCode);
+      if (!d) throw badInput('districtCode', `district ${f.districtCode} not found`);
+      where.push({ districtId: d.id });
+    }
+    if (f.departmentCode) {
+      const dep = await this.deps.departments.departmentByCode(rc, f.departmentCode);
+      where.push({ $or: [{ leadDepartmentId: dep.id }, { coDepartmentIds: { $contains: [dep.id] } }] });
+    }
+    if (f.overdue != null) {
+      const now = this.deps.clock.now();
+      where.push(f.overdue ? { dueAt: { $lt: now } } : { $or: [{ dueAt: null }, { dueAt: { $gte: now } }] });
+    }
+    if (f.createdFrom) where.push({ createdAt: { $gte: f.createdFrom } });
+    if (f.createdTo) where.push({ createdAt: { $lt: f.createdTo } });
+    if (f.search?.trim()) {
+      const like = `%${escapeLike(f.search.trim())}%`;
+      where.push({ $or: [{ title: { $ilike: like } }, { content: { $ilike: like } }] });
+    }
+    return paginate(rc.em, Ticket, { $and: where }, page, { createdAt: 'desc', id: 'desc' });
+  }
+
+  isOverdue(t: Ticket): boolean {
+    return !!t.dueAt && t.dueAt.getTime() < this.deps.clock.now().getTime();
+  }
+
+  // ---------------------------------------------------------------- intake
+
+  /** 受理: validates, numbers and stores a new ticket (and dispatches it when asked). */
+  async create(rc: RequestContext, input: CreateTicketInput): Promise<Ticket> {
+    requireRole(rc.viewer, ...CENTRE);
+    const content = input.content.trim();
+    const title = input.title.trim();
+    if (!content) throw badInput('content', 'content must not be blank');
+    if (!title) throw badInput('title', 'title must not be blank');
+    const district = await this.districtFor(rc, input);
+    const dispatchTo = input.dispatchTo
+      ? await this.deps.departments.departmentByCode(rc, input.dispatchTo, 'dispatchTo')
+      : null;
+    const now = this.deps.clock.now();
+
+    return rc.em.transactional(async (em) => {
+      const [{ n }] = await em.execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n`);
+      const ticket = em.create(Ticket, {
+        number: ticketNumber(this.deps.cityCode, now, Number(n)),
+        channel: input.channel,
+        category: input.category,
+        title,
+        content,
+        citizenName: input.citizenName?.trim() || null,
+        citizenPhone: input.citizenPhone ?? null,
+        citizenAddress: input.citizenAddress?.trim() || null,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
+        districtId: district.id,
+        urgency: input.urgency,
+        accessNeeds: [...new Set(input.accessNeeds ?? [])],
+        createdAt: now,
+        updatedAt: now,
+      });
+      writeState(ticket, INITIAL_STATE);
+      await em.flush();
+      em.persist(
+        em.create(TicketEvent, {
+          ticketId: ticket.id,
+          seq: ticket.version,
+          type: TicketEventType.CREATED,
+          fromStatus: null,
+          toStatus: TicketStatus.RECEIVED,
+          actor: actorOf(rc.viewer),
+          note: null,
+          changes: {},
+          occurredAt: now,
+        }),
+      );
+      await em.flush();
+      if (dispatchTo) await this.apply(em, rc.viewer, ticket, { kind: 'dispatch', departmentId: dispatchTo.id });
+      return ticket;
+    });
+  }
+
+  private async districtFor(rc: RequestContext, input: CreateTicketInput): Promise<District> {
+    const hasLat = input.lat != null;
+    if (hasLat !== (input.lng != null)) throw badInput(hasLat ? 'lng' : 'lat', 'give both lat and lng, or neither');
+    if (hasLat) {
+      const [s, w, n, e] = this.deps.cityBounds;
+      if (input.lat! < s || input.lat! > n) throw badInput('lat', `lat must be within the city (${s}..${n})`);
+      if (input.lng! < w || input.lng! > e) throw badInput('lng', `lng must be within the city (${w}..${e})`);
+    }
+    if (input.districtCode) {
+      const d = await rc.loaders.districtByCode.load(input.districtCode);
+      if (!d) throw badInput('districtCode', `district ${input.districtCode} not found`);
+      return d;
+    }
+    if (!hasLat) throw badInput('districtCode', 'give districtCode, or lat and lng');
+    // Nearest district centroid; boundaries refine this when they are loaded.
+    const rows = await rc.em.getConnection().execute<{ code: string }[]>(
+      `select code from districts order by (centroid_lat - ?)^2 + ((centroid_lng - ?) * cos(radians(?)))^2 limit 1`,
+      [input.lat, input.lng, input.lat],
+    );
+    if (!rows.length) throw badInput('districtCode', 'no districts are set up');
+    return (await rc.loaders.districtByCode.load(rows[0].code))!;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Runs one change in one transaction: locks the row, checks scope and the expected version,
+   * then lets `run` apply commands (each one appends a TicketEvent).
+   */
+  private async change(
+    rc: RequestContext,
+    input: TicketChangeInput,
+    roles: readonly Role[],
+    run: (em: EntityManager, t: Ticket) => Promise<void>,
+  ): Promise<Ticket> {
+    requireRole(rc.viewer, ...roles);
+    const id = localId(input.id, 'Ticket');
+    return rc.em.transactional(async (em) => {
+      const t = await em.findOne(Ticket, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (!t || !(await this.canSee(rc, t))) throw notFound('ticket', input.id);
+      if (t.version !== input.expectedVersion) {
+        throw conflict(`ticket ${t.number} changed: you saw version ${input.expectedVersion}, it is now ${t.version}; reload and retry`, {
+          currentVersion: t.version,
+        });
+      }
+      await run(em, t);
+      return t;
+    });
+  }
+
+  /** Decides, applies and records one command on a locked ticket. */
+  private async apply(em: EntityManager, viewer: Viewer, t: Ticket, cmd: Command, note?: string | null): Promise<Decision> {
+    const now = this.deps.clock.now();
+    const state = stateOf(t);
+    const d = decide(state, cmd, { now, calendar: this.deps.calendar, category: t.category, urgency: t.urgency });
+    writeState(t, evolve(state, d.to, d.changes));
+    t.updatedAt = now;
+    em.persist(
+      em.create(TicketEvent, {
+        ticketId: t.id,
+        seq: t.version + 1,
+        type: d.type,
+        fromStatus: state.status,
+        toStatus: d.to,
+        actor: actorOf(viewer),
+        note: note ?? null,
+        changes: d.changes,
+        occurredAt: now,
+      }),
+    );
+    await em.flush();
+    return d;
+  }
+
+  private async actorDepartment(rc: RequestContext): Promise<string> {
+    return this.viewerDepartmentId(rc);
+  }
+
+  /** 派单 */
+  dispatch(rc: RequestContext, input: DispatchTicketInput) {
+    return this.change(rc, input, CENTRE, async (em, t) => {
+      const dep = await this.deps.departments.departmentByCode(rc, input.departmentCode);
+      await this.apply(em, rc.viewer, t, { kind: 'dispatch', departmentId: dep.id }, input.note);
+    });
+  }
+
+  /** The centre corrects its own routing before the department accepts. */
+  redispatch(rc: RequestContext, input: RedispatchTicketInput) {
+    return this.change(rc, input, CENTRE, async (em, t) => {
+      const dep = await this.deps.departments.departmentByCode(rc, input.departmentCode);
+      await this.apply(em, rc.viewer, t, { kind: 'redispatch', departmentId: dep.id }, input.reason);
+    });
+  }
+
+  /** 签收 */
+  accept(rc: RequestContext, input: TicketChangeInput) {
+    return this.change(rc, input, DEPARTMENT, async (em, t) => {
+      await this.apply(em, rc.viewer, t, { kind: 'accept', actorDepartmentId: await this.actorDepartment(rc) }, input.note);
+    });
+  }
+
+  /** 办理 */
+  start(rc: RequestContext, input: TicketChangeInput) {
+    return this.change(rc, input, DEPARTMENT, async (em, t) => {
+      await this.apply(em, rc.viewer, t, { kind: 'start', actorDepartmentId: await this.actorDepartment(rc) }, input.note);
+    });
+  }
+
+  /** 退单: once, with a reason; a second reject goes to arbitration. */
+  reject(rc: RequestContext, input: RejectTicketInput) {
+    return this.change(rc, input, DEPARTMENT, async (em, t) => {
+      await this.apply(em, rc.viewer, t, { kind: 'reject', actorDepartmentId: await this.actorDepartment(rc) }, input.reason);
+    });
+  }
+
+  /** The centre disputes a department's reject: the ticket goes to arbitration (疑难调处). */
+  disputeReject(rc: RequestContext, input: DisputeRejectInput) {
+    return this.change(rc, input, SUPERVISORS, async (em, t) => {
+      await this.apply(em, rc.viewer, t, { kind: 'disputeReject' }, input.reason);
+    });
+  }
+
+  /** 疑难调处: the binding decision on which department handles the ticket. */
+  arbitrate(rc: RequestContext, input: ArbitrateTicketInput) {
+    return this.change(rc, input, SUPERVISORS, async (em, t) => {
+      const dep = await this.deps.departments.departmentByCode(rc, input.departmentCode);
+      await this.apply(em, rc.viewer, t, { kind: 'arbitrate', departmentId: dep.id }, input.decision);
+    });
+  }
+
+  /** 协办: the lead adds co-handling departments (it cannot hand the ticket off). */
+  addCoDepartments(rc: RequestContext, input: AddCoDepartmentsInput) {
+    return this.change(rc, input, DEPARTMENT, async (em, t) => {
+      const deps = await Promise.all(
+        input.departmentCodes.map((c) => this.deps.departments.departmentByCode(rc, c, 'departmentCodes')),
+      );
+      const cmd: Command = {
+        kind: 'addCoDepartments',
+        actorDepartmentId: await this.actorDepartment(rc),
+        departmentIds: deps.map((d) => d.id),
+      };
+      await this.apply(em, rc.viewer, t, cmd, input.note);
+    });
+  }
+
+  /** 延期申请 */
+  requestExtension(rc: RequestContext, input: RequestExtensionInput) {
+    return this.change(rc, input, DEPARTMENT, async (em, t) => {
+      const dep = await this.actorDepartment(rc);
+      await this.apply(em, rc.viewer, t, { kind: 'requestExtension', actorDepartmentId: dep, days: input.days }, input.reason);
+      em.persist(
+        em.create(ExtensionRequest, {
+          ticketId: t.id,
+          departmentId: dep,
+          days: input.days,
+          reason: input.reason,
+          requestedBy: actorOf(rc.viewer),
+          requestedAt: this.deps.clock.now(),
+        }),
+      );
+      await em.flush();
+    });
+  }
+
+  /** 延期审批: approve or deny the pending request. */
+  decideExtension(rc: RequestContext, input: DecideExtensionInput) {
+    return this.change(rc, input, SUPERVISORS, async (em, t) => {
+      const pending = await em.findOne(ExtensionRequest, { ticketId: t.id, status: ExtensionStatus.PENDING });
+      if (!pending) {
+        // decide() refuses this too; the request row is the evidence
+        await this.apply(em, rc.viewer, t, { kind: 'decideExtension', approve: input.approve, days: 0 }, input.note);
+        return;
+      }
+      await this.apply(em, rc.viewer, t, { kind: 'decideExtension', approve: input.approve, days: pending.days }, input.note);
+      pending.status = input.approve ? ExtensionStatus.APPROVED : ExtensionStatus.DENIED;
+      pending.decidedBy = actorOf(rc.viewer);
+      pending.decisionNote = input.note ?? null;
+      pending.decidedAt = this.deps.clock.now();
+      await em.flush();
+    });
+  }
+
+  /** 办结: the lead department replies; merged duplicates get the same reply. */
+  resolve(rc: RequestContext, input: ResolveTicketInput) {
+    return this.change(rc, input, DEPARTMENT, async (em, t) => {
+      const cmd: Command = { kind: 'resolve', actorDepartmentId: await this.actorDepartment(rc), reply: input.reply };
+      await this.apply(em, rc.viewer, t, cmd, input.note);
+      await this.resolveChildren(em, rc.viewer, t, input.reply);
+    });
+  }
+
+  /** 即接即办: the operator answers on the call. */
+  resolveOnCall(rc: RequestContext, input: ResolveTicketInput) {
+    return this.change(rc, input, CENTRE, async (em, t) => {
+      await this.apply(em, rc.viewer, t, { kind: 'resolveOnCall', reply: input.reply }, input.note);
+      await this.resolveChildren(em, rc.viewer, t, input.reply);
+    });
+  }
+
+  private async resolveChildren(em: EntityManager, viewer: Viewer, parent: Ticket, reply: string): Promise<void> {
+    const children = await em.find(
+      Ticket,
+      { parentId: parent.id, status: TicketStatus.MERGED },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    );
+    for (const child of children) {
+      await this.apply(em, viewer, child, { kind: 'parentResolved', reply }, `resolved with ${parent.number}`);
+    }
+  }
+
+  /** 回访: satisfied closes; dissatisfied re-opens (a warning ticket, 预警工单). */
+  returnVisit(rc: RequestContext, input: ReturnVisitInput) {
+    return this.change(rc, input, CENTRE, async (em, t) => {
+      const cmd: Command = { kind: 'returnVisit', satisfaction: input.satisfaction, resolution: input.resolution };
+      await this.apply(em, rc.viewer, t, cmd, input.note);
+      em.persist(
+        em.create(ReturnVisit, {
+          ticketId: t.id,
+          satisfaction: input.satisfaction,
+          resolution: input.resolution,
+          note: input.note ?? null,
+          visitedBy: actorOf(rc.viewer),
+          visitedAt: this.deps.clock.now(),
+        }),
+      );
+      await em.flush();
+    });
+  }
+
+  /** Closes a resolved ticket without a return visit (e.g. the citizen cannot be reached). */
+  close(rc: RequestContext, input: TicketChangeInput) {
+    if (!input.note?.trim()) throw badInput('note', 'say why the ticket is closed without a return visit');
+    return this.change(rc, input, SUPERVISORS, async (em, t) => {
+      await this.apply(em, rc.viewer, t, { kind: 'close' }, input.note);
+    });
+  }
+
+  /** Merges a duplicate report under its parent; the parent's reply reaches every caller. */
+  merge(rc: RequestContext, input: MergeTicketInput) {
+    const parentId = localId(input.parentId, 'Ticket', 'parentId');
+    return this.change(rc, input, CENTRE, async (em, t) => {
+      if (parentId === t.id) throw badInput('parentId', 'a ticket cannot be merged into itself');
+      const parent = await em.findOne(Ticket, { id: parentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!parent) throw badInput('parentId', `ticket ${input.parentId} not found`);
+      if (parent.parentId) throw badInput('parentId', `${parent.number} is itself merged into another ticket`);
+      if ([TicketStatus.CLOSED, TicketStatus.MERGED].includes(parent.status)) {
+        throw badInput('parentId', `${parent.number} is ${parent.status}: pick an open ticket`);
+      }
+      await this.apply(em, rc.viewer, t, { kind: 'merge', parentId: parent.id }, input.note);
+      if (parent.status === TicketStatus.RESOLVED && parent.reply) {
+        await this.apply(em, rc.viewer, t, { kind: 'parentResolved', reply: parent.reply }, `resolved with ${parent.number}`);
+      }
+    });
+  }
+}
+
+/** GZ-20260131-000123: city, local (UTC+8) date, sequence. */
+export function ticketNumber(city: string, at: Date, seq: number): string {
+  const local = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+  return `${city}-${local}-${String(seq).padStart(6, '0')}`;
+}
