@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { Client } from 'pg';
 import { Role, signToken } from './auth/viewer';
 import { ConfigError, loadConfig, PROJECT_ROOT } from './app/config';
 import type { Config } from './app/config';
@@ -21,9 +22,28 @@ function config(): Config {
   return loadConfig();
 }
 
-/** A throw-away embedded PostgreSQL for commands that need an empty database. */
+/**
+ * An empty, throw-away database for commands that compare migrations with entities: a fresh
+ * database on the DATABASE_URL server, or else a throw-away embedded PostgreSQL.
+ */
 async function scratchDatabase(cfg: Config): Promise<Database> {
-  if (cfg.DATABASE_URL) return openDatabase(cfg);
+  if (cfg.DATABASE_URL) {
+    const name = `minsheng_scratch_${process.pid}_${Date.now().toString(36)}`;
+    const serverUrl = cfg.DATABASE_URL;
+    const run = async (sql: string) => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    };
+    await run(`create database "${name}"`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return { url: url.toString(), embedded: false, stop: () => run(`drop database if exists "${name}" with (force)`) };
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minsheng-scratch-'));
   const db = await startEmbeddedPostgres({ dataDir: dir, port: 20000 + Math.floor(Math.random() * 20000), database: 'scratch' });
   return {
@@ -185,17 +205,19 @@ program
     const cfg = config();
     const db = await scratchDatabase(cfg);
     const orm = await initOrm({ url: db.url });
+    let needed = true;
     try {
       await orm.getMigrator().up();
-      const needed = await orm.getMigrator().checkMigrationNeeded();
-      if (needed) {
-        console.error('entities changed without a migration: run `npm run migration:create` and commit it');
-        process.exitCode = 1;
-      } else log('migrations match the entities');
+      needed = await orm.getMigrator().checkMigrationNeeded();
     } finally {
       await orm.close(true);
       await db.stop();
     }
+    if (needed) {
+      console.error('entities changed without a migration: run `npm run migration:create` and commit it');
+      process.exit(1);
+    }
+    log('migrations match the entities');
   });
 
 /** Rewrites migrations/index.ts to list every migration file, in order. */

@@ -1,4 +1,4 @@
-import { Cursor } from '@mikro-orm/core';
+import type { Cursor } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput } from './errors';
 import { checkPageArgs, DEFAULT_PAGE_SIZE } from './relay';

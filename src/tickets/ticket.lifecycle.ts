@@ -8,8 +8,9 @@
  */
 import { badInput, forbidden, illegalTransition } from '../shared/errors';
 import type { WorkingCalendar } from '../shared/calendar';
+import type {
+  Resolution} from './ticket.enums';
 import {
-  Resolution,
   Satisfaction,
   TicketCategory,
   TicketEventType,

@@ -1,0 +1,60 @@
+import { createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
+import { print } from 'graphql';
+import WebSocket from 'ws';
+import { ViewerDocument, TicketsDocument } from './generated/graphql';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+});
+afterAll(() => t.stop());
+
+function client(token?: string, onClose?: (code: number) => void): Client {
+  return createClient({
+    url: t.hub.wsUrl.replace('localhost', '127.0.0.1'),
+    webSocketImpl: WebSocket,
+    lazy: true,
+    retryAttempts: 0,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    on: { closed: (e) => onClose?.((e as { code: number }).code) },
+  });
+}
+
+async function once<T>(c: Client, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let result: unknown;
+    c.subscribe({ query, variables }, { next: (r) => (result = r), error: reject, complete: () => resolve(result as T) });
+  });
+}
+
+test('graphql-ws on /graphql carries the same viewer as HTTP', async () => {
+  const token = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'] });
+  const c = client(token);
+  try {
+    const res = await once<{ data: { viewer: { role: string; districtCodes: string[] } } }>(c, print(ViewerDocument));
+    expect(res.data.viewer).toEqual({ role: 'DISTRICT_OFFICE', subject: 'test', departmentCode: null, districtCodes: ['440106'] });
+  } finally {
+    await c.dispose();
+  }
+});
+
+test('errors over the socket are coded like over HTTP', async () => {
+  const c = client();
+  try {
+    const res = await once<{ errors: { extensions: { code: string } }[] }>(c, print(TicketsDocument), { first: 1 });
+    expect(res.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  } finally {
+    await c.dispose();
+  }
+});
+
+test('a bad token is refused at connection_init with 4403', async () => {
+  let code = 0;
+  const c = client('not-a-token', (x) => (code = x));
+  await expect(once(c, print(ViewerDocument))).rejects.toBeDefined();
+  expect(code).toBe(4403);
+  await c.dispose();
+});
