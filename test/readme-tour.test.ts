@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+/** The README's tour, parsed: each `<!-- tour: ROLE -->` block, its operation and variables. */
+function tourSteps() {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const re = /<!-- tour: (\w+) -->\s*```graphql\n([\s\S]*?)```(?:\s*```json\n([\s\S]*?)```)?/g;
+  return [...readme.matchAll(re)].map((m) => ({ role: m[1] as Role, query: m[2], variables: m[3] ?? '{}' }));
+}
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+});
+afterAll(() => t.stop());
+
+test('the README tour works as written', async () => {
+  const steps = tourSteps();
+  expect(steps.length).toBeGreaterThanOrEqual(8);
+  const tokens: Record<string, string> = {
+    OPERATOR: await t.token({ role: Role.OPERATOR }),
+    DEPARTMENT: await t.token({ role: Role.DEPARTMENT, departmentCode: '440106-UM' }),
+    SUPERVISOR: await t.token({ role: Role.SUPERVISOR }),
+  };
+  let id = '';
+  let last: Record<string, unknown> = {};
+  for (const step of steps) {
+    const variables = JSON.parse(step.variables.replaceAll('<id>', id));
+    const { status, body } = await t.raw({ query: step.query, variables }, { authorization: `Bearer ${tokens[step.role]}` });
+    expect({ step: step.query.split('\n')[0], errors: body.errors }).toEqual({ step: step.query.split('\n')[0], errors: undefined });
+    expect(status).toBe(200);
+    last = body.data as Record<string, unknown>;
+    if (!id) id = (last.createTicket as { id: string }).id;
+  }
+  const node = last.node as { status: string; citizen: { phone: string }; events: { type: string }[] };
+  expect(node.status).toBe('CLOSED');
+  expect(node.citizen.phone).toBe('13800138000');
+  expect(node.events.map((e) => e.type)).toEqual([
+    'CREATED',
+    'DISPATCHED',
+    'ACCEPTED',
+    'STARTED',
+    'EXTENSION_REQUESTED',
+    'EXTENSION_DECIDED',
+    'RESOLVED',
+    'RETURN_VISITED',
+  ]);
+});
