@@ -1,10 +1,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261127225810 } from './Migration20261127225810';
+import { Migration20261127230604_initial } from './Migration20261127230604_initial';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
  * to this list; the list (not a folder scan) is what runs, in source and compiled form alike.
  */
 export const migrationsList: MigrationObject[] = [
-  { name: 'Migration20261127225810', class: Migration20261127225810 },
+  { name: 'Migration20261127230604_initial', class: Migration20261127230604_initial },
 ];

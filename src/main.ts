@@ -75,9 +75,13 @@ async function serve(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   try {
-    hub = await startHub({ config: cfg, databaseUrl: db.url });
-    if (cfg.SEED_DEMO) await seedDemo(hub.orm, cfg, log);
+    hub = await startHub({
+      config: cfg,
+      databaseUrl: db.url,
+      beforeListen: async (orm) => void (cfg.SEED_DEMO && (await seedDemo(orm, cfg, log))),
+    });
   } catch (e) {
+    if (stopping) return;
     consoleLogger.error('could not start', e);
     await hub?.stop().catch(() => undefined);
     await db.stop().catch(() => undefined);

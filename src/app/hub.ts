@@ -49,6 +49,8 @@ export interface HubOptions {
   logger?: Logger;
   /** listen on this port instead of config.PORT (tests pass 0) */
   port?: number;
+  /** runs after migrations, before the hub listens (e.g. loading demo data) */
+  beforeListen?: (orm: MikroORM) => Promise<void>;
 }
 
 export interface Hub {
@@ -95,6 +97,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const orm = await initOrm({ url: options.databaseUrl, logSql: config.LOG_SQL, counter: options.counter });
   const applied = await migrateUp(orm);
   if (applied.length) logger.info(`migrations applied: ${applied.join(', ')}`);
+  await options.beforeListen?.(orm);
 
   const services = createServices(config, clock);
   const schema = await buildHubSchema(services);

@@ -56,8 +56,12 @@ export class WorkingCalendar {
     this.workdays = new Set(options.workdays ?? DEFAULT_WORKDAYS_2026);
     const m = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(options.hours ?? '09:00-18:00');
     if (!m) throw new Error(`working hours must look like 09:00-18:00, got ${options.hours}`);
-    this.startMin = Number(m[1]) * 60 + Number(m[2]);
-    this.endMin = Number(m[3]) * 60 + Number(m[4]);
+    const [sh, sm, eh, em] = m.slice(1).map(Number);
+    if (sm > 59 || em > 59 || sh > 23 || eh > 24 || (eh === 24 && em > 0)) {
+      throw new Error(`working hours must be clock times between 00:00 and 24:00, got ${options.hours}`);
+    }
+    this.startMin = sh * 60 + sm;
+    this.endMin = eh * 60 + em;
     if (!(this.startMin < this.endMin)) throw new Error('working hours must end after they start');
   }
 

@@ -112,5 +112,7 @@ export enum ExtensionStatus {
   PENDING = 'PENDING',
   APPROVED = 'APPROVED',
   DENIED = 'DENIED',
+  /** still pending when the ticket was resolved */
+  LAPSED = 'LAPSED',
 }
 registerEnumType(ExtensionStatus, { name: 'ExtensionStatus' });

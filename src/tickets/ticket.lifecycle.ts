@@ -170,6 +170,12 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
       if (state.bindingDepartmentId) {
         throw illegalTransition(state.status, 'redispatch', 'arbitration has bound the ticket to its department');
       }
+      if (state.reopenCount > 0) {
+        throw illegalTransition(state.status, 'redispatch', 'a re-opened ticket stays with its lead department');
+      }
+      if (state.rejectedDepartmentIds.includes(cmd.departmentId)) {
+        throw badInput('departmentCode', 'this department has rejected the ticket; dispute the reject to send it to arbitration');
+      }
       return {
         type: TicketEventType.REDISPATCHED,
         to: TicketStatus.DISPATCHED,
@@ -194,6 +200,9 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
       requireLead(state, cmd.actorDepartmentId, 'reject');
       if (state.bindingDepartmentId === cmd.actorDepartmentId) {
         throw illegalTransition(state.status, 'reject', 'the arbitration decision is binding');
+      }
+      if (state.reopenCount > 0) {
+        throw illegalTransition(state.status, 'reject', 'a re-opened ticket goes back to the department that handled it');
       }
       const second = state.rejectCount >= 1;
       return {
@@ -230,7 +239,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
     case 'addCoDepartments': {
       requireStatus(state, 'add co-handling departments to', TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS);
       requireLead(state, cmd.actorDepartmentId, 'add co-handlers to');
-      const added = cmd.departmentIds.filter(
+      const added = [...new Set(cmd.departmentIds)].filter(
         (d) => d !== state.leadDepartmentId && !state.coDepartmentIds.includes(d),
       );
       if (added.length === 0) throw badInput('departmentCodes', 'no new co-handling department');
@@ -263,17 +272,17 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
     case 'resolve':
       requireStatus(state, 'resolve', TicketStatus.IN_PROGRESS);
       requireLead(state, cmd.actorDepartmentId, 'resolve');
-      return resolved(TicketEventType.RESOLVED, cmd.reply, env);
+      return resolved(state, TicketEventType.RESOLVED, cmd.reply, env);
     case 'resolveOnCall':
       // 即接即办: the operator answers on the call, before any dispatch
       requireStatus(state, 'resolve on the call', TicketStatus.RECEIVED);
       if (state.rejectCount > 0) {
         throw illegalTransition(state.status, 'resolve on the call', 'a rejected ticket needs a department or arbitration');
       }
-      return resolved(TicketEventType.RESOLVED_ON_CALL, cmd.reply, env);
+      return resolved(state, TicketEventType.RESOLVED_ON_CALL, cmd.reply, env);
     case 'parentResolved':
       requireStatus(state, 'resolve with its parent', TicketStatus.MERGED);
-      return resolved(TicketEventType.PARENT_RESOLVED, cmd.reply, env);
+      return resolved(state, TicketEventType.PARENT_RESOLVED, cmd.reply, env);
     case 'returnVisit': {
       requireStatus(state, 'record a return visit for', TicketStatus.RESOLVED);
       const dissatisfied = cmd.satisfaction === Satisfaction.DISSATISFIED;
@@ -307,12 +316,14 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
   }
 }
 
-function resolved(type: TicketEventType, reply: string, env: DecideEnv): Decision {
+function resolved(state: TicketState, type: TicketEventType, reply: string, env: DecideEnv): Decision {
   return {
     type,
     to: TicketStatus.RESOLVED,
     changes: {
       reply,
+      // a request for more time still pending when the work is done lapses with it
+      ...(state.extensionPending ? { extensionPending: false } : {}),
       resolvedAt: env.now.toISOString(),
       returnVisitDeadline: env.calendar.addWorkingDays(env.now, 1).toISOString(),
     },

@@ -423,7 +423,7 @@ export class TicketsService {
     return this.change(rc, input, DEPARTMENT, async (em, t) => {
       const cmd: Command = { kind: 'resolve', actorDepartmentId: await this.actorDepartment(rc), reply: input.reply };
       await this.apply(em, rc.viewer, t, cmd, input.note);
-      await this.resolveChildren(em, rc.viewer, t, input.reply);
+      await this.afterResolved(em, rc.viewer, t, input.reply);
     });
   }
 
@@ -431,8 +431,18 @@ export class TicketsService {
   resolveOnCall(rc: RequestContext, input: ResolveTicketInput) {
     return this.change(rc, input, CENTRE, async (em, t) => {
       await this.apply(em, rc.viewer, t, { kind: 'resolveOnCall', reply: input.reply }, input.note);
-      await this.resolveChildren(em, rc.viewer, t, input.reply);
+      await this.afterResolved(em, rc.viewer, t, input.reply);
     });
+  }
+
+  /** After a resolution: a pending extension request lapses; merged duplicates are resolved too. */
+  private async afterResolved(em: EntityManager, viewer: Viewer, parent: Ticket, reply: string): Promise<void> {
+    const pending = await em.find(ExtensionRequest, { ticketId: parent.id, status: ExtensionStatus.PENDING });
+    for (const p of pending) {
+      p.status = ExtensionStatus.LAPSED;
+      p.decidedAt = this.deps.clock.now();
+    }
+    await this.resolveChildren(em, viewer, parent, reply);
   }
 
   private async resolveChildren(em: EntityManager, viewer: Viewer, parent: Ticket, reply: string): Promise<void> {

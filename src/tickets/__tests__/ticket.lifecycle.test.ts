@@ -22,20 +22,16 @@ import {
   Urgency,
 } from '../ticket.enums';
 import {
-  Command,
   currentDeadline,
   decide,
-  DecideEnv,
-  Decision,
   evolve,
   INITIAL_STATE,
   MAX_RESOLVE_WORKING_DAYS,
-  RecordedEvent,
   replay,
   resolveWorkingDays,
   STATE_KEYS,
-  TicketState,
 } from '../ticket.lifecycle';
+import type { Command, DecideEnv, Decision, RecordedEvent, TicketState } from '../ticket.lifecycle';
 
 const env: DecideEnv = {
   now: new Date('2026-03-02T01:00:00Z'),
@@ -456,9 +452,8 @@ describe('legal transitions', () => {
       );
     });
 
-    // BUG (see report): duplicates inside one command are not removed, so the same department
-    // appears twice in coDepartmentIds. The service passes departmentCodes through as given.
-    test.skip('the same new department named twice in one command is added once', () => {
+      // appears twice in coDepartmentIds. The service passes departmentCodes through as given.
+    test('the same new department named twice in one command is added once', () => {
       const s = accepted(A);
       const d = decide(s, { kind: 'addCoDepartments', actorDepartmentId: A, departmentIds: [C, C] }, env);
       expect(d.changes.coDepartmentIds).toEqual([C]);
@@ -596,8 +591,9 @@ describe('legal transitions', () => {
 
   describe('returnVisit and close', () => {
     const resolvedState = () =>
-      inProgress(A, {
+      dispatchedTo(A, {
         status: TicketStatus.RESOLVED,
+        acceptedAt: NOW,
         reply: '已修复',
         resolvedAt: NOW,
         returnVisitDeadline: ONE_DAY,
@@ -904,9 +900,8 @@ describe('other refusals', () => {
       expect(err.extensions.field).toBe('departmentCode');
     });
 
-    // BUG (see report): redispatch does not check rejectedDepartmentIds, so the centre can route a
-    // ticket straight back to a department that already rejected it (dispatch refuses exactly this).
-    test.skip('redispatch to a department that rejected the ticket is refused like dispatch', () => {
+      // ticket straight back to a department that already rejected it (dispatch refuses exactly this).
+    test('redispatch to a department that rejected the ticket is refused like dispatch', () => {
       const s = dispatchedTo(B, { firstDepartmentId: A, rejectCount: 1, rejectedDepartmentIds: [A] });
       expectCode(() => decide(s, { kind: 'redispatch', departmentId: A }, env), ErrorCode.BAD_USER_INPUT);
     });
@@ -1153,20 +1148,14 @@ describe('replay', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('suspected rule gaps (skipped; see report)', () => {
-  // BUG (see report): resolve does not clear extensionPending, so a request still pending when the
-  // department resolves survives the return visit; after a re-open the lead cannot request a new
-  // extension ("already pending") and a supervisor can approve the stale request of the earlier round.
-  test.skip('resolving clears a pending extension request', () => {
+describe('re-opened tickets and lapsed extensions', () => {
+  test('resolving clears a pending extension request', () => {
     const s = inProgress(A, { extensionPending: true });
     const next = step(s, { kind: 'resolve', actorDepartmentId: A, reply: 'done' });
     expect(next.extensionPending).toBe(false);
   });
 
-  // SUSPECTED (see report): "a re-opened ticket goes back to its lead; only arbitration moves it",
-  // yet once re-dispatched to the lead, the lead may reject it (RECEIVED, lead cleared) and the
-  // centre may redispatch it elsewhere.
-  test.skip('a re-opened ticket, back at its lead, cannot be rejected or re-routed', () => {
+  test('a re-opened ticket, back at its lead, cannot be rejected or re-routed', () => {
     const s = dispatchedTo(A, { reopenCount: 1 });
     expectCode(() => decide(s, { kind: 'reject', actorDepartmentId: A }, env), ErrorCode.ILLEGAL_TRANSITION);
     expectCode(() => decide(s, { kind: 'redispatch', departmentId: B }, env), ErrorCode.ILLEGAL_TRANSITION);

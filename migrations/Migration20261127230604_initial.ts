@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261127225810 extends Migration {
+export class Migration20261127230604_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "districts" ("id" uuid not null, "code" varchar(12) not null, "name" varchar(64) not null, "city_code" varchar(12) not null, "city_name" varchar(64) not null, "centroid_lat" double precision not null, "centroid_lng" double precision not null, "boundary" jsonb null, constraint "districts_pkey" primary key ("id"));`);
@@ -21,7 +21,7 @@ export class Migration20261127225810 extends Migration {
     this.addSql(`create table "return_visits" ("id" uuid not null, "ticket_id" uuid not null, "satisfaction" text check ("satisfaction" in ('SATISFIED', 'BASICALLY_SATISFIED', 'DISSATISFIED')) not null, "resolution" text check ("resolution" in ('RESOLVED', 'PARTLY_RESOLVED', 'NOT_RESOLVED')) not null, "note" text null, "visited_by" varchar(160) not null, "visited_at" timestamptz not null, constraint "return_visits_pkey" primary key ("id"));`);
     this.addSql(`create index "return_visits_ticket_id_index" on "return_visits" ("ticket_id");`);
 
-    this.addSql(`create table "extension_requests" ("id" uuid not null, "ticket_id" uuid not null, "department_id" uuid not null, "days" int not null, "reason" text not null, "status" text check ("status" in ('PENDING', 'APPROVED', 'DENIED')) not null default 'PENDING', "requested_by" varchar(160) not null, "requested_at" timestamptz not null, "decided_by" varchar(160) null, "decision_note" text null, "decided_at" timestamptz null, constraint "extension_requests_pkey" primary key ("id"));`);
+    this.addSql(`create table "extension_requests" ("id" uuid not null, "ticket_id" uuid not null, "department_id" uuid not null, "days" int not null, "reason" text not null, "status" text check ("status" in ('PENDING', 'APPROVED', 'DENIED', 'LAPSED')) not null default 'PENDING', "requested_by" varchar(160) not null, "requested_at" timestamptz not null, "decided_by" varchar(160) null, "decision_note" text null, "decided_at" timestamptz null, constraint "extension_requests_pkey" primary key ("id"));`);
     this.addSql(`create index "extension_requests_ticket_id_index" on "extension_requests" ("ticket_id");`);
 
     this.addSql(`create table "ticket_events" ("id" bigserial primary key, "ticket_id" uuid not null, "seq" int not null, "type" text check ("type" in ('CREATED', 'DISPATCHED', 'REDISPATCHED', 'ACCEPTED', 'STARTED', 'REJECTED', 'REJECT_DISPUTED', 'ARBITRATED', 'CO_DEPARTMENTS_ADDED', 'EXTENSION_REQUESTED', 'EXTENSION_DECIDED', 'RESOLVED', 'RESOLVED_ON_CALL', 'PARENT_RESOLVED', 'RETURN_VISITED', 'CLOSED', 'MERGED')) not null, "from_status" text check ("from_status" in ('RECEIVED', 'DISPATCHED', 'ACCEPTED', 'IN_PROGRESS', 'ARBITRATION', 'RESOLVED', 'REOPENED', 'CLOSED', 'MERGED')) null, "to_status" text check ("to_status" in ('RECEIVED', 'DISPATCHED', 'ACCEPTED', 'IN_PROGRESS', 'ARBITRATION', 'RESOLVED', 'REOPENED', 'CLOSED', 'MERGED')) not null, "actor" varchar(160) not null, "note" text null, "changes" jsonb not null, "occurred_at" timestamptz not null);`);
