@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from '../config';
+
+describe('configuration from the environment', () => {
+  test('defaults need nothing set', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(4000);
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.SEED_DEMO).toBe(true);
+    expect(c.CITY_BOUNDS).toEqual([22.5, 112.9, 23.95, 114.1]);
+    expect(c.authSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  test('values are parsed', () => {
+    const c = loadConfig({
+      PORT: '4100',
+      DATABASE_URL: 'postgres://u:p@db:5432/hub',
+      SEED_DEMO: 'false',
+      CALENDAR_HOLIDAYS: '2027-01-01, 2027-02-06',
+      CITY_BOUNDS: '22,113,24,115',
+    });
+    expect(c.PORT).toBe(4100);
+    expect(c.SEED_DEMO).toBe(false);
+    expect(c.CALENDAR_HOLIDAYS).toEqual(['2027-01-01', '2027-02-06']);
+    expect(c.CITY_BOUNDS).toEqual([22, 113, 24, 115]);
+  });
+
+  test('every bad value is named with what to fix, all at once', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', CALENDAR_HOLIDAYS: '2027/01/01', CITY_BOUNDS: '24,113,22,115' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/PORT/);
+    expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(message).toMatch(/CALENDAR_HOLIDAYS.*YYYY-MM-DD/);
+    expect(message).toMatch(/CITY_BOUNDS.*south<north/);
+  });
+
+  test('production needs a real AUTH_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_SECRET: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'short' })).toThrow(/at least 32 characters/);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) }).authSecret).toBe('x'.repeat(40));
+  });
+});
