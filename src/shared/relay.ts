@@ -7,10 +7,10 @@ export function toGlobalId(type: string, id: string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 }
 
-export function fromGlobalId(globalId: string): { type: string; id: string } {
+export function fromGlobalId(globalId: string, field = 'id'): { type: string; id: string } {
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
   const i = decoded.indexOf(':');
-  if (i <= 0 || i === decoded.length - 1) throw badInput('id', `not a valid id: ${globalId}`);
+  if (i <= 0 || i === decoded.length - 1) throw badInput(field, `not a valid id: ${globalId}`);
   return { type: decoded.slice(0, i), id: decoded.slice(i + 1) };
 }
 
@@ -22,7 +22,7 @@ export function isUuid(s: string): boolean {
 
 /** Parses a global id that must name a `type`, returning the local id. */
 export function localId(globalId: string, type: string, field = 'id'): string {
-  const parsed = fromGlobalId(globalId);
+  const parsed = fromGlobalId(globalId, field);
   if (parsed.type !== type || !isUuid(parsed.id)) throw badInput(field, `not a ${type} id: ${globalId}`);
   return parsed.id;
 }
@@ -119,6 +119,8 @@ export function checkPageArgs(args: PageArgs): void {
     }
   }
   if (args.first != null && args.last != null) throw badInput('last', 'pass first or last, not both');
+  if (args.first != null && args.before != null) throw badInput('before', 'page forward with first/after, or backward with last/before');
+  if (args.last != null && args.after != null) throw badInput('after', 'page forward with first/after, or backward with last/before');
 }
 
 @ArgsType()

@@ -477,17 +477,21 @@ export class TicketsService {
 
   /** Closes a resolved ticket without a return visit (e.g. the citizen cannot be reached). */
   close(rc: RequestContext, input: TicketChangeInput) {
-    if (!input.note?.trim()) throw badInput('note', 'say why the ticket is closed without a return visit');
     return this.change(rc, input, SUPERVISORS, async (em, t) => {
+      if (!input.note?.trim()) throw badInput('note', 'say why the ticket is closed without a return visit');
       await this.apply(em, rc.viewer, t, { kind: 'close' }, input.note);
     });
   }
 
   /** Merges a duplicate report under its parent; the parent's reply reaches every caller. */
   merge(rc: RequestContext, input: MergeTicketInput) {
-    const parentId = localId(input.parentId, 'Ticket', 'parentId');
     return this.change(rc, input, CENTRE, async (em, t) => {
+      const parentId = localId(input.parentId, 'Ticket', 'parentId');
       if (parentId === t.id) throw badInput('parentId', 'a ticket cannot be merged into itself');
+      if ((await em.count(Ticket, { parentId: t.id })) > 0) {
+        // one level only: every duplicate hangs off the ticket that is handled
+        throw badInput('id', `${t.number} has duplicates merged into it: merge the other ticket into it instead`);
+      }
       const parent = await em.findOne(Ticket, { id: parentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!parent) throw badInput('parentId', `ticket ${input.parentId} not found`);
       if (parent.parentId) throw badInput('parentId', `${parent.number} is itself merged into another ticket`);
