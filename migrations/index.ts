@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127230604_initial } from './Migration20261127230604_initial';
+import { Migration20261127234219_duty_list } from './Migration20261127234219_duty_list';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -7,4 +8,5 @@ import { Migration20261127230604_initial } from './Migration20261127230604_initi
  */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127230604_initial', class: Migration20261127230604_initial },
+  { name: 'Migration20261127234219_duty_list', class: Migration20261127234219_duty_list },
 ];

@@ -6,6 +6,13 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { Client } from 'pg';
 import { Role, signToken } from './auth/viewer';
+import type { Viewer } from './auth/viewer';
+import type { RequestContext } from './app/context';
+import { createLoaders } from './app/loaders';
+import type { Services } from './app/schema';
+import type { DutyListFormat } from './dutylist/dutylist.enums';
+import { isUtf8 } from './dutylist/dutylist.io';
+import { crossValidate, evaluate, formatReport, readExamplesCsv, TextClassifier, writePredictionsCsv } from './routing';
 import { ConfigError, loadConfig, PROJECT_ROOT } from './app/config';
 import type { Config } from './app/config';
 import { openDatabase, startEmbeddedPostgres } from './app/database';
@@ -222,6 +229,137 @@ program
       process.exit(1);
     }
     log('migrations match the entities');
+  });
+
+/** Runs `fn` with the hub's services on the configured database, as an ADMIN (the CLI is local). */
+async function withServices<T>(fn: (services: Services, rc: RequestContext) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const db = await openDatabase(cfg, log);
+  const orm = await initOrm({ url: db.url });
+  try {
+    await migrateUp(orm);
+    const services = createServices(cfg, systemClock);
+    const em = orm.em.fork();
+    const viewer: Viewer = { role: Role.ADMIN, subject: `cli:${os.userInfo().username}`, districtCodes: [] };
+    return await fn(services, { viewer, em, loaders: createLoaders(em) });
+  } finally {
+    await orm.close(true);
+    await db.stop();
+  }
+}
+
+function fail(message: string, code = 1): never {
+  console.error(message);
+  process.exit(code);
+}
+
+const dutylist = program.command('dutylist').description('the duty list (民生诉求事项清单)');
+
+dutylist
+  .command('import')
+  .description('import a CSV or JSON duty list as a new draft (rejected whole, with every bad row, if it has errors)')
+  .argument('<file>', 'a .csv or .json file (UTF-8)')
+  .option('--publish', 'publish it at once (validated)')
+  .option('--format <format>', 'csv or json (default: from the file name)')
+  .option('--notes <text>', 'notes for the version')
+  .action(async (file: string, opts: { publish?: boolean; format?: string; notes?: string }) => {
+    if (!fs.existsSync(file)) fail(`minsheng dutylist import: ${file}: no such file`);
+    const buf = fs.readFileSync(file);
+    if (!isUtf8(buf)) fail(`minsheng dutylist import: ${file} is not UTF-8 text (save it as UTF-8, e.g. "CSV UTF-8" in a spreadsheet)`);
+    const format = (opts.format ?? path.extname(file).slice(1)).toUpperCase();
+    if (format !== 'CSV' && format !== 'JSON') fail(`minsheng dutylist import: say --format csv or --format json`);
+    try {
+      const v = await withServices((s, rc) =>
+        s.dutyLists.import(rc, { format: format as DutyListFormat, content: buf.toString('utf8'), publish: opts.publish, notes: opts.notes }),
+      );
+      log(`duty list version ${v.number}: ${v.status}${v.effectiveAt ? `, in force from ${v.effectiveAt.toISOString()}` : ''}`);
+    } catch (e) {
+      const problems = (e as { extensions?: { problems?: { line: number; code?: string; reason: string }[] } }).extensions?.problems;
+      if (problems) fail(`${file}: rejected, nothing imported:\n${problems.map((p) => `  line ${p.line}${p.code ? ` (${p.code})` : ''}: ${p.reason}`).join('\n')}`);
+      throw e;
+    }
+  });
+
+dutylist
+  .command('export')
+  .description('print a duty list version (default: the one in force) as CSV or JSON')
+  .option('--version <n>', 'version number', (v) => Number(v))
+  .option('--format <format>', 'csv or json', 'csv')
+  .action(async (opts: { version?: number; format: string }) => {
+    const format = opts.format.toUpperCase();
+    if (format !== 'CSV' && format !== 'JSON') fail('minsheng dutylist export: --format csv or json');
+    const out = await withServices((s, rc) => s.dutyLists.export(rc, opts.version, format as DutyListFormat));
+    process.stdout.write(out);
+  });
+
+const routing = program.command('routing').description('the router: evaluate, predict, retrain');
+
+/** Rows with a label; rows without one are skipped, and said so. */
+function labelled(file: string, rows: { text: string; label?: string }[]): { text: string; label: string }[] {
+  const out = rows.filter((r): r is { text: string; label: string } => !!r.label);
+  if (out.length < rows.length) console.error(`${file}: ${rows.length - out.length} rows without a label skipped`);
+  if (!out.length) fail(`${file}: no labelled rows`);
+  return out;
+}
+
+const textColumns = (v: string) => v.split(',').map((c) => c.trim()).filter(Boolean);
+
+routing
+  .command('eval')
+  .description('train on one CSV, test on another (or cross-validate): macro-F1, accuracy, per class, confusion, ms per message')
+  .requiredOption('--train <file>', 'training CSV')
+  .option('--test <file>', 'test CSV (omit with --folds for cross-validation)')
+  .option('--folds <k>', 'k-fold cross-validation on --train', (v) => Number(v))
+  .option('--text <columns>', 'text columns, joined', textColumns, ['title', 'detail'])
+  .requiredOption('--label <column>', 'label column')
+  .option('--json', 'print the report as JSON too')
+  .action(async (opts: { train: string; test?: string; folds?: number; text: string[]; label: string; json?: boolean }) => {
+    const load = (file: string) => {
+      try {
+        return labelled(file, readExamplesCsv(file, opts.text, opts.label).rows);
+      } catch (e) {
+        return fail(`minsheng routing eval: ${(e as Error).message}`);
+      }
+    };
+    const train = load(opts.train);
+    if (!opts.test && !opts.folds) fail('minsheng routing eval: give --test FILE or --folds K');
+    const report = opts.test ? evaluate(train, load(opts.test)) : crossValidate(train, opts.folds!);
+    process.stdout.write(`${formatReport(report)}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  });
+
+routing
+  .command('predict')
+  .description('train on one CSV and write row,label,confidence for every row of another, in input order')
+  .requiredOption('--train <file>', 'training CSV')
+  .requiredOption('--input <file>', 'CSV to label')
+  .option('--text <columns>', 'text columns, joined', textColumns, ['title', 'detail'])
+  .option('--label <column>', 'label column of the training CSV', 'label_level1')
+  .requiredOption('--output <file>', 'where to write row,label,confidence')
+  .action(async (opts: { train: string; input: string; text: string[]; label: string; output: string }) => {
+    let train: { text: string; label: string }[] = [];
+    let input: { index: number; text: string }[] = [];
+    try {
+      train = labelled(opts.train, readExamplesCsv(opts.train, opts.text, opts.label).rows);
+      input = readExamplesCsv(opts.input, opts.text).rows;
+    } catch (e) {
+      fail(`minsheng routing predict: ${(e as Error).message}`);
+    }
+    const classifier = TextClassifier.train(train);
+    const preds = input.map((r) => {
+      const [best] = classifier.predict(r.text, 1);
+      return { row: r.index, label: best?.label ?? '', confidence: best?.confidence ?? 0 };
+    });
+    writePredictionsCsv(opts.output, preds);
+    log(`wrote ${preds.length} predictions to ${opts.output}`);
+  });
+
+routing
+  .command('train')
+  .description('retrain the router on the duty list in force and confirmed tickets, and store it')
+  .action(async () => {
+    const status = await withServices((s, rc) => s.router.retrain(rc));
+    log(`router trained on duty list ${status.versionNumber}: ${status.matters} matters, ${status.listExamples} list examples, ${status.historyExamples} confirmed tickets`);
   });
 
 /** Rewrites migrations/index.ts to list every migration file, in order. */

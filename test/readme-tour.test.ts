@@ -12,13 +12,13 @@ function tourSteps() {
 
 let t: TestHub;
 beforeAll(async () => {
-  t = await startTestHub();
+  t = await startTestHub({ dutyList: true }); // as `npm start` has it
 });
 afterAll(() => t.stop());
 
 test('the README tour works as written', async () => {
   const steps = tourSteps();
-  expect(steps.length).toBeGreaterThanOrEqual(8);
+  expect(steps.length).toBeGreaterThanOrEqual(9);
   const tokens: Record<string, string> = {
     OPERATOR: await t.token({ role: Role.OPERATOR }),
     DEPARTMENT: await t.token({ role: Role.DEPARTMENT, departmentCode: '440106-UM' }),
@@ -32,7 +32,15 @@ test('the README tour works as written', async () => {
     expect({ step: step.query.split('\n')[0], errors: body.errors }).toEqual({ step: step.query.split('\n')[0], errors: undefined });
     expect(status).toBe(200);
     last = body.data as Record<string, unknown>;
-    if (!id) id = (last.createTicket as { id: string }).id;
+    if (last.routingPreview) {
+      const [best] = last.routingPreview as { matterCode: string; departmentName: string }[];
+      expect(best.departmentName).toBe('广州市天河区城市管理和综合执法局');
+    }
+    if (last.createTicket) {
+      const created = last.createTicket as { id: string; status: string; routing: { method: string } };
+      expect([created.status, created.routing.method]).toEqual(['DISPATCHED', 'AUTO']);
+      id = created.id;
+    }
   }
   const node = last.node as { status: string; citizen: { phone: string }; events: { type: string }[] };
   expect(node.status).toBe('CLOSED');

@@ -46,6 +46,7 @@ const schema = z.object({
     .string()
     .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, 'must look like 09:00-18:00')
     .default('09:00-18:00'),
+  ROUTING_THRESHOLD: z.coerce.number().min(0).max(1.01, 'must be between 0 and 1 (above 1 turns automatic dispatch off)').default(0.6),
   LOG_SQL: bool.default(false),
 });
 

@@ -17,6 +17,8 @@ import { WebSocketServer } from 'ws';
 import { viewerFromAuthorization } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
 import { DepartmentsService } from '../departments/departments.service';
+import { DutyListService } from '../dutylist/dutylist.service';
+import { RouterService } from '../dutylist/router.service';
 import { WorkingCalendar } from '../shared/calendar';
 import { systemClock } from '../shared/clock';
 import type { Clock } from '../shared/clock';
@@ -69,15 +71,18 @@ export function createServices(config: Config, clock: Clock): Services {
     workdays: config.CALENDAR_WORKDAYS,
     hours: config.WORKDAY_HOURS,
   });
-  const departments = new DepartmentsService();
+  const departments = new DepartmentsService(config.CITY_BOUNDS);
+  const dutyLists = new DutyListService(clock);
+  const router = new RouterService(dutyLists, departments, clock, config.ROUTING_THRESHOLD);
   const tickets = new TicketsService({
     clock,
     calendar,
     departments,
+    dutyLists,
+    router,
     cityCode: config.CITY_CODE,
-    cityBounds: config.CITY_BOUNDS,
   });
-  return { departments, tickets };
+  return { departments, dutyLists, router, tickets };
 }
 
 function unauthenticated(e: unknown): GraphQLError {

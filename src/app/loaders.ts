@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
+import { Matter } from '../dutylist/matter.entity';
 import { ExtensionRequest } from '../tickets/extension-request.entity';
 import { ReturnVisit } from '../tickets/return-visit.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
@@ -55,6 +56,8 @@ export function createLoaders(em: EntityManager) {
     returnVisitsByTicket: manyBy(em, ReturnVisit, 'ticketId', { visitedAt: 'asc' }),
     extensionRequestsByTicket: manyBy(em, ExtensionRequest, 'ticketId', { requestedAt: 'asc' }),
     childrenByParent: manyBy(em, Ticket, 'parentId', { createdAt: 'asc' }),
+    mattersByVersion: manyBy(em, Matter, 'versionId', { position: 'asc', code: 'asc' }),
+    matterById: byId(em, Matter),
   };
 }
 

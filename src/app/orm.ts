@@ -5,6 +5,10 @@ import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
+import { MatterDispute } from '../dutylist/dispute.entity';
+import { DutyListVersion } from '../dutylist/duty-list-version.entity';
+import { Matter } from '../dutylist/matter.entity';
+import { RoutingModel } from '../dutylist/routing-model.entity';
 import { ExtensionRequest } from '../tickets/extension-request.entity';
 import { ReturnVisit } from '../tickets/return-visit.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
@@ -12,7 +16,18 @@ import { Ticket } from '../tickets/ticket.entity';
 import { PROJECT_ROOT } from './config';
 
 /** Every entity, listed explicitly (no folder scanning). */
-export const ENTITIES = [District, Department, Ticket, TicketEvent, ReturnVisit, ExtensionRequest];
+export const ENTITIES = [
+  District,
+  Department,
+  DutyListVersion,
+  Matter,
+  RoutingModel,
+  MatterDispute,
+  Ticket,
+  TicketEvent,
+  ReturnVisit,
+  ExtensionRequest,
+];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */
 export class QueryCounter {

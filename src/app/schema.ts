@@ -6,6 +6,9 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { departmentsResolvers } from '../departments/departments.resolver';
 import type { DepartmentsService } from '../departments/departments.service';
+import { dutyListResolvers } from '../dutylist/dutylist.resolver';
+import type { DutyListService } from '../dutylist/dutylist.service';
+import type { RouterService } from '../dutylist/router.service';
 import { ticketsResolver } from '../tickets/tickets.resolver';
 import type { TicketsService } from '../tickets/tickets.service';
 import { PROJECT_ROOT } from './config';
@@ -13,6 +16,8 @@ import { nodeResolver } from './node.resolver';
 
 export interface Services {
   departments: DepartmentsService;
+  dutyLists: DutyListService;
+  router: RouterService;
   tickets: TicketsService;
 }
 
@@ -24,6 +29,7 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
     resolvers: [
       nodeResolver(services.tickets),
       ...departmentsResolvers(services.departments),
+      ...dutyListResolvers(services.dutyLists, services.router),
       ticketsResolver(services.tickets),
     ],
     validate: { skipMissingProperties: true, forbidUnknownValues: false },

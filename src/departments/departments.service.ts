@@ -14,8 +14,42 @@ export interface DepartmentFilter {
   search?: string | null;
 }
 
+/** Where a ticket is: a district code, or a point (lat/lng) inside the city. */
+export interface PlaceInput {
+  districtCode?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+}
+
 /** Departments and districts: the public directory of who handles what, and where. */
 export class DepartmentsService {
+  /** @param cityBounds south, west, north, east */
+  constructor(private readonly cityBounds: readonly [number, number, number, number]) {}
+
+/** The district of a place: by code, else the one nearest to lat/lng (checked to lie in the city). */
+  async districtFor(rc: RequestContext, input: PlaceInput): Promise<District> {
+    const hasLat = input.lat != null;
+    if (hasLat !== (input.lng != null)) throw badInput(hasLat ? 'lng' : 'lat', 'give both lat and lng, or neither');
+    if (hasLat) {
+      const [s, w, n, e] = this.cityBounds;
+      if (input.lat! < s || input.lat! > n) throw badInput('lat', `lat must be within the city (${s}..${n})`);
+      if (input.lng! < w || input.lng! > e) throw badInput('lng', `lng must be within the city (${w}..${e})`);
+    }
+    if (input.districtCode) {
+      const d = await rc.loaders.districtByCode.load(input.districtCode);
+      if (!d) throw badInput('districtCode', `district ${input.districtCode} not found`);
+      return d;
+    }
+    if (!hasLat) throw badInput('districtCode', 'give districtCode, or lat and lng');
+    // Nearest district centroid; boundaries refine this when they are loaded.
+    const rows = await rc.em.getConnection().execute<{ code: string }[]>(
+      `select code from districts order by (centroid_lat - ?)^2 + ((centroid_lng - ?) * cos(radians(?)))^2 limit 1`,
+      [input.lat, input.lng, input.lat],
+    );
+    if (!rows.length) throw badInput('districtCode', 'no districts are set up');
+    return (await rc.loaders.districtByCode.load(rows[0].code))!;
+  }
+
   async districtByCode(rc: RequestContext, code: string): Promise<District> {
     const d = await rc.loaders.districtByCode.load(code);
     if (!d) throw notFound('district', code);

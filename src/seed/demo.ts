@@ -1,7 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Role } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
+import { PROJECT_ROOT } from '../app/config';
 import type { Config } from '../app/config';
+import { DutyListFormat } from '../dutylist/dutylist.enums';
+import { Matter } from '../dutylist/matter.entity';
+import { systemClock } from '../shared/clock';
+import type { Clock } from '../shared/clock';
 import { createLoaders } from '../app/loaders';
 import type { RequestContext } from '../app/context';
 import { createServices } from '../app/hub';
@@ -35,6 +42,16 @@ const REQUESTS: { title: string; content: string; category: TicketCategory; dept
   { title: '违章搭建', content: '隔壁楼顶在加建铁皮房，已经搭了两层，存在安全隐患。', category: C.REPORT, dept: 'UM' },
   { title: '公园树木倒伏', content: '公园里有一棵大树被风吹倒了，压在步道上，还没人处理。', category: C.HELP_REQUEST, dept: 'GZ-FOREST', urgent: true },
   { title: '医院挂号难', content: '网上挂号总是约不到专家号，窗口也说没有号，希望增加号源。', category: C.SUGGESTION, dept: 'GZ-HEALTH' },
+];
+
+/** Calls that just came in: the router dispatches the ones it is sure of (即接即办). */
+const FRESH_CALLS = [
+  '天桥上有人倒了一大堆建筑垃圾，桥面全是碎石，车辆经过很危险。',
+  '晚上十二点了旁边工地还在打桩，吵得整栋楼的人都睡不着。',
+  '公园里跳广场舞的音响开得太大声了，每天晚上八点到十点，家里窗户关着都听得见。',
+  '最近每天都有直升机在我们小区上空低飞，轰隆隆的，老人小孩都被吓到。',
+  '在口岸办港澳通行证签注，自助机说查不到我的签注记录，怎么办？',
+  '我们二十多个工人被老板拖欠了两个月工资，老板电话也不接了。',
 ];
 
 type Step =
@@ -86,8 +103,12 @@ export async function seedDemo(orm: MikroORM, config: Config, log: (m: string) =
     return { seeded: false };
   }
   const { districts, departments } = await seedDirectory(orm);
+  const dutyList = await seedDutyList(orm, config);
   const count = await seedDemoTickets(orm, config, departments);
-  log(`demo data: ${districts.size} districts, ${departments.size} departments, ${count} tickets`);
+  log(
+    `demo data: ${districts.size} districts, ${departments.size} departments, ` +
+      `duty list ${dutyList.number} (${dutyList.matters} matters), ${count} tickets`,
+  );
   return { seeded: true };
 }
 
@@ -123,10 +144,31 @@ export async function seedDirectory(orm: MikroORM) {
   return { districts, departments };
 }
 
+/** The demo duty list (src/seed/dutylist.demo.csv), imported and published like any other. */
+export const DEMO_DUTY_LIST = path.join(PROJECT_ROOT, 'src', 'seed', 'dutylist.demo.csv');
+
+export async function seedDutyList(orm: MikroORM, config: Config, clock: Clock = systemClock) {
+  const { dutyLists } = createServices(config, clock);
+  const em = orm.em.fork();
+  const admin: Viewer = { role: Role.ADMIN, subject: 'demo-seed', districtCodes: [] };
+  const version = await dutyLists.import(
+    { viewer: admin, em, loaders: createLoaders(em) },
+    {
+      format: DutyListFormat.CSV,
+      content: fs.readFileSync(DEMO_DUTY_LIST, 'utf8'),
+      notes: '演示清单：参照惠州、广州公开的民生诉求事项清单编写',
+      publish: true,
+    },
+  );
+  return { number: version.number, matters: await em.count(Matter, { versionId: version.id }) };
+}
+
 async function seedDemoTickets(orm: MikroORM, config: Config, departments: Map<string, Department>): Promise<number> {
   const now = new Date();
   const clock = new ManualClock(now);
-  const { tickets } = createServices(config, clock);
+  // the scripted histories are dispatched by hand; the fresh calls at the end go through the router
+  const { tickets } = createServices({ ...config, ROUTING_THRESHOLD: 1.01 }, clock);
+  const live = createServices(config, clock).tickets;
   const codeById = new Map([...departments.values()].map((d) => [d.id, d.code]));
   const rc = (viewer: Viewer): RequestContext => {
     const fork = orm.em.fork();
@@ -208,6 +250,22 @@ async function seedDemoTickets(orm: MikroORM, config: Config, departments: Map<s
       }
     }
     if (i % PATHS.length === 4) mergeTarget = t;
+    count++;
+  }
+  clock.set(new Date(now.getTime() - 10 * 60_000));
+  for (const [k, call] of FRESH_CALLS.entries()) {
+    const district = GUANGZHOU_DISTRICTS[(k * 3) % GUANGZHOU_DISTRICTS.length];
+    clock.advance(60_000);
+    await live.create(rc(OPERATOR), {
+      channel: Channel.PHONE,
+      category: TicketCategory.COMPLAINT,
+      title: call.slice(0, 12),
+      content: call,
+      citizenPhone: `139${String(20_000_000 + k * 1_234_567).slice(-8)}`,
+      districtCode: district.code,
+      urgency: Urgency.NORMAL,
+      accessNeeds: [],
+    });
     count++;
   }
   return count;

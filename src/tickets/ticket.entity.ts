@@ -3,6 +3,9 @@ import { ArrayType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, P
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
+import { DutyListVersion } from '../dutylist/duty-list-version.entity';
+import { Matter } from '../dutylist/matter.entity';
+import type { RoutingRecord } from '../dutylist/routing.types';
 import { Node } from '../shared/relay';
 import {
   AccessNeed,
@@ -59,6 +62,9 @@ export class Ticket {
     | 'resolution'
     | 'reopenCount'
     | 'extensionPending'
+    | 'matterId'
+    | 'dutyListVersionId'
+    | 'routing'
     | 'version';
 
   @PrimaryKey({ type: 'uuid' })
@@ -196,6 +202,17 @@ export class Ticket {
   @Field(() => Boolean)
   @Property({ type: 'boolean' })
   extensionPending: boolean = false;
+
+  /** 事项: the duty-list matter it is routed under (see `routing` for why) */
+  @ManyToOne(() => Matter, { mapToPk: true, fieldName: 'matter_id', nullable: true, index: true })
+  matterId: string | null = null;
+
+  @ManyToOne(() => DutyListVersion, { mapToPk: true, fieldName: 'duty_list_version_id', nullable: true })
+  dutyListVersionId: string | null = null;
+
+  /** The router's suggestions and explanation at intake (not lifecycle state). */
+  @Property({ type: 'json', nullable: true })
+  routing: RoutingRecord | null = null;
 
   @Field(() => Date)
   @Property({ type: 'datetime' })

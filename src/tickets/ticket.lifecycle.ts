@@ -44,6 +44,9 @@ export interface TicketState {
   resolution: Resolution | null;
   reopenCount: number;
   extensionPending: boolean;
+  /** 事项: the duty-list matter it is routed under, and the version of the list */
+  matterId: string | null;
+  dutyListVersionId: string | null;
 }
 
 export const INITIAL_STATE: TicketState = {
@@ -68,6 +71,8 @@ export const INITIAL_STATE: TicketState = {
   resolution: null,
   reopenCount: 0,
   extensionPending: false,
+  matterId: null,
+  dutyListVersionId: null,
 };
 
 export const STATE_KEYS = Object.keys(INITIAL_STATE) as (keyof TicketState)[];
@@ -79,14 +84,20 @@ export interface Decision {
   changes: Partial<TicketState>;
 }
 
+/** The duty-list matter a routing step files the ticket under. */
+export interface MatterRef {
+  matterId: string;
+  dutyListVersionId: string;
+}
+
 export type Command =
-  | { kind: 'dispatch'; departmentId: string }
-  | { kind: 'redispatch'; departmentId: string }
+  | { kind: 'dispatch'; departmentId: string; matter?: MatterRef }
+  | { kind: 'redispatch'; departmentId: string; matter?: MatterRef }
   | { kind: 'accept'; actorDepartmentId: string }
   | { kind: 'start'; actorDepartmentId: string }
   | { kind: 'reject'; actorDepartmentId: string }
   | { kind: 'disputeReject' }
-  | { kind: 'arbitrate'; departmentId: string }
+  | { kind: 'arbitrate'; departmentId: string; matter?: MatterRef }
   | { kind: 'addCoDepartments'; actorDepartmentId: string; departmentIds: string[] }
   | { kind: 'requestExtension'; actorDepartmentId: string; days: number }
   | { kind: 'decideExtension'; approve: boolean; days: number }
@@ -102,6 +113,8 @@ export interface DecideEnv {
   calendar: WorkingCalendar;
   category: TicketCategory;
   urgency: Urgency;
+  /** the matter's own deadline (working days), overriding the category's */
+  resolveDays?: number | null;
 }
 
 /** Longest a ticket may take with approved extensions (complex matters), in working days. */
@@ -119,7 +132,8 @@ function dispatchDeadlines(state: TicketState, env: DecideEnv): Partial<TicketSt
     env.urgency === Urgency.URGENT
       ? new Date(now.getTime() + 30 * 60_000)
       : env.calendar.addWorkingHours(now, 2);
-  const resolve = env.calendar.addWorkingDays(now, resolveWorkingDays(env.category, state.reopenCount > 0));
+  const days = state.reopenCount > 0 ? resolveWorkingDays(env.category, true) : (env.resolveDays ?? resolveWorkingDays(env.category, false));
+  const resolve = env.calendar.addWorkingDays(now, days);
   return {
     dispatchedAt: now.toISOString(),
     acceptDeadline: accept.toISOString(),
@@ -158,6 +172,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
         changes: {
           leadDepartmentId: cmd.departmentId,
           firstDepartmentId: state.firstDepartmentId ?? cmd.departmentId,
+          ...matterChanges(cmd.matter),
           ...dispatchDeadlines(state, env),
         },
       };
@@ -182,6 +197,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
         changes: {
           leadDepartmentId: cmd.departmentId,
           rerouteCount: state.rerouteCount + 1,
+          ...matterChanges(cmd.matter),
           ...dispatchDeadlines(state, env),
         },
       };
@@ -233,6 +249,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
           bindingDepartmentId: cmd.departmentId,
           // the decision is binding on the decided department: it may no longer reject
           rejectedDepartmentIds: state.rejectedDepartmentIds.filter((d) => d !== cmd.departmentId),
+          ...matterChanges(cmd.matter),
           ...dispatchDeadlines(state, env),
         },
       };
@@ -314,6 +331,10 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
         changes: { parentId: cmd.parentId, leadDepartmentId: null, acceptDeadline: null, resolveDeadline: null },
       };
   }
+}
+
+function matterChanges(matter: MatterRef | undefined): Partial<TicketState> {
+  return matter ? { matterId: matter.matterId, dutyListVersionId: matter.dutyListVersionId } : {};
 }
 
 function resolved(state: TicketState, type: TicketEventType, reply: string, env: DecideEnv): Decision {

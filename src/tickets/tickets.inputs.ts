@@ -77,6 +77,13 @@ export class CreateTicketInput {
   @Field(() => String, { nullable: true, description: 'Dispatch at once to this department (code).' })
   @MaxLength(32)
   dispatchTo?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The duty-list matter (code); dispatched at once to its department with jurisdiction (or to dispatchTo).',
+  })
+  @MaxLength(64)
+  matterCode?: string | null;
 }
 
 /** Every change of a ticket names it and the version the caller saw (optimistic lock). */
@@ -97,16 +104,24 @@ export class TicketChangeInput {
 
 @InputType()
 export class DispatchTicketInput extends TicketChangeInput {
-  @Field(() => String, { description: 'Code of the department to dispatch to.' })
+  @Field(() => String, { nullable: true, description: 'The department; or give matterCode and the department with jurisdiction is found.' })
   @MaxLength(32)
-  departmentCode!: string;
+  departmentCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The duty-list matter the ticket falls under.' })
+  @MaxLength(64)
+  matterCode?: string | null;
 }
 
 @InputType()
 export class RedispatchTicketInput extends TicketChangeInput {
-  @Field(() => String)
+  @Field(() => String, { nullable: true })
   @MaxLength(32)
-  departmentCode!: string;
+  departmentCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(64)
+  matterCode?: string | null;
 
   @Field(() => String, { description: 'Why the first routing was wrong.' })
   @Length(2, 2000)
@@ -129,9 +144,13 @@ export class DisputeRejectInput extends TicketChangeInput {
 
 @InputType()
 export class ArbitrateTicketInput extends TicketChangeInput {
-  @Field(() => String, { description: 'The department the ticket goes to; the decision is binding.' })
+  @Field(() => String, { nullable: true, description: 'The department the ticket goes to; the decision is binding.' })
   @MaxLength(32)
-  departmentCode!: string;
+  departmentCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The matter it falls under (then the department may be left to the duty list).' })
+  @MaxLength(64)
+  matterCode?: string | null;
 
   @Field(() => String)
   @Length(2, 2000)

@@ -1,7 +1,10 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../app/context';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
+import { RoutingMethod } from '../dutylist/dutylist.enums';
+import { RoutingCandidate, toCandidate } from '../dutylist/dutylist.resolver';
+import { Matter } from '../dutylist/matter.entity';
 import { maskAddress, maskName, maskPhone } from '../shared/mask';
 import { Connection, ConnectionArgs, toGlobalId } from '../shared/relay';
 import { ExtensionRequest } from './extension-request.entity';
@@ -42,6 +45,24 @@ export class Citizen {
 
   @Field(() => Boolean, { description: 'True when the fields above are masked.' })
   masked!: boolean;
+}
+
+@ObjectType({ description: 'How the ticket was routed and why: the router’s suggestions at intake and who decided.' })
+export class TicketRouting {
+  @Field(() => RoutingMethod, { nullable: true, description: 'Null while the ticket waits in the manual-dispatch queue.' })
+  method!: RoutingMethod | null;
+
+  @Field(() => Int, { nullable: true, description: 'Duty list version it was routed under.' })
+  versionNumber!: number | null;
+
+  @Field(() => Float, { description: 'Confidence needed for automatic dispatch when it came in.' })
+  threshold!: number;
+
+  @Field(() => [RoutingCandidate], { description: 'The router’s suggestions at intake, best first.' })
+  candidates!: RoutingCandidate[];
+
+  @Field(() => Date)
+  at!: Date;
 }
 
 /** Thin: authorise in the service, call one method, map the result. */
@@ -201,6 +222,18 @@ export function ticketsResolver(tickets: TicketsService) {
         address: m(t.citizenAddress, maskAddress),
         masked: !full,
       };
+    }
+
+    @FieldResolver(() => Matter, { nullable: true, description: '事项: the duty-list matter it is routed under.' })
+    matter(@Root() t: Ticket, @Ctx() rc: RequestContext) {
+      return t.matterId ? rc.loaders.matterById.load(t.matterId) : null;
+    }
+
+    @FieldResolver(() => TicketRouting, { nullable: true })
+    routing(@Root() t: Ticket): TicketRouting | null {
+      const r = t.routing;
+      if (!r) return null;
+      return { ...r, at: new Date(r.at), candidates: r.candidates.map(toCandidate) };
     }
 
     @FieldResolver(() => [TicketEvent], { description: 'The audit log, oldest first.' })

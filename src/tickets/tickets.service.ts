@@ -5,6 +5,13 @@ import { actorOf, CENTRE_ROLES, requireRole, requireSignedIn, Role } from '../au
 import type { Viewer } from '../auth/viewer';
 import { escapeLike } from '../departments/departments.service';
 import type { DepartmentsService } from '../departments/departments.service';
+import type { Department } from '../departments/department.entity';
+import { MatterDispute } from '../dutylist/dispute.entity';
+import { RoutingMethod } from '../dutylist/dutylist.enums';
+import type { DutyListService } from '../dutylist/dutylist.service';
+import { Matter } from '../dutylist/matter.entity';
+import type { RoutingRecord } from '../dutylist/routing.types';
+import type { RouterService } from '../dutylist/router.service';
 import type { District } from '../departments/district.entity';
 import type { WorkingCalendar } from '../shared/calendar';
 import type { Clock } from '../shared/clock';
@@ -18,7 +25,7 @@ import { TicketEvent } from './ticket-event.entity';
 import { Ticket } from './ticket.entity';
 import { ExtensionStatus, TicketEventType, TicketStatus } from './ticket.enums';
 import { currentDeadline, decide, evolve, INITIAL_STATE, STATE_KEYS } from './ticket.lifecycle';
-import type { Command, Decision, TicketState } from './ticket.lifecycle';
+import type { Command, Decision, MatterRef, TicketState } from './ticket.lifecycle';
 import type {
   AddCoDepartmentsInput,
   ArbitrateTicketInput,
@@ -40,10 +47,10 @@ export interface TicketsServiceDeps {
   clock: Clock;
   calendar: WorkingCalendar;
   departments: DepartmentsService;
+  dutyLists: DutyListService;
+  router: RouterService;
   /** prefix of ticket numbers, e.g. GZ */
   cityCode: string;
-  /** south, west, north, east */
-  cityBounds: readonly [number, number, number, number];
 }
 
 /** Who may do what; department actions also need the viewer's department to be the lead. */
@@ -183,17 +190,20 @@ export class TicketsService {
 
   // ---------------------------------------------------------------- intake
 
-  /** 受理: validates, numbers and stores a new ticket (and dispatches it when asked). */
+  /**
+   * 受理: validates, numbers and stores a new ticket, and routes it: to the department or matter
+   * the operator chose, else — when the router is confident — to the matter's department with
+   * jurisdiction in the ticket's district, in the same transaction (即接即办). Otherwise it stays
+   * RECEIVED with the router's suggestions, in the operators' manual-dispatch queue.
+   */
   async create(rc: RequestContext, input: CreateTicketInput): Promise<Ticket> {
     requireRole(rc.viewer, ...CENTRE);
     const content = input.content.trim();
     const title = input.title.trim();
     if (!content) throw badInput('content', 'content must not be blank');
     if (!title) throw badInput('title', 'title must not be blank');
-    const district = await this.districtFor(rc, input);
-    const dispatchTo = input.dispatchTo
-      ? await this.deps.departments.departmentByCode(rc, input.dispatchTo, 'dispatchTo')
-      : null;
+    const district = await this.deps.departments.districtFor(rc, input);
+    const plan = await this.routeAtIntake(rc, input, district, `${title} ${content}`);
     const now = this.deps.clock.now();
 
     return rc.em.transactional(async (em) => {
@@ -212,15 +222,16 @@ export class TicketsService {
         districtId: district.id,
         urgency: input.urgency,
         accessNeeds: [...new Set(input.accessNeeds ?? [])],
+        routing: plan.routing,
         createdAt: now,
         updatedAt: now,
       });
       writeState(ticket, INITIAL_STATE);
-      await em.flush();
+      // the row and its first event go in one flush; a new ticket is version 1
       em.persist(
         em.create(TicketEvent, {
           ticketId: ticket.id,
-          seq: ticket.version,
+          seq: 1,
           type: TicketEventType.CREATED,
           fromStatus: null,
           toStatus: TicketStatus.RECEIVED,
@@ -231,32 +242,106 @@ export class TicketsService {
         }),
       );
       await em.flush();
-      if (dispatchTo) await this.apply(em, rc.viewer, ticket, { kind: 'dispatch', departmentId: dispatchTo.id });
+      if (plan.departmentId) {
+        const cmd: Command = { kind: 'dispatch', departmentId: plan.departmentId, matter: plan.matter?.ref };
+        await this.apply(em, rc.viewer, ticket, cmd, plan.note, plan.matter?.resolveDays);
+      }
       return ticket;
     });
   }
 
-  private async districtFor(rc: RequestContext, input: CreateTicketInput): Promise<District> {
-    const hasLat = input.lat != null;
-    if (hasLat !== (input.lng != null)) throw badInput(hasLat ? 'lng' : 'lat', 'give both lat and lng, or neither');
-    if (hasLat) {
-      const [s, w, n, e] = this.deps.cityBounds;
-      if (input.lat! < s || input.lat! > n) throw badInput('lat', `lat must be within the city (${s}..${n})`);
-      if (input.lng! < w || input.lng! > e) throw badInput('lng', `lng must be within the city (${w}..${e})`);
+  /** Where a new ticket goes, decided before its transaction opens (the router is in memory). */
+  private async routeAtIntake(rc: RequestContext, input: CreateTicketInput, district: District, text: string): Promise<IntakePlan> {
+    const threshold = this.deps.router.threshold;
+    const at = this.deps.clock.now().toISOString();
+    if (input.matterCode) {
+      const chosen = await this.matterInForce(rc, input.matterCode, 'matterCode');
+      const department = input.dispatchTo
+        ? await this.deps.departments.departmentByCode(rc, input.dispatchTo, 'dispatchTo')
+        : await this.departmentFor(rc, chosen.matter, district.id, 'matterCode');
+      return {
+        departmentId: department.id,
+        matter: chosen,
+        routing: { method: RoutingMethod.MANUAL, versionNumber: chosen.versionNumber, threshold, candidates: [], at },
+        note: `operator: ${chosen.matter.code} ${chosen.matter.name}`,
+      };
     }
-    if (input.districtCode) {
-      const d = await rc.loaders.districtByCode.load(input.districtCode);
-      if (!d) throw badInput('districtCode', `district ${input.districtCode} not found`);
-      return d;
+    if (input.dispatchTo) {
+      const department = await this.deps.departments.departmentByCode(rc, input.dispatchTo, 'dispatchTo');
+      return {
+        departmentId: department.id,
+        routing: { method: RoutingMethod.MANUAL, versionNumber: null, threshold, candidates: [], at },
+        note: null,
+      };
     }
-    if (!hasLat) throw badInput('districtCode', 'give districtCode, or lat and lng');
-    // Nearest district centroid; boundaries refine this when they are loaded.
-    const rows = await rc.em.getConnection().execute<{ code: string }[]>(
-      `select code from districts order by (centroid_lat - ?)^2 + ((centroid_lng - ?) * cos(radians(?)))^2 limit 1`,
-      [input.lat, input.lng, input.lat],
-    );
-    if (!rows.length) throw badInput('districtCode', 'no districts are set up');
-    return (await rc.loaders.districtByCode.load(rows[0].code))!;
+    const { version, candidates } = await this.deps.router.suggest(rc.em, text, district.id);
+    const records = candidates.map(({ matter: _m, department: _d, ...record }) => record);
+    const top = candidates[0];
+    if (version && top?.department && top.confidence >= threshold) {
+      return {
+        departmentId: top.department.id,
+        matter: {
+          ref: { matterId: top.matter.id, dutyListVersionId: version.id },
+          matter: top.matter,
+          versionNumber: version.number,
+          resolveDays: top.matter.resolveDays,
+        },
+        routing: { method: RoutingMethod.AUTO, versionNumber: version.number, threshold, candidates: records, at },
+        note: `router: ${top.matterCode} ${top.matterName} (${top.confidence.toFixed(2)}; ${top.keywords.slice(0, 5).join('、')})`,
+      };
+    }
+    return {
+      departmentId: null,
+      routing: { method: null, versionNumber: version?.number ?? null, threshold, candidates: records, at },
+      note: null,
+    };
+  }
+
+  /** A leaf matter of the duty list in force, by code. */
+  private async matterInForce(rc: RequestContext, code: string, field: string): Promise<ChosenMatter> {
+    const version = await this.deps.dutyLists.inForce(rc.em);
+    if (!version) throw badInput(field, 'no duty list is in force');
+    const matter = await rc.em.findOne(Matter, { versionId: version.id, code });
+    if (!matter || !matter.active) throw badInput(field, `matter ${code} is not in duty list ${version.number}`);
+    if (!matter.departmentKind) throw badInput(field, `${code} is a category: choose one of its matters`);
+    return {
+      ref: { matterId: matter.id, dutyListVersionId: version.id },
+      matter,
+      versionNumber: version.number,
+      resolveDays: matter.resolveDays,
+    };
+  }
+
+  private async departmentFor(rc: RequestContext, matter: Matter, districtId: string, field: string): Promise<Department> {
+    const department = await this.deps.dutyLists.resolveDepartment(rc.em, matter, districtId);
+    if (!department) throw badInput(field, `no department has jurisdiction for ${matter.code} in this district`);
+    return department;
+  }
+
+  /** The department (and matter) a dispatch-like step names: a department code, a matter code, or both. */
+  private async target(rc: RequestContext, t: Ticket, input: { departmentCode?: string | null; matterCode?: string | null }) {
+    const chosen = input.matterCode ? await this.matterInForce(rc, input.matterCode, 'matterCode') : undefined;
+    if (input.departmentCode) {
+      return { department: await this.deps.departments.departmentByCode(rc, input.departmentCode), chosen };
+    }
+    if (chosen) return { department: await this.departmentFor(rc, chosen.matter, t.districtId, 'matterCode'), chosen };
+    throw badInput('departmentCode', 'give departmentCode or matterCode');
+  }
+
+  /** The operator's choice is recorded next to what the router had suggested. */
+  private markManual(t: Ticket, method: RoutingMethod, chosen: ChosenMatter | undefined): void {
+    t.routing = {
+      method,
+      versionNumber: chosen?.versionNumber ?? t.routing?.versionNumber ?? null,
+      threshold: t.routing?.threshold ?? this.deps.router.threshold,
+      candidates: t.routing?.candidates ?? [],
+      at: this.deps.clock.now().toISOString(),
+    };
+  }
+
+  private async resolveDaysOf(em: EntityManager, matterId: string | null): Promise<number | null> {
+    if (!matterId) return null;
+    return (await em.findOne(Matter, { id: matterId }))?.resolveDays ?? null;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -287,10 +372,18 @@ export class TicketsService {
   }
 
   /** Decides, applies and records one command on a locked ticket. */
-  private async apply(em: EntityManager, viewer: Viewer, t: Ticket, cmd: Command, note?: string | null): Promise<Decision> {
+  private async apply(
+    em: EntityManager,
+    viewer: Viewer,
+    t: Ticket,
+    cmd: Command,
+    note?: string | null,
+    resolveDays?: number | null,
+  ): Promise<Decision> {
     const now = this.deps.clock.now();
     const state = stateOf(t);
-    const d = decide(state, cmd, { now, calendar: this.deps.calendar, category: t.category, urgency: t.urgency });
+    const env = { now, calendar: this.deps.calendar, category: t.category, urgency: t.urgency, resolveDays };
+    const d = decide(state, cmd, env);
     writeState(t, evolve(state, d.to, d.changes));
     t.updatedAt = now;
     em.persist(
@@ -314,19 +407,23 @@ export class TicketsService {
     return this.viewerDepartmentId(rc);
   }
 
-  /** 派单 */
+  /** 派单: to a department, or to a matter's department with jurisdiction in the ticket's district. */
   dispatch(rc: RequestContext, input: DispatchTicketInput) {
     return this.change(rc, input, CENTRE, async (em, t) => {
-      const dep = await this.deps.departments.departmentByCode(rc, input.departmentCode);
-      await this.apply(em, rc.viewer, t, { kind: 'dispatch', departmentId: dep.id }, input.note);
+      const { department, chosen } = await this.target(rc, t, input);
+      const resolveDays = chosen ? chosen.resolveDays : await this.resolveDaysOf(em, t.matterId);
+      this.markManual(t, RoutingMethod.MANUAL, chosen);
+      await this.apply(em, rc.viewer, t, { kind: 'dispatch', departmentId: department.id, matter: chosen?.ref }, input.note, resolveDays);
     });
   }
 
   /** The centre corrects its own routing before the department accepts. */
   redispatch(rc: RequestContext, input: RedispatchTicketInput) {
     return this.change(rc, input, CENTRE, async (em, t) => {
-      const dep = await this.deps.departments.departmentByCode(rc, input.departmentCode);
-      await this.apply(em, rc.viewer, t, { kind: 'redispatch', departmentId: dep.id }, input.reason);
+      const { department, chosen } = await this.target(rc, t, input);
+      const resolveDays = chosen ? chosen.resolveDays : await this.resolveDaysOf(em, t.matterId);
+      this.markManual(t, RoutingMethod.MANUAL, chosen);
+      await this.apply(em, rc.viewer, t, { kind: 'redispatch', departmentId: department.id, matter: chosen?.ref }, input.reason, resolveDays);
     });
   }
 
@@ -358,11 +455,36 @@ export class TicketsService {
     });
   }
 
-  /** 疑难调处: the binding decision on which department handles the ticket. */
+  /**
+   * 疑难调处: the binding decision on which department handles the ticket. The decision is
+   * evidence for the next duty list (per matter: who rejected, who was decided on) and, with a
+   * matter, a training example for the router.
+   */
   arbitrate(rc: RequestContext, input: ArbitrateTicketInput) {
     return this.change(rc, input, SUPERVISORS, async (em, t) => {
-      const dep = await this.deps.departments.departmentByCode(rc, input.departmentCode);
-      await this.apply(em, rc.viewer, t, { kind: 'arbitrate', departmentId: dep.id }, input.decision);
+      const { department, chosen } = await this.target(rc, t, input);
+      const rejected = [...t.rejectedDepartmentIds];
+      const reasons = await em.find(TicketEvent, { ticketId: t.id, type: TicketEventType.REJECTED }, { orderBy: { seq: 'asc' } });
+      const resolveDays = chosen ? chosen.resolveDays : await this.resolveDaysOf(em, t.matterId);
+      // (the routing record changes in the same write as the transition: one version, one event)
+      if (chosen) this.markManual(t, RoutingMethod.ARBITRATION, chosen);
+      await this.apply(em, rc.viewer, t, { kind: 'arbitrate', departmentId: department.id, matter: chosen?.ref }, input.decision, resolveDays);
+      const matterCode = chosen?.matter.code ?? (t.matterId ? (await em.findOne(Matter, { id: t.matterId }))?.code ?? null : null);
+      rejected.forEach((rejectedById, i) => {
+        if (rejectedById === department.id) return;
+        em.persist(
+          em.create(MatterDispute, {
+            ticketId: t.id,
+            matterCode,
+            rejectedById,
+            decidedId: department.id,
+            rejectReason: reasons[i]?.note ?? null,
+            decision: input.decision,
+            decidedAt: this.deps.clock.now(),
+          }),
+        );
+      });
+      await em.flush();
     });
   }
 
@@ -504,6 +626,20 @@ export class TicketsService {
       }
     });
   }
+}
+
+interface ChosenMatter {
+  ref: MatterRef;
+  matter: Matter;
+  versionNumber: number;
+  resolveDays: number | null;
+}
+
+interface IntakePlan {
+  departmentId: string | null;
+  matter?: ChosenMatter;
+  routing: RoutingRecord;
+  note: string | null;
 }
 
 /** GZ-20260131-000123: city, local (UTC+8) date, sequence. */

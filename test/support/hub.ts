@@ -11,7 +11,7 @@ import { Role, signToken } from '../../src/auth/viewer';
 import type { TokenClaims } from '../../src/auth/viewer';
 import { ManualClock } from '../../src/shared/clock';
 import type { Clock } from '../../src/shared/clock';
-import { seedDirectory } from '../../src/seed/demo';
+import { seedDirectory, seedDutyList } from '../../src/seed/demo';
 import { admin, withDatabase } from './pg-admin';
 
 export const TEST_SECRET = 'test-secret-for-minsheng-integration-tests';
@@ -20,6 +20,10 @@ export interface TestHubOptions {
   clock?: Clock;
   /** load Guangzhou's districts and departments (default true) */
   directory?: boolean;
+  /** import and publish the demo duty list (trains the router; default false) */
+  dutyList?: boolean;
+  /** extra environment for the hub's configuration, e.g. ROUTING_THRESHOLD */
+  env?: Record<string, string>;
 }
 
 export interface TestHub {
@@ -43,18 +47,20 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const name = `minsheng_t_${randomBytes(4).toString('hex')}_${process.env.MINSHENG_TEST_RUN}`;
   await createFromTemplate(server, name);
   const databaseUrl = withDatabase(server, name);
-  const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, DATABASE_URL: databaseUrl, HOST: '127.0.0.1' });
+  const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, DATABASE_URL: databaseUrl, HOST: '127.0.0.1', ...options.env });
+  const clock = options.clock ?? new ManualClock(new Date('2026-03-02T01:00:00Z'));
   const counter = new QueryCounter();
   const errors: string[] = [];
   const hub = await startHub({
     config,
     databaseUrl,
-    clock: options.clock ?? new ManualClock(new Date('2026-03-02T01:00:00Z')),
+    clock,
     counter,
     port: 0,
     logger: { info: () => undefined, error: (m, e) => errors.push(`${m}: ${e instanceof Error ? e.stack : String(e)}`) },
   });
   if (options.directory !== false) await seedDirectory(hub.orm);
+  if (options.dutyList) await seedDutyList(hub.orm, config, clock);
 
   const raw = async (body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(hub.url, {

@@ -163,12 +163,14 @@ describe('INITIAL_STATE and STATE_KEYS', () => {
       resolution: null,
       reopenCount: 0,
       extensionPending: false,
+      matterId: null,
+      dutyListVersionId: null,
     });
   });
 
   test('STATE_KEYS lists every field of the state', () => {
     expect([...STATE_KEYS].sort()).toEqual(Object.keys(INITIAL_STATE).sort());
-    expect(STATE_KEYS).toHaveLength(21);
+    expect(STATE_KEYS).toHaveLength(23);
   });
 });
 
@@ -1093,6 +1095,8 @@ describe('replay', () => {
       resolution: Resolution.RESOLVED,
       reopenCount: 1,
       extensionPending: false,
+      matterId: null,
+      dutyListVersionId: null,
     });
   });
 
@@ -1159,5 +1163,25 @@ describe('re-opened tickets and lapsed extensions', () => {
     const s = dispatchedTo(A, { reopenCount: 1 });
     expectCode(() => decide(s, { kind: 'reject', actorDepartmentId: A }, env), ErrorCode.ILLEGAL_TRANSITION);
     expectCode(() => decide(s, { kind: 'redispatch', departmentId: B }, env), ErrorCode.ILLEGAL_TRANSITION);
+  });
+});
+
+describe('routing under a duty-list matter', () => {
+  const matter = { matterId: 'matter-1', dutyListVersionId: 'version-1' };
+
+  test('dispatch, redispatch and arbitrate file the ticket under the matter they name', () => {
+    const d = decide(INITIAL_STATE, { kind: 'dispatch', departmentId: 'dep-a', matter }, env);
+    expect(d.changes).toMatchObject(matter);
+    const s = evolve(INITIAL_STATE, d.to, d.changes);
+    const r = decide(s, { kind: 'redispatch', departmentId: 'dep-b', matter: { matterId: 'matter-2', dutyListVersionId: 'version-1' } }, env);
+    expect(r.changes.matterId).toBe('matter-2');
+    expect(decide(s, { kind: 'redispatch', departmentId: 'dep-b' }, env).changes).not.toHaveProperty('matterId');
+  });
+
+  test("the matter's own deadline overrides the category's", () => {
+    const five = decide(INITIAL_STATE, { kind: 'dispatch', departmentId: 'dep-a' }, env);
+    const fifteen = decide(INITIAL_STATE, { kind: 'dispatch', departmentId: 'dep-a', matter }, { ...env, resolveDays: 15 });
+    expect(five.changes.resolveDeadline).toBe('2026-03-06T10:00:00.000Z');
+    expect(fifteen.changes.resolveDeadline).toBe('2026-03-20T10:00:00.000Z');
   });
 });

@@ -1,0 +1,218 @@
+/**
+ * Duty lists as files: CSV (what governments keep in spreadsheets) and JSON. Parsing checks
+ * every row and reports every problem with its line, so a bad file is rejected whole.
+ */
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { DepartmentKind, DepartmentLevel } from '../departments/department.entity';
+
+export const CSV_COLUMNS = [
+  'code',
+  'parent_code',
+  'name',
+  'description',
+  'keywords',
+  'examples',
+  'department_kind',
+  'level',
+  'co_handling_kinds',
+  'resolve_days',
+  'active',
+] as const;
+
+/** A matter as it travels in files and inputs. */
+export interface MatterData {
+  code: string;
+  parentCode: string | null;
+  name: string;
+  description: string | null;
+  keywords: string[];
+  examples: string[];
+  departmentKind: DepartmentKind | null;
+  level: DepartmentLevel | null;
+  coHandlingKinds: DepartmentKind[];
+  resolveDays: number | null;
+  active: boolean;
+}
+
+export interface DutyListFile {
+  notes?: string | null;
+  matters: MatterData[];
+}
+
+export interface RowProblem {
+  /** 1-based line in the file (the header is line 1); for JSON, the matter's index + 1 */
+  line: number;
+  code?: string;
+  reason: string;
+}
+
+export class DutyListFileError extends Error {
+  constructor(readonly problems: RowProblem[]) {
+    super(
+      `the duty list has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  line ${p.line}${p.code ? ` (${p.code})` : ''}: ${p.reason}`).join('\n'),
+    );
+  }
+}
+
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const KINDS = new Set<string>(Object.values(DepartmentKind));
+const LEVELS = new Set<string>(Object.values(DepartmentLevel));
+const split = (s: string | undefined, sep: RegExp) =>
+  (s ?? '')
+    .split(sep)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** Is this buffer valid UTF-8 (what the importer requires)? */
+export function isUtf8(buf: Buffer): boolean {
+  return Buffer.from(buf.toString('utf8'), 'utf8').equals(buf);
+}
+
+export function parseDutyListCsv(content: string): DutyListFile {
+  let records: Record<string, string>[];
+  let header: string[] = [];
+  try {
+    records = parse(content.replace(/^\uFEFF/, ''), {
+      columns: (h: string[]) => (header = h.map((c) => c.trim().toLowerCase())),
+      skip_empty_lines: true,
+      relax_column_count: false,
+      trim: false,
+    }) as Record<string, string>[];
+  } catch (e) {
+    const line = (e as { lines?: number }).lines ?? 1;
+    throw new DutyListFileError([{ line, reason: `not valid CSV: ${(e as Error).message}` }]);
+  }
+  const missing = CSV_COLUMNS.filter((c) => c !== 'description' && c !== 'co_handling_kinds' && c !== 'resolve_days' && c !== 'active' && !header.includes(c));
+  if (missing.length) {
+    throw new DutyListFileError([{ line: 1, reason: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})` }]);
+  }
+  const problems: RowProblem[] = [];
+  const matters = records.map((r, i) => {
+    const line = i + 2;
+    const m: MatterData = {
+      code: (r.code ?? '').trim(),
+      parentCode: (r.parent_code ?? '').trim() || null,
+      name: (r.name ?? '').trim(),
+      description: (r.description ?? '').trim() || null,
+      keywords: split(r.keywords, /[;；、]/),
+      examples: split(r.examples, /\|/),
+      departmentKind: ((r.department_kind ?? '').trim() || null) as DepartmentKind | null,
+      level: ((r.level ?? '').trim() || null) as DepartmentLevel | null,
+      coHandlingKinds: split(r.co_handling_kinds, /[;；]/) as DepartmentKind[],
+      resolveDays: (r.resolve_days ?? '').trim() ? Number((r.resolve_days ?? '').trim()) : null,
+      active: !['false', '0', 'no', 'n'].includes((r.active ?? '').trim().toLowerCase()),
+    };
+    const activeText = (r.active ?? '').trim().toLowerCase();
+    if (activeText && !['true', 'false', '1', '0', 'yes', 'no', 'y', 'n'].includes(activeText)) {
+      problems.push({ line, code: m.code, reason: `active must be true or false, got "${r.active}"` });
+    }
+    return { m, line };
+  });
+  problems.push(...checkMatters(matters));
+  if (problems.length) throw new DutyListFileError(problems.sort((a, b) => a.line - b.line));
+  return { matters: matters.map((x) => x.m) };
+}
+
+export function parseDutyListJson(content: string): DutyListFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(content);
+  } catch (e) {
+    throw new DutyListFileError([{ line: 1, reason: `not valid JSON: ${(e as Error).message}` }]);
+  }
+  const list = (Array.isArray(data) ? { matters: data } : data) as { notes?: unknown; matters?: unknown };
+  if (!list || !Array.isArray(list.matters)) {
+    throw new DutyListFileError([{ line: 1, reason: 'expected { "matters": [ … ] }' }]);
+  }
+  const matters = (list.matters as Record<string, unknown>[]).map((r, i) => {
+    const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+    const arr = (v: unknown) => (Array.isArray(v) ? v.map(String).map((x) => x.trim()).filter(Boolean) : []);
+    return {
+      line: i + 1,
+      m: {
+        code: str(r.code) ?? '',
+        parentCode: str(r.parentCode),
+        name: str(r.name) ?? '',
+        description: str(r.description),
+        keywords: arr(r.keywords),
+        examples: arr(r.examples),
+        departmentKind: str(r.departmentKind) as DepartmentKind | null,
+        level: str(r.level) as DepartmentLevel | null,
+        coHandlingKinds: arr(r.coHandlingKinds) as DepartmentKind[],
+        resolveDays: r.resolveDays == null ? null : Number(r.resolveDays),
+        active: r.active !== false,
+      } satisfies MatterData,
+    };
+  });
+  const problems = checkMatters(matters);
+  if (problems.length) throw new DutyListFileError(problems);
+  return { notes: typeof list.notes === 'string' ? list.notes : null, matters: matters.map((x) => x.m) };
+}
+
+/** Row-level and tree-level checks shared by CSV, JSON and GraphQL edits. */
+export function checkMatters(rows: { m: MatterData; line: number }[]): RowProblem[] {
+  const problems: RowProblem[] = [];
+  const byCode = new Map<string, number>();
+  for (const { m, line } of rows) {
+    const p = (reason: string) => problems.push({ line, code: m.code || undefined, reason });
+    if (!m.code) p('code is empty');
+    else if (!CODE.test(m.code)) p(`code "${m.code}" may only use letters, digits, "." "_" "-" (at most 64)`);
+    else if (byCode.has(m.code)) p(`code ${m.code} is used twice (also on line ${byCode.get(m.code)})`);
+    else byCode.set(m.code, line);
+    if (!m.name) p('name is empty');
+    else if (m.name.length > 128) p('name is longer than 128 characters');
+    if (m.departmentKind && !KINDS.has(m.departmentKind)) p(`unknown department_kind "${m.departmentKind}" (one of ${[...KINDS].join(', ')})`);
+    if (m.level && !LEVELS.has(m.level)) p(`unknown level "${m.level}" (CITY, DISTRICT or STREET)`);
+    if (!!m.departmentKind !== !!m.level) p('department_kind and level go together: give both or neither');
+    for (const k of m.coHandlingKinds) if (!KINDS.has(k)) p(`unknown co_handling_kinds value "${k}"`);
+    if (m.resolveDays != null && !(Number.isInteger(m.resolveDays) && m.resolveDays >= 1 && m.resolveDays <= 15)) {
+      p('resolve_days must be a whole number of working days from 1 to 15');
+    }
+  }
+  const parents = new Set(rows.map((r) => r.m.parentCode).filter((c): c is string => !!c));
+  const parentOf = new Map(rows.map((r) => [r.m.code, r.m.parentCode]));
+  for (const { m, line } of rows) {
+    if (m.parentCode && !parentOf.has(m.parentCode)) {
+      problems.push({ line, code: m.code, reason: `parent_code ${m.parentCode} is not a matter of this list` });
+    }
+    // walk up: a cycle returns to where it started
+    const seen = new Set<string>([m.code]);
+    for (let c = m.parentCode; c; c = parentOf.get(c) ?? null) {
+      if (seen.has(c)) {
+        problems.push({ line, code: m.code, reason: `parent_code makes a cycle (${[...seen, c].join(' → ')})` });
+        break;
+      }
+      seen.add(c);
+    }
+    const isLeaf = !parents.has(m.code);
+    if (isLeaf && m.active && !m.departmentKind) {
+      problems.push({ line, code: m.code, reason: 'a leaf matter needs department_kind and level (who is responsible)' });
+    }
+  }
+  return problems;
+}
+
+export function toCsv(matters: MatterData[]): string {
+  return stringify(
+    matters.map((m) => [
+      m.code,
+      m.parentCode ?? '',
+      m.name,
+      m.description ?? '',
+      m.keywords.join(';'),
+      m.examples.join('|'),
+      m.departmentKind ?? '',
+      m.level ?? '',
+      m.coHandlingKinds.join(';'),
+      m.resolveDays ?? '',
+      m.active ? 'true' : 'false',
+    ]),
+    { header: true, columns: [...CSV_COLUMNS] },
+  );
+}
+
+export function toJson(notes: string | null, matters: MatterData[]): string {
+  return `${JSON.stringify({ notes, matters }, null, 2)}\n`;
+}

@@ -1,0 +1,344 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../app/context';
+import { actorOf, requireRole, requireSignedIn, Role } from '../auth/viewer';
+import { Department, DepartmentLevel } from '../departments/department.entity';
+import { District } from '../departments/district.entity';
+import type { Clock } from '../shared/clock';
+import { badInput, conflict, DomainError, ErrorCode, illegalTransition, notFound } from '../shared/errors';
+import { DutyListVersion } from './duty-list-version.entity';
+import { DutyListFormat, DutyListStatus } from './dutylist.enums';
+import {
+  checkMatters,
+  DutyListFileError,
+  parseDutyListCsv,
+  parseDutyListJson,
+  toCsv,
+  toJson,
+} from './dutylist.io';
+import type { DutyListFile, MatterData, RowProblem } from './dutylist.io';
+import { MatterDispute } from './dispute.entity';
+import { Matter } from './matter.entity';
+
+const EDITORS = [Role.SUPERVISOR, Role.ADMIN];
+
+export interface MatterChange {
+  code: string;
+  fields: string[];
+  before: Matter;
+  after: Matter;
+}
+
+export interface DutyListDiff {
+  from: DutyListVersion;
+  to: DutyListVersion;
+  added: Matter[];
+  removed: Matter[];
+  changed: MatterChange[];
+}
+
+const COMPARED: (keyof MatterData)[] = [
+  'parentCode',
+  'name',
+  'description',
+  'keywords',
+  'examples',
+  'departmentKind',
+  'level',
+  'coHandlingKinds',
+  'resolveDays',
+  'active',
+];
+
+export function matterData(m: Matter): MatterData {
+  return {
+    code: m.code,
+    parentCode: m.parentCode,
+    name: m.name,
+    description: m.description,
+    keywords: [...m.keywords],
+    examples: [...m.examples],
+    departmentKind: m.departmentKind,
+    level: m.level,
+    coHandlingKinds: [...m.coHandlingKinds],
+    resolveDays: m.resolveDays,
+    active: m.active,
+  };
+}
+
+/** A file with problems, as a coded GraphQL error listing every bad row. */
+function fileError(e: DutyListFileError): DomainError {
+  return new DomainError(ErrorCode.BAD_USER_INPUT, e.message, { field: 'content', problems: e.problems });
+}
+
+/** Called after a version is published (the router retrains). */
+export type PublishListener = (em: EntityManager, version: DutyListVersion) => Promise<void>;
+
+/**
+ * 民生诉求事项清单: versions, the matter tree, publishing with validation, comparison,
+ * import/export, and the department a matter resolves to in a district.
+ */
+export class DutyListService {
+  private readonly publishListeners: PublishListener[] = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  onPublish(listener: PublishListener): void {
+    this.publishListeners.push(listener);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** The version in force: the latest published one whose effective time has come. */
+  async inForce(em: EntityManager): Promise<DutyListVersion | null> {
+    return em.findOne(
+      DutyListVersion,
+      { status: DutyListStatus.PUBLISHED, effectiveAt: { $lte: this.clock.now() } },
+      { orderBy: { effectiveAt: 'desc', number: 'desc' } },
+    );
+  }
+
+  async versions(rc: RequestContext, status?: DutyListStatus | null): Promise<DutyListVersion[]> {
+    requireSignedIn(rc.viewer);
+    return rc.em.find(DutyListVersion, status ? { status } : {}, { orderBy: { number: 'desc' } });
+  }
+
+  async version(rc: RequestContext, number?: number | null): Promise<DutyListVersion> {
+    requireSignedIn(rc.viewer);
+    const v = number == null ? await this.inForce(rc.em) : await rc.em.findOne(DutyListVersion, { number });
+    if (!v) throw notFound('duty list version', number == null ? '(in force)' : String(number));
+    return v;
+  }
+
+  matters(em: EntityManager, versionId: string): Promise<Matter[]> {
+    return em.find(Matter, { versionId }, { orderBy: { position: 'asc', code: 'asc' } });
+  }
+
+  /** The department with jurisdiction for a matter in a district (null when there is none). */
+  async resolveDepartment(em: EntityManager, matter: Pick<Matter, 'departmentKind' | 'level'>, districtId: string) {
+    if (!matter.departmentKind || !matter.level) return null;
+    if (matter.level === DepartmentLevel.CITY) {
+      return em.findOne(Department, { kind: matter.departmentKind, level: DepartmentLevel.CITY }, { orderBy: { code: 'asc' } });
+    }
+    return em.findOne(
+      Department,
+      { kind: matter.departmentKind, level: matter.level, districtId },
+      { orderBy: { code: 'asc' } },
+    );
+  }
+
+  /** Per matter: which departments rejected, which one arbitration chose, how often. */
+  async disputes(em: EntityManager, matterCode: string) {
+    const rows = await em.getConnection().execute<{ rejected_by_id: string; decided_id: string; n: string }[]>(
+      `select rejected_by_id, decided_id, count(*) as n from matter_disputes where matter_code = ?
+       group by rejected_by_id, decided_id order by n desc`,
+      [matterCode],
+    );
+    return rows.map((r) => ({ rejectedById: r.rejected_by_id, decidedId: r.decided_id, count: Number(r.n) }));
+  }
+
+  async recordDispute(em: EntityManager, d: Omit<MatterDispute, 'id'>): Promise<void> {
+    em.persist(em.create(MatterDispute, d));
+  }
+
+  async compare(rc: RequestContext, fromNumber: number, toNumber: number): Promise<DutyListDiff> {
+    const [from, to] = await Promise.all([this.version(rc, fromNumber), this.version(rc, toNumber)]);
+    const [a, b] = await Promise.all([this.matters(rc.em, from.id), this.matters(rc.em, to.id)]);
+    const before = new Map(a.map((m) => [m.code, m]));
+    const after = new Map(b.map((m) => [m.code, m]));
+    const changed: MatterChange[] = [];
+    for (const [code, m] of after) {
+      const old = before.get(code);
+      if (!old) continue;
+      const x = matterData(old);
+      const y = matterData(m);
+      const fields = COMPARED.filter((f) => JSON.stringify(x[f]) !== JSON.stringify(y[f]));
+      if (fields.length) changed.push({ code, fields, before: old, after: m });
+    }
+    return {
+      from,
+      to,
+      added: b.filter((m) => !before.has(m.code)),
+      removed: a.filter((m) => !after.has(m.code)),
+      changed,
+    };
+  }
+
+  // ---------------------------------------------------------------- editing
+
+  /** A new draft: a copy of `fromNumber` (default: the version in force), or empty. */
+  async createDraft(rc: RequestContext, input: { fromNumber?: number | null; notes?: string | null }) {
+    requireRole(rc.viewer, ...EDITORS);
+    const source = input.fromNumber != null ? await this.version(rc, input.fromNumber) : await this.inForce(rc.em);
+    const data = source ? (await this.matters(rc.em, source.id)).map(matterData) : [];
+    return this.createVersion(rc, { notes: input.notes ?? (source ? `draft from version ${source.number}` : null), matters: data });
+  }
+
+  private async createVersion(rc: RequestContext, file: DutyListFile): Promise<DutyListVersion> {
+    return rc.em.transactional(async (em) => {
+      // version numbers are handed out one at a time
+      await em.execute('select pg_advisory_xact_lock(7219001)');
+      const [{ n }] = await em.execute<{ n: number }[]>('select coalesce(max(number), 0) + 1 as n from duty_list_versions');
+      const version = em.create(DutyListVersion, {
+        number: Number(n),
+        author: actorOf(rc.viewer),
+        notes: file.notes ?? null,
+        createdAt: this.clock.now(),
+      });
+      file.matters.forEach((m, position) => em.persist(em.create(Matter, { ...m, versionId: version.id, position })));
+      await em.flush();
+      return version;
+    });
+  }
+
+  private async draft(em: EntityManager, number: number): Promise<DutyListVersion> {
+    const v = await em.findOne(DutyListVersion, { number });
+    if (!v) throw notFound('duty list version', String(number));
+    if (v.status !== DutyListStatus.DRAFT) {
+      throw illegalTransition(v.status, 'edit', 'only a DRAFT can be edited; create a new draft from it');
+    }
+    return v;
+  }
+
+  /** Adds or replaces a matter of a draft (by code). */
+  async upsertMatter(rc: RequestContext, number: number, data: MatterData): Promise<Matter> {
+    requireRole(rc.viewer, ...EDITORS);
+    return rc.em.transactional(async (em) => {
+      const v = await this.draft(em, number);
+      const all = await this.matters(em, v.id);
+      const existing = all.find((m) => m.code === data.code);
+      const rows = [...all.filter((m) => m !== existing).map((m, i) => ({ m: matterData(m), line: i + 1 })), { m: data, line: all.length + 1 }];
+      // the whole tree must stay sound (parents exist, no cycle); leaves without a department are
+      // allowed while drafting and refused at publish
+      const problems = checkMatters(rows).filter((p) => p.code === data.code && !/leaf matter needs/.test(p.reason));
+      if (problems.length) throw badInput(fieldOf(problems[0]), problems.map((p) => p.reason).join('; '));
+      if (existing) {
+        em.assign(existing, data);
+        return existing;
+      }
+      const m = em.create(Matter, { ...data, versionId: v.id, position: all.length });
+      em.persist(m);
+      return m;
+    });
+  }
+
+  async removeMatter(rc: RequestContext, number: number, code: string): Promise<DutyListVersion> {
+    requireRole(rc.viewer, ...EDITORS);
+    return rc.em.transactional(async (em) => {
+      const v = await this.draft(em, number);
+      const m = await em.findOne(Matter, { versionId: v.id, code });
+      if (!m) throw badInput('code', `matter ${code} is not in version ${number}`);
+      const children = await em.count(Matter, { versionId: v.id, parentCode: code });
+      if (children) throw badInput('code', `matter ${code} has ${children} sub-matters: remove or move them first`);
+      em.remove(m);
+      return v;
+    });
+  }
+
+  /** Everything that stops a version from being published (empty when it may be). */
+  async problems(em: EntityManager, version: DutyListVersion): Promise<RowProblem[]> {
+    const matters = await this.matters(em, version.id);
+    const problems = checkMatters(matters.map((m, i) => ({ m: matterData(m), line: i + 1 })));
+    if (!matters.some((m) => m.active)) problems.push({ line: 0, reason: 'the list has no active matter' });
+    const districts = await em.find(District, {});
+    const departments = await em.find(Department, {});
+    const parents = new Set(matters.map((m) => m.parentCode));
+    matters.forEach((m, i) => {
+      if (parents.has(m.code) || !m.active || !m.departmentKind || !m.level) return;
+      const of = (d: Department) => d.kind === m.departmentKind && d.level === m.level;
+      if (m.level === DepartmentLevel.CITY) {
+        if (!departments.some(of)) {
+          problems.push({ line: i + 1, code: m.code, reason: `no city-level ${m.departmentKind} department exists` });
+        }
+        return;
+      }
+      const missing = districts.filter((dis) => !departments.some((d) => of(d) && d.districtId === dis.id));
+      if (missing.length) {
+        problems.push({
+          line: i + 1,
+          code: m.code,
+          reason: `no ${m.level.toLowerCase()}-level ${m.departmentKind} department in ${missing.map((d) => `${d.name} ${d.code}`).join(', ')}`,
+        });
+      }
+    });
+    return problems;
+  }
+
+  /** Publishes a draft: validated, in force from `effectiveAt` (default now). */
+  async publish(rc: RequestContext, input: { number: number; expectedVersion: number; effectiveAt?: Date | null }) {
+    requireRole(rc.viewer, ...EDITORS);
+    const version = await rc.em.transactional(async (em) => {
+      const v = await this.draft(em, input.number);
+      if (v.version !== input.expectedVersion) {
+        throw conflict(`duty list ${v.number} changed: you saw version ${input.expectedVersion}, it is now ${v.version}`, { currentVersion: v.version });
+      }
+      const problems = await this.problems(em, v);
+      if (problems.length) {
+        throw new DomainError(
+          ErrorCode.BAD_USER_INPUT,
+          `version ${v.number} cannot be published: ${problems.map((p) => `${p.code ?? ''} ${p.reason}`.trim()).join('; ')}`,
+          { field: 'number', problems },
+        );
+      }
+      const now = this.clock.now();
+      v.status = DutyListStatus.PUBLISHED;
+      v.publishedAt = now;
+      v.effectiveAt = input.effectiveAt ?? now;
+      if (v.effectiveAt <= now) {
+        // versions it replaces retire; a future version retires them when published after it
+        const older = await em.find(DutyListVersion, {
+          status: DutyListStatus.PUBLISHED,
+          id: { $ne: v.id },
+          effectiveAt: { $lte: v.effectiveAt },
+        });
+        for (const o of older) o.status = DutyListStatus.RETIRED;
+      }
+      await em.flush();
+      return v;
+    });
+    for (const l of this.publishListeners) await l(rc.em, version);
+    return version;
+  }
+
+  // ---------------------------------------------------------------- files
+
+  parse(format: DutyListFormat, content: string): DutyListFile {
+    try {
+      return format === DutyListFormat.CSV ? parseDutyListCsv(content) : parseDutyListJson(content);
+    } catch (e) {
+      if (e instanceof DutyListFileError) throw fileError(e);
+      throw e;
+    }
+  }
+
+  /** Imports a file as a new draft (and publishes it when asked). A bad file writes nothing. */
+  async import(rc: RequestContext, input: { format: DutyListFormat; content: string; notes?: string | null; publish?: boolean | null }) {
+    requireRole(rc.viewer, ...EDITORS);
+    const file = this.parse(input.format, input.content);
+    const draft = await this.createVersion(rc, { notes: input.notes ?? file.notes ?? 'imported', matters: file.matters });
+    if (!input.publish) return draft;
+    try {
+      return await this.publish(rc, { number: draft.number, expectedVersion: draft.version });
+    } catch (e) {
+      // publishing refused: the imported draft goes too, so nothing is half-written
+      await rc.em.transactional(async (em) => {
+        await em.nativeDelete(Matter, { versionId: draft.id });
+        await em.nativeDelete(DutyListVersion, { id: draft.id });
+      });
+      throw e;
+    }
+  }
+
+  async export(rc: RequestContext, number: number | null | undefined, format: DutyListFormat): Promise<string> {
+    const v = await this.version(rc, number);
+    const data = (await this.matters(rc.em, v.id)).map(matterData);
+    return format === DutyListFormat.CSV ? toCsv(data) : toJson(v.notes, data);
+  }
+}
+
+function fieldOf(p: RowProblem): string {
+  if (/parent_code/.test(p.reason)) return 'parentCode';
+  if (/department_kind|level/.test(p.reason)) return 'departmentKind';
+  if (/resolve_days/.test(p.reason)) return 'resolveDays';
+  if (/name/.test(p.reason)) return 'name';
+  return 'code';
+}

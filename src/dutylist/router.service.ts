@@ -1,0 +1,218 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../app/context';
+import { requireRole, requireSignedIn, Role } from '../auth/viewer';
+import type { Department } from '../departments/department.entity';
+import type { DepartmentsService, PlaceInput } from '../departments/departments.service';
+import { TextClassifier } from '../routing';
+import type { TrainingExample } from '../routing';
+import type { Clock } from '../shared/clock';
+import { badInput } from '../shared/errors';
+import { TicketStatus } from '../tickets/ticket.enums';
+import type { DutyListVersion } from './duty-list-version.entity';
+import { RoutingMethod } from './dutylist.enums';
+import type { DutyListService } from './dutylist.service';
+import type { Matter } from './matter.entity';
+import { RoutingModel } from './routing-model.entity';
+import type { CandidateRecord } from './routing.types';
+
+/** What the router learned from, and when. */
+export interface RouterStatus {
+  versionNumber: number | null;
+  trainedAt: Date | null;
+  listExamples: number;
+  historyExamples: number;
+  matters: number;
+}
+
+export interface Suggestion extends CandidateRecord {
+  matter: Matter;
+  department: Department | null;
+}
+
+interface Loaded {
+  version: DutyListVersion;
+  classifier: TextClassifier;
+  matters: Map<string, Matter>;
+  status: RouterStatus;
+  /** matter code + district → the department with jurisdiction (the directory rarely changes) */
+  departments: Map<string, Department | null>;
+}
+
+/** How long the hub trusts that the version in force has not changed (ms). */
+const IN_FORCE_TTL = 1000;
+
+/** The most recent confirmed tickets learned from (training time grows with examples × matters). */
+const MAX_HISTORY = 5000;
+
+/** How much a confirmed ticket counts against one duty-list example sentence. */
+const HISTORY_WEIGHT = 1;
+
+/**
+ * The router (智能分拨): citizen's words → ranked duty-list matters → the department with
+ * jurisdiction. The model lives in memory, is persisted in PostgreSQL (so a restart needs no
+ * retraining), and is retrained when a duty list is published or on demand.
+ */
+export class RouterService {
+  private loaded: Loaded | null = null;
+  private loading: Promise<Loaded | null> | null = null;
+  private checkedAt = 0;
+
+  constructor(
+    private readonly dutyLists: DutyListService,
+    private readonly departments: DepartmentsService,
+    private readonly clock: Clock,
+    readonly threshold: number,
+  ) {
+    dutyLists.onPublish(async (em, version) => {
+      if (version.effectiveAt && version.effectiveAt <= this.clock.now()) await this.train(em.fork(), version);
+    });
+  }
+
+  /** The model for the version in force, loading or training it when needed. */
+  private async current(em: EntityManager): Promise<Loaded | null> {
+    // the intake hot path: no query while the version in force was confirmed a moment ago
+    if (this.loaded && Date.now() - this.checkedAt < IN_FORCE_TTL) return this.loaded;
+    const version = await this.dutyLists.inForce(em);
+    this.checkedAt = Date.now();
+    if (!version) return null;
+    if (this.loaded?.version.id === version.id) return this.loaded;
+    this.loading ??= this.load(em.fork(), version).finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async load(em: EntityManager, version: DutyListVersion): Promise<Loaded> {
+    const saved = await em.findOne(
+      RoutingModel,
+      { versionId: version.id },
+      { orderBy: { trainedAt: 'desc' }, populate: ['model'] },
+    );
+    if (!saved) return this.train(em, version);
+    const matters = await this.leafMatters(em, version);
+    this.loaded = {
+      version,
+      classifier: TextClassifier.fromJSON(saved.model as never),
+      matters,
+      status: {
+        versionNumber: version.number,
+        trainedAt: saved.trainedAt,
+        listExamples: saved.listExamples,
+        historyExamples: saved.historyExamples,
+        matters: matters.size,
+      },
+      departments: new Map(),
+    };
+    return this.loaded;
+  }
+
+  private async leafMatters(em: EntityManager, version: DutyListVersion): Promise<Map<string, Matter>> {
+    const all = await this.dutyLists.matters(em, version.id);
+    const parents = new Set(all.map((m) => m.parentCode));
+    return new Map(all.filter((m) => m.active && !parents.has(m.code) && m.departmentKind).map((m) => [m.code, m]));
+  }
+
+  /**
+   * Learns from the duty list (names, keywords, example sentences) and from history: tickets
+   * whose matter is confirmed — resolved or closed without a reject or re-route, or set by
+   * arbitration.
+   */
+  async train(em: EntityManager, version: DutyListVersion): Promise<Loaded> {
+    const matters = await this.leafMatters(em, version);
+    const parentName = new Map((await this.dutyLists.matters(em, version.id)).map((m) => [m.code, m.name]));
+    const examples: TrainingExample[] = [];
+    for (const m of matters.values()) {
+      const context = m.parentCode ? parentName.get(m.parentCode) ?? '' : '';
+      examples.push({ text: `${context} ${m.name}`, label: m.code });
+      if (m.description) examples.push({ text: m.description, label: m.code, weight: 0.5 });
+      for (const k of m.keywords) examples.push({ text: k, label: m.code, weight: 0.5 });
+      for (const e of m.examples) examples.push({ text: e, label: m.code });
+    }
+    const listExamples = examples.length;
+    const confirmed = await em.getConnection().execute<{ title: string; content: string; code: string }[]>(
+      `select t.title, t.content, m.code from tickets t join matters m on m.id = t.matter_id
+       where (t.status in (?, ?) and t.reject_count = 0 and t.reroute_count = 0)
+          or (t.routing->>'method' = ?)
+       order by t.created_at desc limit ?`,
+      [TicketStatus.RESOLVED, TicketStatus.CLOSED, RoutingMethod.ARBITRATION, MAX_HISTORY],
+    );
+    for (const t of confirmed) {
+      if (matters.has(t.code)) examples.push({ text: `${t.title} ${t.content}`, label: t.code, weight: HISTORY_WEIGHT });
+    }
+    const classifier = TextClassifier.train(examples);
+    const trainedAt = this.clock.now();
+    const historyExamples = examples.length - listExamples;
+    const saved = em.create(RoutingModel, { versionId: version.id, trainedAt, listExamples, historyExamples, model: classifier.toJSON() });
+    await em.transactional(async (tx) => {
+      // keep the newest model only
+      await tx.nativeDelete(RoutingModel, { versionId: version.id });
+      tx.persist(saved);
+    });
+    this.loaded = {
+      version,
+      classifier,
+      matters,
+      status: { versionNumber: version.number, trainedAt, listExamples, historyExamples, matters: matters.size },
+      departments: new Map(),
+    };
+    this.checkedAt = Date.now();
+    return this.loaded;
+  }
+
+  async retrain(rc: RequestContext): Promise<RouterStatus> {
+    requireRole(rc.viewer, Role.SUPERVISOR, Role.ADMIN);
+    const version = await this.dutyLists.inForce(rc.em);
+    if (!version) throw badInput('dutyList', 'no duty list is in force: publish one first');
+    return (await this.train(rc.em.fork(), version)).status;
+  }
+
+  async status(rc: RequestContext): Promise<RouterStatus> {
+    requireSignedIn(rc.viewer);
+    const loaded = await this.current(rc.em);
+    return loaded?.status ?? { versionNumber: null, trainedAt: null, listExamples: 0, historyExamples: 0, matters: 0 };
+  }
+
+  /** Ranked matters for a text in a district, each with the department it resolves to there. */
+  async suggest(em: EntityManager, text: string, districtId: string, k = 3): Promise<{ version: DutyListVersion | null; candidates: Suggestion[] }> {
+    const loaded = await this.current(em);
+    if (!loaded) return { version: null, candidates: [] };
+    const predictions = loaded.classifier.predict(text, k);
+    const candidates: Suggestion[] = [];
+    for (const p of predictions) {
+      const matter = loaded.matters.get(p.label);
+      if (!matter) continue;
+      const key = `${matter.code}|${districtId}`;
+      let department = loaded.departments.get(key);
+      if (department === undefined) {
+        department = await this.dutyLists.resolveDepartment(em, matter, districtId);
+        loaded.departments.set(key, department);
+      }
+      candidates.push({
+        matter,
+        department,
+        matterCode: matter.code,
+        matterName: matter.name,
+        departmentCode: department?.code ?? null,
+        departmentName: department?.name ?? null,
+        confidence: Math.round(p.confidence * 10_000) / 10_000,
+        keywords: p.explanation.keywords,
+        features: p.explanation.features,
+      });
+    }
+    return { version: loaded.version, candidates };
+  }
+
+  /** routingPreview: what the router would do with this text in this place. */
+  async preview(rc: RequestContext, input: PlaceInput & { text: string }): Promise<Suggestion[]> {
+    requireSignedIn(rc.viewer);
+    const text = input.text.trim();
+    if (!text) throw badInput('text', 'text must not be blank');
+    if (text.length > 4000) throw badInput('text', 'text must be at most 4,000 characters');
+    const district = await this.departments.districtFor(rc, input);
+    return (await this.suggest(rc.em, text, district.id, 5)).candidates;
+  }
+
+  /** Drops the in-memory model (tests; another process published). */
+  forget(): void {
+    this.loaded = null;
+    this.checkedAt = 0;
+  }
+}

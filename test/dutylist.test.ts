@@ -1,0 +1,236 @@
+/**
+ * The duty list through GraphQL: versions, drafts, publishing with validation, comparison,
+ * import/export (every bad row listed; nothing written), arbitration evidence, and the
+ * router's history and persistence.
+ */
+import fs from 'node:fs';
+import {
+  AcceptTicketDocument,
+  ArbitrateTicketDocument,
+  CompareDutyListsDocument,
+  CreateDutyListDraftDocument,
+  CreateTicketDocument,
+  DispatchTicketDocument,
+  DutyListDocument,
+  DutyListsDocument,
+  ExportDutyListDocument,
+  ImportDutyListDocument,
+  MatterDisputesDocument,
+  PublishDutyListDocument,
+  RejectTicketDocument,
+  RemoveMatterDocument,
+  ResolveTicketDocument,
+  RetrainRouterDocument,
+  RouterStatusDocument,
+  StartTicketDocument,
+  TicketRoutingDocument,
+  UpsertMatterDocument,
+} from './generated/graphql';
+import type { MatterInput } from './generated/graphql';
+import { DEMO_DUTY_LIST } from '../src/seed/demo';
+import { RoutingModel } from '../src/dutylist/routing-model.entity';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+let t: TestHub;
+let supervisor: string;
+let operator: string;
+const dept = async (code: string) => t.token({ role: Role.DEPARTMENT, departmentCode: code });
+
+beforeAll(async () => {
+  t = await startTestHub({ dutyList: true });
+  supervisor = await t.token({ role: Role.SUPERVISOR });
+  operator = await t.token({ role: Role.OPERATOR });
+});
+afterAll(() => t.stop());
+
+const LEAF: MatterInput = {
+  code: 'NOISE.KTV',
+  parentCode: 'NOISE',
+  name: 'KTV噪声',
+  keywords: ['KTV', '卡拉OK', '唱歌'],
+  examples: ['楼下KTV每天唱到凌晨三点'],
+  departmentKind: 'ECOLOGY_ENVIRONMENT',
+  level: 'DISTRICT',
+  coHandlingKinds: [],
+  active: true,
+};
+
+async function versionsCount(): Promise<number> {
+  return (await t.ok(DutyListsDocument, {}, supervisor)).dutyLists.length;
+}
+
+describe('versions and drafts', () => {
+  test('the demo list is version 1, published and in force', async () => {
+    const { dutyList } = await t.ok(DutyListDocument, {}, operator);
+    expect([dutyList.number, dutyList.status]).toEqual([1, 'PUBLISHED']);
+    expect(dutyList.problems).toEqual([]);
+    const codes = dutyList.matters.map((m) => m.code);
+    for (const code of ['NOISE.CONSTRUCTION', 'NOISE.PARK', 'NOISE.AVIATION', 'NOISE.RAILWAY', 'ROAD.BRIDGE_SPILL', 'EXIT.PORT_ENDORSEMENT']) {
+      expect(codes).toContain(code);
+    }
+    expect(dutyList.matters.filter((m) => m.parentCode === 'NOISE')).toHaveLength(7);
+  });
+
+  test('a draft is edited, compared and published; the old version retires', async () => {
+    const { createDutyListDraft: draft } = await t.ok(CreateDutyListDraftDocument, { notes: '增加KTV噪声' }, supervisor);
+    expect(draft.status).toBe('DRAFT');
+    await t.ok(UpsertMatterDocument, { number: draft.number, input: LEAF }, supervisor);
+    const park = (await t.ok(DutyListDocument, { number: draft.number }, supervisor)).dutyList.matters.find((m) => m.code === 'NOISE.PARK')!;
+    await t.ok(
+      UpsertMatterDocument,
+      {
+        number: draft.number,
+        input: { ...park, parentCode: park.parentCode, keywords: [...park.keywords, '鼓'], resolveDays: 3 },
+      },
+      supervisor,
+    );
+    await t.ok(RemoveMatterDocument, { number: draft.number, code: 'HEALTH.COVID_TEST' }, supervisor);
+
+    const { compareDutyLists: diff } = await t.ok(CompareDutyListsDocument, { from: 1, to: draft.number }, supervisor);
+    expect(diff.added.map((m) => m.code)).toEqual(['NOISE.KTV']);
+    expect(diff.removed.map((m) => m.code)).toEqual(['HEALTH.COVID_TEST']);
+    expect(diff.changed.map((c) => [c.code, c.fields])).toEqual([['NOISE.PARK', ['keywords', 'resolveDays']]]);
+
+    const current = (await t.ok(DutyListDocument, { number: draft.number }, supervisor)).dutyList;
+    const { publishDutyList } = await t.ok(PublishDutyListDocument, { number: draft.number, expectedVersion: current.version }, supervisor);
+    expect(publishDutyList.status).toBe('PUBLISHED');
+    expect((await t.ok(DutyListDocument, { number: 1 }, supervisor)).dutyList.status).toBe('RETIRED');
+    expect((await t.ok(DutyListDocument, {}, supervisor)).dutyList.number).toBe(draft.number);
+    // the router retrained on the new list
+    const { routerStatus } = await t.ok(RouterStatusDocument, {}, operator);
+    expect(routerStatus.versionNumber).toBe(draft.number);
+
+    // a published list is not edited
+    const edit = await t.gql(UpsertMatterDocument, { number: draft.number, input: LEAF }, supervisor);
+    expect(edit.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
+  });
+
+  test('publishing refuses a list whose leaf has no department in some district, and a stale version', async () => {
+    const { createDutyListDraft: draft } = await t.ok(CreateDutyListDraftDocument, {}, supervisor);
+    await t.ok(UpsertMatterDocument, { number: draft.number, input: { ...LEAF, code: 'NOISE.STREET', departmentKind: 'STREET_OFFICE', level: 'STREET' } }, supervisor);
+    const { dutyList } = await t.ok(DutyListDocument, { number: draft.number }, supervisor);
+    expect(dutyList.problems.map((p) => p.code)).toEqual(['NOISE.STREET']);
+    expect(dutyList.problems[0].reason).toMatch(/no street-level STREET_OFFICE department in .*荔湾区 440103/);
+    const refused = await t.gql(PublishDutyListDocument, { number: draft.number, expectedVersion: dutyList.version }, supervisor);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'number' });
+    const stale = await t.gql(PublishDutyListDocument, { number: draft.number, expectedVersion: dutyList.version - 1 }, supervisor);
+    expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await t.ok(DutyListDocument, { number: draft.number }, supervisor)).dutyList.status).toBe('DRAFT');
+  });
+
+  test('editing keeps the tree sound: unknown parent and cycles are refused', async () => {
+    const { createDutyListDraft: draft } = await t.ok(CreateDutyListDraftDocument, {}, supervisor);
+    const orphan = await t.gql(UpsertMatterDocument, { number: draft.number, input: { ...LEAF, parentCode: 'NOPE' } }, supervisor);
+    expect(orphan.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'parentCode' });
+    const cycle = await t.gql(UpsertMatterDocument, { number: draft.number, input: { ...LEAF, code: 'NOISE', parentCode: 'NOISE.PARK', departmentKind: null, level: null } }, supervisor);
+    expect(cycle.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(cycle.errors?.[0]?.message).toMatch(/cycle/);
+    const withChildren = await t.gql(RemoveMatterDocument, { number: draft.number, code: 'NOISE' }, supervisor);
+    expect(withChildren.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
+    const asOperator = await t.gql(CreateDutyListDraftDocument, {}, operator);
+    expect(asOperator.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('import and export', () => {
+  test('export → import round-trips the list, in CSV and JSON', async () => {
+    for (const format of ['CSV', 'JSON'] as const) {
+      const { exportDutyList } = await t.ok(ExportDutyListDocument, { format, number: 1 }, supervisor);
+      const { importDutyList } = await t.ok(ImportDutyListDocument, { format, content: exportDutyList }, supervisor);
+      expect(importDutyList.status).toBe('DRAFT');
+      const { compareDutyLists } = await t.ok(CompareDutyListsDocument, { from: 1, to: importDutyList.number }, supervisor);
+      expect([compareDutyLists.added, compareDutyLists.removed, compareDutyLists.changed]).toEqual([[], [], []]);
+    }
+    const csv = (await t.ok(ExportDutyListDocument, { format: 'CSV', number: 1 }, supervisor)).exportDutyList;
+    expect(csv.split('\n')[0]).toBe('code,parent_code,name,description,keywords,examples,department_kind,level,co_handling_kinds,resolve_days,active');
+    expect(csv).toBe(fs.readFileSync(DEMO_DUTY_LIST, 'utf8'));
+  });
+
+  test('a file with errors is rejected whole, every bad row listed by line, nothing written', async () => {
+    const before = await versionsCount();
+    const bad = [
+      'code,parent_code,name,description,keywords,examples,department_kind,level,co_handling_kinds,resolve_days,active',
+      'A,,类别A,,,,,,,,true',
+      'A.1,A,事项一,,关键词,例句,URBAN_MANAGEMENT,DISTRICT,,,true',
+      'A.1,A,重复编码,,,,URBAN_MANAGEMENT,DISTRICT,,,true',
+      'A.2,A,没有部门,,,,,,,,true',
+      'A.3,Z,父级不存在,,,,HEALTH,CITY,,,true',
+      'A.4,A,未知部门,,,,MINISTRY_OF_MAGIC,CITY,,,true',
+      'B,C,环1,,,,HEALTH,CITY,,,true',
+      'C,B,环2,,,,HEALTH,CITY,,,true',
+      'A.5,A,期限错误,,,,HEALTH,CITY,,99,true',
+    ].join('\n');
+    const res = await t.gql(ImportDutyListDocument, { format: 'CSV', content: bad, publish: true }, supervisor);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const problems = res.errors![0].extensions!.problems as { line: number; reason: string }[];
+    const lines = problems.map((p) => p.line);
+    expect(lines).toEqual(expect.arrayContaining([4, 5, 6, 7, 8, 9, 10]));
+    expect(lines).not.toContain(2);
+    expect(lines).not.toContain(3);
+    expect(problems.find((p) => p.line === 4)!.reason).toMatch(/used twice \(also on line 3\)/);
+    expect(problems.find((p) => p.line === 5)!.reason).toMatch(/needs department_kind/);
+    expect(problems.find((p) => p.line === 6)!.reason).toMatch(/parent_code Z/);
+    expect(problems.find((p) => p.line === 7)!.reason).toMatch(/MINISTRY_OF_MAGIC/);
+    expect(problems.find((p) => p.line === 8)!.reason).toMatch(/cycle/);
+    expect(problems.find((p) => p.line === 10)!.reason).toMatch(/resolve_days/);
+    expect(await versionsCount()).toBe(before);
+
+    const missingColumn = await t.gql(ImportDutyListDocument, { format: 'CSV', content: 'code,name\nA,类别' }, supervisor);
+    expect(missingColumn.errors?.[0]?.message).toMatch(/missing columns: parent_code, keywords, examples, department_kind, level/);
+    const badJson = await t.gql(ImportDutyListDocument, { format: 'JSON', content: '{"matters": [' }, supervisor);
+    expect(badJson.errors?.[0]?.message).toMatch(/not valid JSON/);
+    expect(await versionsCount()).toBe(before);
+  });
+});
+
+describe('disputes feed the list, history feeds the router', () => {
+  test('an arbitration decision is evidence on the matter: who rejected, who was decided on', async () => {
+    const { createTicket: c } = await t.ok(
+      CreateTicketDocument,
+      { input: { channel: 'PHONE', title: '噪音', content: '公园边上有个工地晚上施工，也有人跳舞', districtCode: '440106', matterCode: 'NOISE.PARK' } },
+      operator,
+    );
+    expect(c.leadDepartment?.code).toBe('440106-UM');
+    const v = (n: number) => ({ id: c.id, expectedVersion: n });
+    await t.ok(RejectTicketDocument, { input: { ...v(2), reason: '是施工噪声，应由生态环境部门处理' } }, await dept('440106-UM'));
+    await t.ok(DispatchTicketDocument, { input: { ...v(3), departmentCode: '440106-EEB' } }, operator);
+    await t.ok(RejectTicketDocument, { input: { ...v(4), reason: '现场是广场舞，不是施工' } }, await dept('440106-EEB'));
+    const { arbitrateTicket } = await t.ok(
+      ArbitrateTicketDocument,
+      { input: { ...v(5), matterCode: 'NOISE.PARK', decision: '经核查为广场舞噪声，由城管主办' } },
+      supervisor,
+    );
+    expect(arbitrateTicket.leadDepartment?.code).toBe('440106-UM');
+    const { dutyList } = await t.ok(MatterDisputesDocument, { code: 'NOISE.PARK' }, supervisor);
+    expect(dutyList.matter!.disputes).toEqual([{ rejectedBy: { code: '440106-EEB' }, decidedFor: { code: '440106-UM' }, count: 1 }]);
+    const { ticket } = await t.ok(TicketRoutingDocument, { number: c.number }, supervisor);
+    expect(ticket!.routing?.method).toBe('ARBITRATION');
+  });
+
+  test('confirmed tickets become training examples; a restart loads the stored model', async () => {
+    const before = (await t.ok(RetrainRouterDocument, {}, supervisor)).retrainRouter;
+    const { createTicket: c } = await t.ok(
+      CreateTicketDocument,
+      { input: { channel: 'PHONE', title: '水表', content: '家里水表一直在转但是没有用水', districtCode: '440105', matterCode: 'WATER.QUALITY' } },
+      operator,
+    );
+    const token = await dept(c.leadDepartment!.code);
+    const v = (n: number) => ({ id: c.id, expectedVersion: n });
+    await t.ok(AcceptTicketDocument, { input: v(2) }, token);
+    await t.ok(StartTicketDocument, { input: v(3) }, token);
+    await t.ok(ResolveTicketDocument, { input: { ...v(4), reply: '已更换水表' } }, token);
+    const { retrainRouter } = await t.ok(RetrainRouterDocument, {}, supervisor);
+    expect(retrainRouter.historyExamples).toBe(before.historyExamples + 1);
+
+    const em = t.hub.orm.em.fork();
+    const inForce = await t.hub.services.dutyLists.inForce(em);
+    const stored = await em.find(RoutingModel, { versionId: inForce!.id });
+    expect(stored).toHaveLength(1); // the newest model per version only
+    // a new process: drop the in-memory model; the next routing loads the stored one, no training
+    t.hub.services.router.forget();
+    const { routerStatus } = await t.ok(RouterStatusDocument, {}, operator);
+    expect(routerStatus.trainedAt).toBe(stored[0].trainedAt.toISOString());
+    expect(await em.fork().count(RoutingModel, { versionId: inForce!.id })).toBe(1);
+  });
+});
