@@ -1,0 +1,143 @@
+/**
+ * Intake → DISPATCHED through GraphQL, with N concurrent operators.
+ *
+ *   npm run build && node dist/test/bench/intake.bench.js [--concurrency 50] [--requests 2000] [--runs 3]
+ *
+ * Starts a hub on a throw-away embedded PostgreSQL (or DATABASE_URL's server, in a scratch
+ * database), loads Guangzhou's directory and the demo duty list, then sends realistic calls
+ * (the demo duty list's own examples are NOT used: the calls below are separate sentences,
+ * varied by district) and measures end-to-end latency of `createTicket` and the share that
+ * the router dispatched at once. Prints a table and a JSON line.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadConfig } from '../../src/app/config';
+import { startEmbeddedPostgres } from '../../src/app/database';
+import type { Database } from '../../src/app/database';
+import { startHub } from '../../src/app/hub';
+import { Role, signToken } from '../../src/auth/viewer';
+import { seedDirectory, seedDutyList } from '../../src/seed/demo';
+import { GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
+
+const CALLS = [
+  '凌晨一点了楼下工地还在打桩，整个小区的人都睡不了觉',
+  '晚上公园里跳广场舞的音箱开得太大声，吵得没法休息',
+  '我们厂老板三个月没发工资了，三十多个工人找不到人',
+  '小区电梯这个月坏了三次，物业一直拖着不修',
+  '超市买的牛奶过期了还在卖，收银员不给退',
+  '火车站打车司机嫌近拒载',
+  '我们楼从早上开始停水，没有任何通知',
+  '小区门口的路灯坏了一个多星期，晚上很黑',
+  '大桥桥面上有货车掉落的碎石，车辆绕行很危险',
+  '想问一下港澳通行证签注在哪里办，要带什么材料',
+  '直升机每天在我们楼顶低空飞过，噪音很大',
+  '地铁口很多流动摊贩占道经营，行人没法走',
+  '楼下烧烤店油烟直接飘进我家窗户',
+  '孩子明年上小学，租房的积分入学怎么申请',
+  '在外地住院的费用回来怎么报销医保',
+  '你好，我想反映一个情况，不知道找哪个部门',
+];
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function database(): Promise<Database> {
+  if (process.env.DATABASE_URL) {
+    const name = `minsheng_bench_${process.pid}`;
+    const admin = new Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create database "${name}"`);
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      embedded: false,
+      stop: async () => {
+        const c = new Client({ connectionString: process.env.DATABASE_URL });
+        await c.connect();
+        await c.query(`drop database if exists "${name}" with (force)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minsheng-bench-'));
+  const db = await startEmbeddedPostgres({ dataDir: dir, port: 21000 + Math.floor(Math.random() * 9000), database: 'bench' });
+  return { ...db, stop: async () => (await db.stop(), fs.rmSync(dir, { recursive: true, force: true })) };
+}
+
+async function main(): Promise<void> {
+  const concurrency = arg('concurrency', 50);
+  const requests = arg('requests', 2000);
+  const runs = arg('runs', 3);
+  const db = await database();
+  const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: db.url, HOST: '127.0.0.1' });
+  const hub = await startHub({ config, databaseUrl: db.url, port: 0, logger: { info: () => undefined, error: (m, e) => console.error(m, e) } });
+  try {
+    await seedDirectory(hub.orm);
+    await seedDutyList(hub.orm, config);
+    const token = await signToken(config.authSecret, { role: Role.OPERATOR, subject: 'bench' });
+    const query = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { number status } }`;
+    const once = async (i: number) => {
+      const d = GUANGZHOU_DISTRICTS[i % GUANGZHOU_DISTRICTS.length];
+      const t0 = performance.now();
+      const res = await fetch(hub.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query,
+          variables: { input: { channel: 'PHONE', title: '来电', content: `${CALLS[i % CALLS.length]}（${d.name}）`, districtCode: d.code, citizenPhone: '13800138000' } },
+        }),
+      });
+      const body = (await res.json()) as { data?: { createTicket: { status: string } }; errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return { ms: performance.now() - t0, dispatched: body.data!.createTicket.status === 'DISPATCHED' };
+    };
+    // warm-up: the model loads, connections open, JIT settles
+    for (let i = 0; i < 200; i++) await once(i);
+    const results: { run: number; p50: number; p99: number; max: number; perSecond: number; dispatched: number }[] = [];
+    for (let run = 1; run <= runs; run++) {
+      const lat: number[] = [];
+      let dispatched = 0;
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < requests) {
+            const r = await once(next++);
+            lat.push(r.ms);
+            if (r.dispatched) dispatched++;
+          }
+        }),
+      );
+      const secs = (performance.now() - t0) / 1000;
+      lat.sort((a, b) => a - b);
+      results.push({ run, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1], perSecond: requests / secs, dispatched: dispatched / requests });
+    }
+    const med = (k: 'p50' | 'p99' | 'perSecond') => [...results.map((r) => r[k])].sort((a, b) => a - b)[Math.floor(results.length / 2)];
+    console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run, ${concurrency} concurrent, ${runs} runs`);
+    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake');
+    for (const r of results) {
+      console.log(`${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${(r.dispatched * 100).toFixed(1)}%`);
+    }
+    console.log(`median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s`);
+    console.log(JSON.stringify({ bench: 'intake', concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
+  } finally {
+    await hub.stop();
+    await db.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
