@@ -15,7 +15,7 @@ import { isUtf8 } from './dutylist/dutylist.io';
 import { crossValidate, evaluate, formatReport, readExamplesCsv, TextClassifier, writePredictionsCsv } from './routing';
 import { ConfigError, loadConfig, PROJECT_ROOT } from './app/config';
 import type { Config } from './app/config';
-import { openDatabase, startEmbeddedPostgres } from './app/database';
+import { openDatabase, startThrowawayPostgres } from './app/database';
 import type { Database } from './app/database';
 import { consoleLogger, createServices, startHub } from './app/hub';
 import { initOrm, migrateUp } from './app/orm';
@@ -51,15 +51,7 @@ async function scratchDatabase(cfg: Config): Promise<Database> {
     url.pathname = `/${name}`;
     return { url: url.toString(), embedded: false, stop: () => run(`drop database if exists "${name}" with (force)`) };
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minsheng-scratch-'));
-  const db = await startEmbeddedPostgres({ dataDir: dir, port: 20000 + Math.floor(Math.random() * 20000), database: 'scratch' });
-  return {
-    ...db,
-    stop: async () => {
-      await db.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startThrowawayPostgres('scratch', 'minsheng-scratch-');
 }
 
 async function serve(): Promise<void> {

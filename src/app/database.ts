@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { Config } from './config';
 
@@ -40,7 +42,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
     password: 'postgres',
     persistent: true,
     createPostgresUser: isRoot,
-    onLog: () => undefined,
+    onLog: (line: string) => {
+      // kept for the error message should the start fail
+      if (line.trim()) errors.push(line.trim());
+      if (errors.length > 50) errors.shift();
+    },
     onError: (e: unknown) => {
       const line = String(e instanceof Error ? e.message : e).trim();
       if (line) errors.push(line);
@@ -71,6 +77,45 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
     embedded: true,
     stop: () => pg.stop(),
   };
+}
+
+/** A TCP port that is free on 127.0.0.1 right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A throw-away embedded PostgreSQL in a fresh folder on a free port (tests, scratch databases,
+ * benchmarks); a start that fails because the port was taken meanwhile is tried again.
+ */
+export async function startThrowawayPostgres(database: string, prefix = 'minsheng-'): Promise<Database & { dir: string }> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    try {
+      const db = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database });
+      return {
+        ...db,
+        dir,
+        stop: async () => {
+          await db.stop();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (e) {
+      lastError = e;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  throw lastError;
 }
 
 /** Adds the search (x) bit for others on `dir` and its ancestors where it is missing. */

@@ -10,12 +10,9 @@
  * the router dispatched at once. Prints a table and a JSON line.
  */
 import 'reflect-metadata';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/app/config';
-import { startEmbeddedPostgres } from '../../src/app/database';
+import { startThrowawayPostgres } from '../../src/app/database';
 import type { Database } from '../../src/app/database';
 import { startHub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
@@ -70,9 +67,7 @@ async function database(): Promise<Database> {
       },
     };
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minsheng-bench-'));
-  const db = await startEmbeddedPostgres({ dataDir: dir, port: 21000 + Math.floor(Math.random() * 9000), database: 'bench' });
-  return { ...db, stop: async () => (await db.stop(), fs.rmSync(dir, { recursive: true, force: true })) };
+  return startThrowawayPostgres('bench', 'minsheng-bench-');
 }
 
 async function main(): Promise<void> {

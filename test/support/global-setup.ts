@@ -1,8 +1,5 @@
 import 'reflect-metadata';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startEmbeddedPostgres } from '../../src/app/database';
+import { startThrowawayPostgres } from '../../src/app/database';
 
 /**
  * Starts an embedded PostgreSQL unless DATABASE_URL is set. The first test file migrates a
@@ -13,14 +10,9 @@ export default async function globalSetup(): Promise<void> {
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   process.env.MINSHENG_TEST_RUN = runId;
   if (!process.env.DATABASE_URL) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minsheng-test-'));
-    const db = await startEmbeddedPostgres({
-      dataDir: dir,
-      port: 30000 + Math.floor(Math.random() * 20000),
-      database: 'postgres',
-    });
+    const db = await startThrowawayPostgres('postgres', 'minsheng-test-');
     process.env.DATABASE_URL = db.url;
-    (globalThis as Record<string, unknown>).__minshengDb = { stop: db.stop, dir };
+    (globalThis as Record<string, unknown>).__minshengDb = { stop: db.stop, dir: db.dir };
     console.log(`\n[test] embedded PostgreSQL at ${new URL(db.url).host}`);
   } else {
     console.log(`\n[test] PostgreSQL from DATABASE_URL (${new URL(process.env.DATABASE_URL).host})`);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { admin } from './pg-admin';
 
 export default async function globalTeardown(): Promise<void> {
@@ -8,8 +7,7 @@ export default async function globalTeardown(): Promise<void> {
     | { stop: () => Promise<void>; dir: string }
     | undefined;
   if (embedded) {
-    await embedded.stop();
-    fs.rmSync(embedded.dir, { recursive: true, force: true });
+    await embedded.stop(); // removes its folder too
     return;
   }
   // a shared server: drop what this run created
