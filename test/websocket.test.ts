@@ -2,7 +2,7 @@ import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import { print } from 'graphql';
 import WebSocket from 'ws';
-import { ViewerDocument, TicketsDocument } from './generated/graphql';
+import { ViewerDocument, TicketListDocument } from './generated/graphql';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
 
@@ -44,7 +44,7 @@ test('graphql-ws on /graphql carries the same viewer as HTTP', async () => {
 test('errors over the socket are coded like over HTTP', async () => {
   const c = client();
   try {
-    const res = await once<{ errors: { extensions: { code: string } }[] }>(c, print(TicketsDocument), { first: 1 });
+    const res = await once<{ errors: { extensions: { code: string } }[] }>(c, print(TicketListDocument), { first: 1 });
     expect(res.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   } finally {
     await c.dispose();
