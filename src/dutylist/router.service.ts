@@ -104,8 +104,8 @@ export class RouterService {
     return this.loaded;
   }
 
-  private async leafMatters(em: EntityManager, version: DutyListVersion): Promise<Map<string, Matter>> {
-    const all = await this.dutyLists.matters(em, version.id);
+  private async leafMatters(em: EntityManager, version: DutyListVersion, all?: Matter[]): Promise<Map<string, Matter>> {
+    all ??= await this.dutyLists.matters(em, version.id);
     const parents = new Set(all.map((m) => m.parentCode));
     return new Map(all.filter((m) => m.active && !parents.has(m.code) && m.departmentKind).map((m) => [m.code, m]));
   }
@@ -116,8 +116,9 @@ export class RouterService {
    * arbitration.
    */
   async train(em: EntityManager, version: DutyListVersion): Promise<Loaded> {
-    const matters = await this.leafMatters(em, version);
-    const parentName = new Map((await this.dutyLists.matters(em, version.id)).map((m) => [m.code, m.name]));
+    const all = await this.dutyLists.matters(em, version.id);
+    const matters = await this.leafMatters(em, version, all);
+    const parentName = new Map(all.map((m) => [m.code, m.name]));
     const examples: TrainingExample[] = [];
     for (const m of matters.values()) {
       const context = m.parentCode ? parentName.get(m.parentCode) ?? '' : '';

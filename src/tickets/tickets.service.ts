@@ -103,10 +103,7 @@ export class TicketsService {
       const district = await rc.loaders.districtById.load(t.districtId);
       return !!district && rc.viewer.districtCodes.includes(district.code);
     }
-    if (role === Role.DEPARTMENT) {
-      const dep = await this.viewerDepartmentId(rc);
-      return t.leadDepartmentId === dep || t.coDepartmentIds.includes(dep);
-    }
+    if (role === Role.DEPARTMENT) return this.handledByViewer(rc, t);
     return false;
   }
 
@@ -114,11 +111,14 @@ export class TicketsService {
   async mayContactCitizen(rc: RequestContext, t: Ticket): Promise<boolean> {
     const role = rc.viewer.role;
     if (role && CENTRE.includes(role)) return true;
-    if (role === Role.DEPARTMENT) {
-      const dep = await this.viewerDepartmentId(rc);
-      return t.leadDepartmentId === dep || t.coDepartmentIds.includes(dep);
-    }
+    if (role === Role.DEPARTMENT) return this.handledByViewer(rc, t);
     return false;
+  }
+
+  /** Is the viewer's department the lead or a co-handler of the ticket? */
+  private async handledByViewer(rc: RequestContext, t: Ticket): Promise<boolean> {
+    const dep = await this.viewerDepartmentId(rc);
+    return t.leadDepartmentId === dep || t.coDepartmentIds.includes(dep);
   }
 
   private async viewerDepartmentId(rc: RequestContext): Promise<string> {
@@ -138,7 +138,7 @@ export class TicketsService {
     }
     if (role === Role.DEPARTMENT) {
       const dep = await this.viewerDepartmentId(rc);
-      return { $or: [{ leadDepartmentId: dep }, { coDepartmentIds: { $contains: [dep] } }] };
+      return handledBy(dep);
     }
     throw forbidden(`role ${role} cannot read tickets`);
   }
@@ -169,7 +169,7 @@ export class TicketsService {
     }
     if (f.departmentCode) {
       const dep = await this.deps.departments.departmentByCode(rc, f.departmentCode);
-      where.push({ $or: [{ leadDepartmentId: dep.id }, { coDepartmentIds: { $contains: [dep.id] } }] });
+      where.push(handledBy(dep.id));
     }
     if (f.overdue != null) {
       const now = this.deps.clock.now();
@@ -403,10 +403,6 @@ export class TicketsService {
     return d;
   }
 
-  private async actorDepartment(rc: RequestContext): Promise<string> {
-    return this.viewerDepartmentId(rc);
-  }
-
   /** 派单: to a department, or to a matter's department with jurisdiction in the ticket's district. */
   dispatch(rc: RequestContext, input: DispatchTicketInput) {
     return this.change(rc, input, CENTRE, async (em, t) => {
@@ -430,21 +426,21 @@ export class TicketsService {
   /** 签收 */
   accept(rc: RequestContext, input: TicketChangeInput) {
     return this.change(rc, input, DEPARTMENT, async (em, t) => {
-      await this.apply(em, rc.viewer, t, { kind: 'accept', actorDepartmentId: await this.actorDepartment(rc) }, input.note);
+      await this.apply(em, rc.viewer, t, { kind: 'accept', actorDepartmentId: await this.viewerDepartmentId(rc) }, input.note);
     });
   }
 
   /** 办理 */
   start(rc: RequestContext, input: TicketChangeInput) {
     return this.change(rc, input, DEPARTMENT, async (em, t) => {
-      await this.apply(em, rc.viewer, t, { kind: 'start', actorDepartmentId: await this.actorDepartment(rc) }, input.note);
+      await this.apply(em, rc.viewer, t, { kind: 'start', actorDepartmentId: await this.viewerDepartmentId(rc) }, input.note);
     });
   }
 
   /** 退单: once, with a reason; a second reject goes to arbitration. */
   reject(rc: RequestContext, input: RejectTicketInput) {
     return this.change(rc, input, DEPARTMENT, async (em, t) => {
-      await this.apply(em, rc.viewer, t, { kind: 'reject', actorDepartmentId: await this.actorDepartment(rc) }, input.reason);
+      await this.apply(em, rc.viewer, t, { kind: 'reject', actorDepartmentId: await this.viewerDepartmentId(rc) }, input.reason);
     });
   }
 
@@ -496,7 +492,7 @@ export class TicketsService {
       );
       const cmd: Command = {
         kind: 'addCoDepartments',
-        actorDepartmentId: await this.actorDepartment(rc),
+        actorDepartmentId: await this.viewerDepartmentId(rc),
         departmentIds: deps.map((d) => d.id),
       };
       await this.apply(em, rc.viewer, t, cmd, input.note);
@@ -506,7 +502,7 @@ export class TicketsService {
   /** 延期申请 */
   requestExtension(rc: RequestContext, input: RequestExtensionInput) {
     return this.change(rc, input, DEPARTMENT, async (em, t) => {
-      const dep = await this.actorDepartment(rc);
+      const dep = await this.viewerDepartmentId(rc);
       await this.apply(em, rc.viewer, t, { kind: 'requestExtension', actorDepartmentId: dep, days: input.days }, input.reason);
       em.persist(
         em.create(ExtensionRequest, {
@@ -543,7 +539,7 @@ export class TicketsService {
   /** 办结: the lead department replies; merged duplicates get the same reply. */
   resolve(rc: RequestContext, input: ResolveTicketInput) {
     return this.change(rc, input, DEPARTMENT, async (em, t) => {
-      const cmd: Command = { kind: 'resolve', actorDepartmentId: await this.actorDepartment(rc), reply: input.reply };
+      const cmd: Command = { kind: 'resolve', actorDepartmentId: await this.viewerDepartmentId(rc), reply: input.reply };
       await this.apply(em, rc.viewer, t, cmd, input.note);
       await this.afterResolved(em, rc.viewer, t, input.reply);
     });
@@ -640,6 +636,11 @@ interface IntakePlan {
   matter?: ChosenMatter;
   routing: RoutingRecord;
   note: string | null;
+}
+
+/** Tickets a department leads or co-handles. */
+function handledBy(departmentId: string): FilterQuery<Ticket> {
+  return { $or: [{ leadDepartmentId: departmentId }, { coDepartmentIds: { $contains: [departmentId] } }] };
 }
 
 /** GZ-20260131-000123: city, local (UTC+8) date, sequence. */
