@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127230604_initial } from './Migration20261127230604_initial';
 import { Migration20261127234219_duty_list } from './Migration20261127234219_duty_list';
+import { Migration20261128012316_outbox } from './Migration20261128012316_outbox';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -9,4 +10,5 @@ import { Migration20261127234219_duty_list } from './Migration20261127234219_dut
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127230604_initial', class: Migration20261127230604_initial },
   { name: 'Migration20261127234219_duty_list', class: Migration20261127234219_duty_list },
+  { name: 'Migration20261128012316_outbox', class: Migration20261128012316_outbox },
 ];

@@ -48,6 +48,11 @@ const schema = z.object({
     .default('09:00-18:00'),
   ROUTING_THRESHOLD: z.coerce.number().min(0).max(1.01, 'must be between 0 and 1 (above 1 turns automatic dispatch off)').default(0.6),
   LOG_SQL: bool.default(false),
+  EVENT_BUS: z.enum(['memory', 'postgres', 'redis']).default('memory'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(72),
+  SUBSCRIPTION_BUFFER: z.coerce.number().int().min(10).default(1000),
+  HEATMAP_RESOLUTION: z.coerce.number().int().min(5).max(10).default(8),
 });
 
 export type Config = z.infer<typeof schema> & { authSecret: string };
@@ -70,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration (environment variables):\n  AUTH_SECRET: required in production (32+ random characters, e.g. `openssl rand -hex 32`)',
     );
+  }
+  if (c.EVENT_BUS === 'redis' && !c.REDIS_URL) {
+    throw new ConfigError('Invalid configuration (environment variables):\n  REDIS_URL: required when EVENT_BUS=redis');
   }
   return { ...c, authSecret: c.AUTH_SECRET ?? DEVELOPMENT_SECRET };
 }

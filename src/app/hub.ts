@@ -13,6 +13,7 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { Pool } from 'pg';
 import { WebSocketServer } from 'ws';
 import { viewerFromAuthorization } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
@@ -23,6 +24,12 @@ import { WorkingCalendar } from '../shared/calendar';
 import { systemClock } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/errors';
+import { createBus } from '../realtime/bus';
+import type { EventBus } from '../realtime/bus';
+import { LiveService } from '../realtime/live.service';
+import type { LiveContext } from '../realtime/live.service';
+import { OutboxRelay } from '../realtime/relay';
+import { EventStream } from '../realtime/stream';
 import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
@@ -62,6 +69,9 @@ export interface Hub {
   orm: MikroORM;
   services: Services;
   schema: GraphQLSchema;
+  bus: EventBus;
+  stream: EventStream;
+  relay: OutboxRelay;
   stop(): Promise<void>;
 }
 
@@ -82,7 +92,7 @@ export function createServices(config: Config, clock: Clock): Services {
     router,
     cityCode: config.CITY_CODE,
   });
-  return { departments, dutyLists, router, tickets };
+  return { departments, dutyLists, router, tickets, live: new LiveService() };
 }
 
 function unauthenticated(e: unknown): GraphQLError {
@@ -106,6 +116,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   const services = createServices(config, clock);
   const schema = await buildHubSchema(services);
+
+  // the realtime path: outbox → relay (one process at a time) → bus → every process's stream
+  const log = (m: string, e?: unknown) => logger.error(m, e);
+  const pool = new Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'minsheng-stream' });
+  pool.on('error', (e) => log('stream pool error', e));
+  const bus = createBus(config.EVENT_BUS, { databaseUrl: options.databaseUrl, redisUrl: config.REDIS_URL }, log);
+  await bus.start();
+  const stream = new EventStream({ sql: async (sql, params) => (await pool.query(sql, params)).rows, bus, log });
+  await stream.start();
+  services.live.attach(stream, config.SUBSCRIPTION_BUFFER);
+  const relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, log });
+  await relay.start();
   const production = config.NODE_ENV === 'production';
   const formatError = createErrorFormatter({
     exposeInternals: !production,
@@ -133,7 +155,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           return false; // closes with 4403 Forbidden
         }
       },
-      context: (ctx) => contextFor(ctx.extra.viewer!),
+      context: (ctx): LiveContext => ({ ...contextFor(ctx.extra.viewer!), socket: ctx.extra.socket }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
     },
@@ -198,10 +220,17 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     orm,
     services,
     schema,
+    bus,
+    stream,
+    relay,
     async stop() {
       if (stopped) return;
       stopped = true;
       await apollo.stop(); // drains HTTP and closes the WebSocket server
+      await relay.stop();
+      await stream.stop();
+      await bus.stop();
+      await pool.end();
       await orm.close(true);
     },
   };

@@ -9,6 +9,7 @@ import { MatterDispute } from '../dutylist/dispute.entity';
 import { DutyListVersion } from '../dutylist/duty-list-version.entity';
 import { Matter } from '../dutylist/matter.entity';
 import { RoutingModel } from '../dutylist/routing-model.entity';
+import { OutboxEvent, OutboxRelayCheckpoint } from '../realtime/outbox.entity';
 import { ExtensionRequest } from '../tickets/extension-request.entity';
 import { ReturnVisit } from '../tickets/return-visit.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
@@ -27,6 +28,8 @@ export const ENTITIES = [
   TicketEvent,
   ReturnVisit,
   ExtensionRequest,
+  OutboxEvent,
+  OutboxRelayCheckpoint,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */

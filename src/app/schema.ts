@@ -9,6 +9,8 @@ import type { DepartmentsService } from '../departments/departments.service';
 import { dutyListResolvers } from '../dutylist/dutylist.resolver';
 import type { DutyListService } from '../dutylist/dutylist.service';
 import type { RouterService } from '../dutylist/router.service';
+import { liveResolvers } from '../realtime/live.resolver';
+import type { LiveService } from '../realtime/live.service';
 import { ticketsResolver } from '../tickets/tickets.resolver';
 import type { TicketsService } from '../tickets/tickets.service';
 import { PROJECT_ROOT } from './config';
@@ -19,6 +21,7 @@ export interface Services {
   dutyLists: DutyListService;
   router: RouterService;
   tickets: TicketsService;
+  live: LiveService;
 }
 
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
@@ -31,8 +34,16 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
       ...departmentsResolvers(services.departments),
       ...dutyListResolvers(services.dutyLists, services.router),
       ticketsResolver(services.tickets),
+      ...liveResolvers(services.live, services.tickets),
     ],
     validate: { skipMissingProperties: true, forbidUnknownValues: false },
+    // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused
+    pubSub: {
+      publish: () => undefined,
+      subscribe: () => {
+        throw new Error('topic subscriptions are not used: give @Subscription a subscribe function');
+      },
+    },
   });
 }
 

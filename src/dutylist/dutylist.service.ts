@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
+import { recordEvent } from '../realtime/events';
 import { actorOf, requireRole, requireSignedIn, Role } from '../auth/viewer';
 import { Department, DepartmentLevel } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
@@ -292,6 +293,13 @@ export class DutyListService {
         });
         for (const o of older) o.status = DutyListStatus.RETIRED;
       }
+      recordEvent(em, {
+        topic: 'dutylist',
+        type: 'PUBLISHED',
+        aggregateId: v.id,
+        occurredAt: now,
+        payload: { number: v.number, effectiveAt: v.effectiveAt.toISOString(), author: v.author },
+      });
       await em.flush();
       return v;
     });

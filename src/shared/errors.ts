@@ -8,6 +8,8 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   ILLEGAL_TRANSITION = 'ILLEGAL_TRANSITION',
+  /** a stream was asked to resume after an event older than the outbox keeps */
+  EVENT_EXPIRED = 'EVENT_EXPIRED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

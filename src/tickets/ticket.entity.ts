@@ -222,8 +222,11 @@ export class Ticket {
   @Property({ type: 'datetime' })
   updatedAt!: Date;
 
-  /** Optimistic lock: every change takes the version the caller saw. */
+  /**
+   * Optimistic lock: every change takes the version the caller saw (checked under the row
+   * lock). It counts the ticket's events: each one adds 1, in the same flush.
+   */
   @Field(() => Int, { description: 'Pass it back as expectedVersion when you change the ticket.' })
-  @Property({ type: 'integer', version: true })
+  @Property({ type: 'integer', default: 1 })
   version!: number;
 }

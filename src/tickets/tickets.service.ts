@@ -19,8 +19,10 @@ import { badInput, conflict, forbidden, notFound } from '../shared/errors';
 import { paginate } from '../shared/paginate';
 import { localId } from '../shared/relay';
 import type { PageArgs } from '../shared/relay';
+import { recordEvent } from '../realtime/events';
 import { ExtensionRequest } from './extension-request.entity';
 import { ReturnVisit } from './return-visit.entity';
+import { ticketEventPayload } from './ticket.events';
 import { TicketEvent } from './ticket-event.entity';
 import { Ticket } from './ticket.entity';
 import { ExtensionStatus, TicketEventType, TicketStatus } from './ticket.enums';
@@ -227,25 +229,16 @@ export class TicketsService {
         updatedAt: now,
       });
       writeState(ticket, INITIAL_STATE);
-      // the row and its first event go in one flush; a new ticket is version 1
-      em.persist(
-        em.create(TicketEvent, {
-          ticketId: ticket.id,
-          seq: 1,
-          type: TicketEventType.CREATED,
-          fromStatus: null,
-          toStatus: TicketStatus.RECEIVED,
-          actor: actorOf(rc.viewer),
-          note: null,
-          changes: {},
-          occurredAt: now,
-        }),
-      );
-      await em.flush();
+      // a new ticket is version 1; when the router (or the operator) chose a department, the
+      // dispatch is applied before the first flush, so the row is inserted already DISPATCHED
+      // (version 2) with both events
+      ticket.version = 1;
+      this.record(em, rc.viewer, ticket, { seq: 1, type: TicketEventType.CREATED, from: null, to: TicketStatus.RECEIVED, changes: {}, note: null, now });
       if (plan.departmentId) {
         const cmd: Command = { kind: 'dispatch', departmentId: plan.departmentId, matter: plan.matter?.ref };
-        await this.apply(em, rc.viewer, ticket, cmd, plan.note, plan.matter?.resolveDays);
+        this.decideAndRecord(em, rc.viewer, ticket, cmd, plan.note, plan.matter?.resolveDays);
       }
+      await em.flush();
       return ticket;
     });
   }
@@ -380,27 +373,65 @@ export class TicketsService {
     note?: string | null,
     resolveDays?: number | null,
   ): Promise<Decision> {
+    const d = this.decideAndRecord(em, viewer, t, cmd, note, resolveDays);
+    await em.flush();
+    return d;
+  }
+
+  /** Decides one command and changes the ticket in the unit of work (flushed by the caller). */
+  private decideAndRecord(
+    em: EntityManager,
+    viewer: Viewer,
+    t: Ticket,
+    cmd: Command,
+    note?: string | null,
+    resolveDays?: number | null,
+  ): Decision {
     const now = this.deps.clock.now();
     const state = stateOf(t);
     const env = { now, calendar: this.deps.calendar, category: t.category, urgency: t.urgency, resolveDays };
     const d = decide(state, cmd, env);
     writeState(t, evolve(state, d.to, d.changes));
     t.updatedAt = now;
+    this.record(em, viewer, t, { seq: t.version + 1, type: d.type, from: state.status, to: d.to, changes: d.changes, note: note ?? null, now });
+    t.version += 1;
+    return d;
+  }
+
+  /**
+   * The audit-log row (seq = the ticket's version after the event) and its outbox event, both
+   * in the caller's unit of work, so they commit with the change or not at all.
+   */
+  private record(
+    em: EntityManager,
+    viewer: Viewer,
+    t: Ticket,
+    e: { seq: number; type: TicketEventType; from: TicketStatus | null; to: TicketStatus; changes: Partial<TicketState>; note: string | null; now: Date },
+  ): void {
+    const actor = actorOf(viewer);
     em.persist(
       em.create(TicketEvent, {
         ticketId: t.id,
-        seq: t.version + 1,
-        type: d.type,
-        fromStatus: state.status,
-        toStatus: d.to,
-        actor: actorOf(viewer),
-        note: note ?? null,
-        changes: d.changes,
-        occurredAt: now,
+        seq: e.seq,
+        type: e.type,
+        fromStatus: e.from,
+        toStatus: e.to,
+        actor,
+        note: e.note,
+        changes: e.changes,
+        occurredAt: e.now,
       }),
     );
-    await em.flush();
-    return d;
+    recordEvent(em, {
+      topic: 'ticket',
+      type: e.type,
+      aggregateId: t.id,
+      districtId: t.districtId,
+      departmentIds: t.leadDepartmentId ? [t.leadDepartmentId, ...t.coDepartmentIds] : [...t.coDepartmentIds],
+      matterId: t.matterId ?? null,
+      occurredAt: e.now,
+      payload: ticketEventPayload(t, e.seq, e.from, e.to, actor),
+    });
   }
 
   /** 派单: to a department, or to a matter's department with jurisdiction in the ticket's district. */
