@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127230604_initial } from './Migration20261127230604_initial';
 import { Migration20261127234219_duty_list } from './Migration20261127234219_duty_list';
 import { Migration20261128012316_outbox } from './Migration20261128012316_outbox';
+import { Migration20261128012921_heatmap } from './Migration20261128012921_heatmap';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -11,4 +12,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127230604_initial', class: Migration20261127230604_initial },
   { name: 'Migration20261127234219_duty_list', class: Migration20261127234219_duty_list },
   { name: 'Migration20261128012316_outbox', class: Migration20261128012316_outbox },
+  { name: 'Migration20261128012921_heatmap', class: Migration20261128012921_heatmap },
 ];

@@ -24,7 +24,10 @@ import { WorkingCalendar } from '../shared/calendar';
 import { systemClock } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/errors';
+import { HeatmapLive } from '../analytics/heatmap.live';
+import { applyHeatmapRollup, HeatmapService } from '../analytics/heatmap.service';
 import { createBus } from '../realtime/bus';
+import { CheckpointedConsumer } from '../realtime/consumer';
 import type { EventBus } from '../realtime/bus';
 import { LiveService } from '../realtime/live.service';
 import type { LiveContext } from '../realtime/live.service';
@@ -72,6 +75,7 @@ export interface Hub {
   bus: EventBus;
   stream: EventStream;
   relay: OutboxRelay;
+  rollups: CheckpointedConsumer;
   stop(): Promise<void>;
 }
 
@@ -91,8 +95,11 @@ export function createServices(config: Config, clock: Clock): Services {
     dutyLists,
     router,
     cityCode: config.CITY_CODE,
+    heatmapResolution: config.HEATMAP_RESOLUTION,
   });
-  return { departments, dutyLists, router, tickets, live: new LiveService() };
+  const heatmaps = new HeatmapService(clock, config.HEATMAP_RESOLUTION);
+  const heatmapLive = new HeatmapLive(heatmaps);
+  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive };
 }
 
 function unauthenticated(e: unknown): GraphQLError {
@@ -123,9 +130,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   pool.on('error', (e) => log('stream pool error', e));
   const bus = createBus(config.EVENT_BUS, { databaseUrl: options.databaseUrl, redisUrl: config.REDIS_URL }, log);
   await bus.start();
-  const stream = new EventStream({ sql: async (sql, params) => (await pool.query(sql, params)).rows, bus, log });
-  await stream.start();
+  const sql = async <T>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as T[];
+  const stream = new EventStream({ sql, bus, log });
   services.live.attach(stream, config.SUBSCRIPTION_BUFFER);
+  services.heatmaps.attach(sql);
+  services.heatmapLive.attach(schema);
+  // heatmap rollups: exactly once, once across processes, woken by every event
+  const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, log });
+  stream.onEvent((e) => {
+    services.heatmapLive.onEvent(e);
+    rollups.kick();
+  });
+  await stream.start();
+  await rollups.start();
   const relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, log });
   await relay.start();
   const production = config.NODE_ENV === 'production';
@@ -155,7 +172,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           return false; // closes with 4403 Forbidden
         }
       },
-      context: (ctx): LiveContext => ({ ...contextFor(ctx.extra.viewer!), socket: ctx.extra.socket }),
+      context: (ctx, id): LiveContext => ({ ...contextFor(ctx.extra.viewer!), socket: ctx.extra.socket, operationId: id }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
     },
@@ -223,11 +240,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     bus,
     stream,
     relay,
+    rollups,
     async stop() {
       if (stopped) return;
       stopped = true;
       await apollo.stop(); // drains HTTP and closes the WebSocket server
       await relay.stop();
+      services.heatmapLive.stop();
+      await rollups.stop();
       await stream.stop();
       await bus.stop();
       await pool.end();

@@ -9,7 +9,8 @@ import { MatterDispute } from '../dutylist/dispute.entity';
 import { DutyListVersion } from '../dutylist/duty-list-version.entity';
 import { Matter } from '../dutylist/matter.entity';
 import { RoutingModel } from '../dutylist/routing-model.entity';
-import { OutboxEvent, OutboxRelayCheckpoint } from '../realtime/outbox.entity';
+import { ConsumerCheckpoint, OutboxEvent, OutboxRelayCheckpoint } from '../realtime/outbox.entity';
+import { HeatmapDaily, HeatmapHourly } from '../analytics/heatmap.entity';
 import { ExtensionRequest } from '../tickets/extension-request.entity';
 import { ReturnVisit } from '../tickets/return-visit.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
@@ -30,6 +31,9 @@ export const ENTITIES = [
   ExtensionRequest,
   OutboxEvent,
   OutboxRelayCheckpoint,
+  ConsumerCheckpoint,
+  HeatmapHourly,
+  HeatmapDaily,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { heatmapResolvers } from '../analytics/heatmap.resolver';
+import type { HeatmapLive } from '../analytics/heatmap.live';
+import type { HeatmapService } from '../analytics/heatmap.service';
 import { departmentsResolvers } from '../departments/departments.resolver';
 import type { DepartmentsService } from '../departments/departments.service';
 import { dutyListResolvers } from '../dutylist/dutylist.resolver';
@@ -22,6 +25,8 @@ export interface Services {
   router: RouterService;
   tickets: TicketsService;
   live: LiveService;
+  heatmaps: HeatmapService;
+  heatmapLive: HeatmapLive;
 }
 
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
@@ -35,6 +40,7 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
       ...dutyListResolvers(services.dutyLists, services.router),
       ticketsResolver(services.tickets),
       ...liveResolvers(services.live, services.tickets),
+      ...heatmapResolvers(services.heatmaps, services.heatmapLive),
     ],
     validate: { skipMissingProperties: true, forbidUnknownValues: false },
     // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused

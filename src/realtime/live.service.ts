@@ -16,6 +16,8 @@ export interface TicketEventFilterArgs {
 /** A subscription's context: the request context, plus the socket so a lagging subscriber can be cut off. */
 export interface LiveContext extends RequestContext {
   socket?: { close(code: number, reason: string): void };
+  /** the graphql-ws operation id of this subscription */
+  operationId?: string;
 }
 
 /** WebSocket close code for a subscriber that fell too far behind; it may reconnect with `after`. */

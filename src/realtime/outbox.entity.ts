@@ -55,3 +55,13 @@ export class OutboxRelayCheckpoint {
   @Property({ type: 'bigint' })
   published!: string;
 }
+
+/** How far a checkpointed consumer (heatmap rollups, detectors) has applied the stream. */
+@Entity({ tableName: 'consumer_checkpoints' })
+export class ConsumerCheckpoint {
+  @PrimaryKey({ type: 'string', length: 64 })
+  name!: string;
+
+  @Property({ type: 'bigint' })
+  position!: string;
+}

@@ -16,6 +16,10 @@ export interface TicketEventPayload {
   leadDepartmentId: string | null;
   coDepartmentIds: string[];
   matterId: string | null;
+  /** the matter before the event (a re-route moves the ticket between matters) */
+  fromMatterId: string | null;
+  /** H3 cell of the location (HEATMAP_RESOLUTION), null without one */
+  cell: string | null;
   channel: string;
   category: string;
   urgency: string;
@@ -26,17 +30,22 @@ export interface TicketEventPayload {
   actor: string;
 }
 
-export function ticketEventPayload(t: Ticket, seq: number, from: TicketStatus | null, to: TicketStatus, actor: string): Record<string, unknown> {
+export function ticketEventPayload(
+  t: Ticket,
+  e: { seq: number; from: TicketStatus | null; to: TicketStatus; actor: string; fromMatterId: string | null },
+): Record<string, unknown> {
   const p: TicketEventPayload = {
     ticketId: t.id,
     number: t.number,
-    seq,
-    fromStatus: from,
-    status: to,
+    seq: e.seq,
+    fromStatus: e.from,
+    status: e.to,
     districtId: t.districtId,
     leadDepartmentId: t.leadDepartmentId ?? null,
     coDepartmentIds: [...t.coDepartmentIds],
     matterId: t.matterId ?? null,
+    fromMatterId: e.from === null ? null : e.fromMatterId,
+    cell: t.cell ?? null,
     channel: t.channel,
     category: t.category,
     urgency: t.urgency,
@@ -44,7 +53,7 @@ export function ticketEventPayload(t: Ticket, seq: number, from: TicketStatus | 
     lng: t.lng ?? null,
     createdAt: t.createdAt.toISOString(),
     dueAt: t.dueAt ? t.dueAt.toISOString() : null,
-    actor,
+    actor: e.actor,
   };
   return p as unknown as Record<string, unknown>;
 }

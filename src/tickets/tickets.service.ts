@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import { latLngToCell } from 'h3-js';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
 import { actorOf, CENTRE_ROLES, requireRole, requireSignedIn, Role } from '../auth/viewer';
@@ -53,6 +54,8 @@ export interface TicketsServiceDeps {
   router: RouterService;
   /** prefix of ticket numbers, e.g. GZ */
   cityCode: string;
+  /** H3 resolution of the cell stored on each located ticket (heatmaps) */
+  heatmapResolution: number;
 }
 
 /** Who may do what; department actions also need the viewer's department to be the lead. */
@@ -220,6 +223,7 @@ export class TicketsService {
         citizenPhone: input.citizenPhone ?? null,
         citizenAddress: input.citizenAddress?.trim() || null,
         lat: input.lat ?? null,
+        cell: input.lat != null && input.lng != null ? latLngToCell(input.lat, input.lng, this.deps.heatmapResolution) : null,
         lng: input.lng ?? null,
         districtId: district.id,
         urgency: input.urgency,
@@ -393,7 +397,7 @@ export class TicketsService {
     const d = decide(state, cmd, env);
     writeState(t, evolve(state, d.to, d.changes));
     t.updatedAt = now;
-    this.record(em, viewer, t, { seq: t.version + 1, type: d.type, from: state.status, to: d.to, changes: d.changes, note: note ?? null, now });
+    this.record(em, viewer, t, { seq: t.version + 1, type: d.type, from: state.status, to: d.to, changes: d.changes, note: note ?? null, now, fromMatterId: state.matterId });
     t.version += 1;
     return d;
   }
@@ -406,7 +410,16 @@ export class TicketsService {
     em: EntityManager,
     viewer: Viewer,
     t: Ticket,
-    e: { seq: number; type: TicketEventType; from: TicketStatus | null; to: TicketStatus; changes: Partial<TicketState>; note: string | null; now: Date },
+    e: {
+      seq: number;
+      type: TicketEventType;
+      from: TicketStatus | null;
+      to: TicketStatus;
+      changes: Partial<TicketState>;
+      note: string | null;
+      now: Date;
+      fromMatterId?: string | null;
+    },
   ): void {
     const actor = actorOf(viewer);
     em.persist(
@@ -430,7 +443,7 @@ export class TicketsService {
       departmentIds: t.leadDepartmentId ? [t.leadDepartmentId, ...t.coDepartmentIds] : [...t.coDepartmentIds],
       matterId: t.matterId ?? null,
       occurredAt: e.now,
-      payload: ticketEventPayload(t, e.seq, e.from, e.to, actor),
+      payload: ticketEventPayload(t, { seq: e.seq, from: e.from, to: e.to, actor, fromMatterId: e.fromMatterId ?? null }),
     });
   }
 

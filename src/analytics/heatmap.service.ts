@@ -1,0 +1,332 @@
+import { cellToBoundary, cellToLatLng, cellToParent } from 'h3-js';
+import { CENTRE_ROLES, requireSignedIn, Role } from '../auth/viewer';
+import type { RequestContext } from '../app/context';
+import { Matter } from '../dutylist/matter.entity';
+import type { StreamEvent } from '../realtime/events';
+import type { Tx } from '../realtime/consumer';
+import type { Sql } from '../realtime/stream';
+import type { Clock } from '../shared/clock';
+import { badInput, forbidden } from '../shared/errors';
+import type { TicketEventPayload } from '../tickets/ticket.events';
+import { NO_MATTER } from './heatmap.entity';
+
+/** Relative windows: they end now and move with time. */
+export enum HeatmapWindow {
+  LAST_HOUR = 'LAST_HOUR',
+  LAST_24H = 'LAST_24H',
+  LAST_7D = 'LAST_7D',
+}
+
+const WINDOW_MS: Record<HeatmapWindow, number> = {
+  [HeatmapWindow.LAST_HOUR]: 3_600_000,
+  [HeatmapWindow.LAST_24H]: 86_400_000,
+  [HeatmapWindow.LAST_7D]: 7 * 86_400_000,
+};
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const MAX_SPAN = 366 * DAY;
+
+export interface HeatmapArgs {
+  window?: HeatmapWindow | null;
+  from?: Date | null;
+  to?: Date | null;
+  resolution?: number | null;
+  districtCodes?: string[] | null;
+  matterCodes?: string[] | null;
+}
+
+/** A heatmap request, checked and resolved to ids: what a query runs and a live group keeps current. */
+export interface HeatmapSpec {
+  window: HeatmapWindow | null;
+  from: Date;
+  to: Date;
+  resolution: number;
+  /** null: the whole city */
+  districtIds: string[] | null;
+  /** null: every matter */
+  matterIds: string[] | null;
+}
+
+export interface HeatmapCellCount {
+  cell: string;
+  count: number;
+}
+
+/** Ticket counts per H3 cell over a time window. */
+export interface HeatmapResult {
+  from: Date;
+  to: Date;
+  resolution: number;
+  total: number;
+  cells: HeatmapCellCount[];
+}
+
+/** GeoJSON for map libraries: one hexagon per cell, `count` in its properties. */
+export function toGeoJson(cells: HeatmapCellCount[]): Record<string, unknown> {
+  return {
+    type: 'FeatureCollection',
+    features: cells.map((c) => ({
+      type: 'Feature',
+      id: c.cell,
+      geometry: { type: 'Polygon', coordinates: [cellToBoundary(c.cell, true)] },
+      properties: { cell: c.cell, count: c.count },
+    })),
+  };
+}
+
+export function cellCenter(cell: string): { lat: number; lng: number } {
+  const [lat, lng] = cellToLatLng(cell);
+  return { lat, lng };
+}
+
+const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
+const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
+
+/**
+ * 热力图: located tickets per H3 cell over a window, from rollups kept current by the event
+ * stream — whole UTC days from the daily rollup (no matter filter), whole hours from the
+ * hourly one, and the part-hours at the window's edges from the tickets themselves (an
+ * index-only scan), so the answer is exact and costs the same at a thousand or a million tickets.
+ */
+export class HeatmapService {
+  private sql: Sql | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    /** the resolution cells are stored at (HEATMAP_RESOLUTION) */
+    readonly storedResolution: number,
+  ) {}
+
+  attach(sql: Sql): void {
+    this.sql = sql;
+  }
+
+  private get db(): Sql {
+    if (!this.sql) throw new Error('the heatmap has no database');
+    return this.sql;
+  }
+
+  /** Checks the arguments against the viewer's scope and resolves codes to ids. */
+  async spec(rc: RequestContext, a: HeatmapArgs): Promise<HeatmapSpec> {
+    const role = requireSignedIn(rc.viewer);
+    const now = this.clock.now().getTime();
+    let window: HeatmapWindow | null = null;
+    let from: number;
+    let to: number;
+    if (a.from || a.to) {
+      if (a.window) throw badInput('window', 'give a window or from/to, not both');
+      if (!a.from || !a.to) throw badInput(a.from ? 'to' : 'from', 'from and to go together');
+      from = a.from.getTime();
+      to = a.to.getTime();
+      if (!(from < to)) throw badInput('to', 'to must be after from');
+      if (to - from > MAX_SPAN) throw badInput('from', 'a heatmap spans at most 366 days');
+    } else {
+      window = a.window ?? HeatmapWindow.LAST_24H;
+      to = now;
+      from = now - WINDOW_MS[window];
+    }
+    const resolution = a.resolution ?? this.storedResolution;
+    if (!Number.isInteger(resolution) || resolution < 0 || resolution > this.storedResolution) {
+      throw badInput('resolution', `resolution must be 0-${this.storedResolution} (cells are kept at ${this.storedResolution})`);
+    }
+
+    // scope first, then the filter within it
+    let districtIds: string[] | null = null;
+    const asked = a.districtCodes?.length ? await this.districts(rc, a.districtCodes) : null;
+    if (role === Role.DISTRICT_OFFICE) {
+      const own = new Set(rc.viewer.districtCodes);
+      const outside = (a.districtCodes ?? []).filter((c) => !own.has(c));
+      if (outside.length) throw forbidden(`your token covers districts ${[...own].join(', ')}, not ${outside.join(', ')}`);
+      districtIds = asked ?? (await this.districts(rc, [...own]));
+    } else if (role === Role.DEPARTMENT) {
+      const code = rc.viewer.departmentCode;
+      const dep = code ? await rc.loaders.departmentByCode.load(code) : null;
+      if (!dep) throw forbidden(`your token names department ${code ?? '(none)'}, which does not exist`);
+      if (dep.districtId) {
+        if (asked && asked.some((d) => d !== dep.districtId)) throw forbidden('your department sees its own district only');
+        districtIds = [dep.districtId];
+      } else districtIds = asked;
+    } else if (CENTRE_ROLES.includes(role) || role === Role.ANALYST) {
+      districtIds = asked;
+    } else throw forbidden(`role ${role} cannot read heatmaps`);
+
+    let matterIds: string[] | null = null;
+    if (a.matterCodes?.length) {
+      const matters = await rc.em.find(Matter, { $or: [{ code: { $in: a.matterCodes } }, { parentCode: { $in: a.matterCodes } }] }, { fields: ['id', 'code', 'parentCode'] });
+      const known = new Set(matters.flatMap((m) => [m.code, m.parentCode]));
+      const unknown = a.matterCodes.filter((c) => !known.has(c));
+      if (unknown.length) throw badInput('matterCodes', `matter ${unknown.join(', ')} is in no duty list`);
+      matterIds = matters.map((m) => m.id);
+    }
+    return { window, from: new Date(from), to: new Date(to), resolution, districtIds, matterIds };
+  }
+
+  private async districts(rc: RequestContext, codes: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const c of codes) {
+      const d = await rc.loaders.districtByCode.load(c);
+      if (!d) throw badInput('districtCodes', `district ${c} not found`);
+      ids.push(d.id);
+    }
+    return ids;
+  }
+
+  /** The spec's window moved to now (relative windows). */
+  rewind(spec: HeatmapSpec): HeatmapSpec {
+    if (!spec.window) return spec;
+    const to = this.clock.now().getTime();
+    return { ...spec, from: new Date(to - WINDOW_MS[spec.window]), to: new Date(to) };
+  }
+
+  async query(rc: RequestContext, a: HeatmapArgs): Promise<HeatmapResult> {
+    return this.run(await this.spec(rc, a));
+  }
+
+  async run(spec: HeatmapSpec): Promise<HeatmapResult> {
+    const counts = await this.counts(spec);
+    const cells = [...counts].map(([cell, count]) => ({ cell, count })).filter((c) => c.count > 0);
+    cells.sort((x, y) => y.count - x.count || (x.cell < y.cell ? -1 : 1));
+    return { from: spec.from, to: spec.to, resolution: spec.resolution, total: cells.reduce((s, c) => s + c.count, 0), cells };
+  }
+
+  /** Counts per cell at the spec's resolution, in one SQL statement. */
+  async counts(spec: HeatmapSpec): Promise<Map<string, number>> {
+    const from = spec.from.getTime();
+    const to = spec.to.getTime();
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const filters = (time: string, opts: { matter: boolean }) => {
+      const f: string[] = [];
+      if (spec.districtIds) f.push(`district_id = any(${p(spec.districtIds)}::uuid[])`);
+      if (spec.matterIds && opts.matter) f.push(`matter_id = any(${p(spec.matterIds)}::uuid[])`);
+      return [time, ...f].join(' and ');
+    };
+    const parts: string[] = [];
+    const raw = (a: number, b: number) => {
+      if (a < b) {
+        parts.push(
+          `select cell, count(*)::bigint as n from tickets where ${filters(`cell is not null and created_at >= ${p(new Date(a))} and created_at < ${p(new Date(b))}`, { matter: true })} group by cell`,
+        );
+      }
+    };
+    const hourly = (a: number, b: number) => {
+      if (a < b) parts.push(`select cell, sum(count)::bigint as n from heatmap_hourly where ${filters(`hour >= ${p(new Date(a))} and hour < ${p(new Date(b))}`, { matter: true })} group by cell`);
+    };
+    const daily = (a: number, b: number) => {
+      if (a < b) parts.push(`select cell, sum(count)::bigint as n from heatmap_daily where ${filters(`day >= ${p(new Date(a))} and day < ${p(new Date(b))}`, { matter: false })} group by cell`);
+    };
+    const h0 = ceilTo(from, HOUR);
+    const h1 = floorTo(to, HOUR);
+    if (h0 >= h1) raw(from, to);
+    else {
+      raw(from, h0);
+      raw(h1, to);
+      const d0 = ceilTo(h0, DAY);
+      const d1 = floorTo(h1, DAY);
+      if (!spec.matterIds && d0 < d1) {
+        hourly(h0, d0);
+        daily(d0, d1);
+        hourly(d1, h1);
+      } else hourly(h0, h1);
+    }
+    const rows = parts.length
+      ? await this.db<{ cell: string; n: string }>(`select cell, sum(n)::bigint as n from (${parts.join(' union all ')}) s group by cell`, params)
+      : [];
+    const out = new Map<string, number>();
+    for (const r of rows) {
+      const cell = spec.resolution === this.storedResolution ? r.cell : cellToParent(r.cell, spec.resolution);
+      out.set(cell, (out.get(cell) ?? 0) + Number(r.n));
+    }
+    return out;
+  }
+
+  /** The same counts straight from the tickets (benchmarks compare it with the rollups). */
+  async countsFromTickets(spec: HeatmapSpec): Promise<Map<string, number>> {
+    const params: unknown[] = [spec.from, spec.to];
+    const f: string[] = ['cell is not null', 'created_at >= $1', 'created_at < $2'];
+    if (spec.districtIds) f.push(`district_id = any($${params.push(spec.districtIds)}::uuid[])`);
+    if (spec.matterIds) f.push(`matter_id = any($${params.push(spec.matterIds)}::uuid[])`);
+    const rows = await this.db<{ cell: string; n: string }>(`select cell, count(*) as n from tickets where ${f.join(' and ')} group by cell`, params);
+    const out = new Map<string, number>();
+    for (const r of rows) {
+      const cell = spec.resolution === this.storedResolution ? r.cell : cellToParent(r.cell, spec.resolution);
+      out.set(cell, (out.get(cell) ?? 0) + Number(r.n));
+    }
+    return out;
+  }
+
+  /**
+   * How one event changes a spec's counts (cell at the spec's resolution → ±n): a located
+   * ticket arriving in the window counts +1 where it matches; a re-route moves it between
+   * matters, which matters only when the spec filters by matter.
+   */
+  deltaOf(spec: HeatmapSpec, e: StreamEvent): [string, number][] {
+    if (e.topic !== 'ticket') return [];
+    const p = e.payload as unknown as TicketEventPayload;
+    if (!p.cell) return [];
+    if (spec.districtIds && !spec.districtIds.includes(p.districtId)) return [];
+    const created = Date.parse(p.createdAt);
+    if (created < spec.from.getTime() || (!spec.window && created >= spec.to.getTime())) return [];
+    const cell = spec.resolution === this.storedResolution ? p.cell : cellToParent(p.cell, spec.resolution);
+    const inMatters = (m: string | null) => !spec.matterIds || (!!m && spec.matterIds.includes(m));
+    if (e.type === 'CREATED') return inMatters(p.matterId) ? [[cell, 1]] : [];
+    if (!spec.matterIds || p.fromMatterId === p.matterId) return [];
+    const d = (inMatters(p.matterId) ? 1 : 0) - (inMatters(p.fromMatterId) ? 1 : 0);
+    return d ? [[cell, d]] : [];
+  }
+}
+
+/**
+ * The rollup consumer's handler: one batch of events → summed deltas → one upsert per table,
+ * in the consumer's transaction (with its checkpoint).
+ */
+export async function applyHeatmapRollup(events: StreamEvent[], tx: Tx): Promise<void> {
+  const hourly = new Map<string, number>();
+  const daily = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  for (const e of events) {
+    if (e.topic !== 'ticket') continue;
+    const p = e.payload as unknown as TicketEventPayload;
+    if (!p.cell) continue;
+    const t = Date.parse(p.createdAt);
+    const hour = new Date(floorTo(t, HOUR)).toISOString();
+    if (e.type === 'CREATED') {
+      add(hourly, [hour, p.cell, p.districtId, p.matterId ?? NO_MATTER].join('|'), 1);
+      add(daily, [new Date(floorTo(t, DAY)).toISOString(), p.cell, p.districtId].join('|'), 1);
+    } else if (p.fromMatterId !== p.matterId) {
+      add(hourly, [hour, p.cell, p.districtId, p.fromMatterId ?? NO_MATTER].join('|'), -1);
+      add(hourly, [hour, p.cell, p.districtId, p.matterId ?? NO_MATTER].join('|'), 1);
+    }
+  }
+  const columns = (m: Map<string, number>, width: number) => {
+    const cols: unknown[][] = Array.from({ length: width + 1 }, () => []);
+    for (const [k, n] of m) {
+      if (!n) continue;
+      k.split('|').forEach((v, i) => cols[i].push(v));
+      cols[width].push(n);
+    }
+    return cols;
+  };
+  const h = columns(hourly, 4);
+  if (h[0].length) {
+    await tx.query(
+      `insert into heatmap_hourly (hour, cell, district_id, matter_id, count)
+       select * from unnest($1::timestamptz[], $2::text[], $3::uuid[], $4::uuid[], $5::int[])
+       on conflict (hour, cell, district_id, matter_id) do update set count = heatmap_hourly.count + excluded.count`,
+      h,
+    );
+  }
+  const d = columns(daily, 3);
+  if (d[0].length) {
+    await tx.query(
+      `insert into heatmap_daily (day, cell, district_id, count)
+       select * from unnest($1::timestamptz[], $2::text[], $3::uuid[], $4::int[])
+       on conflict (day, cell, district_id) do update set count = heatmap_daily.count + excluded.count`,
+      d,
+    );
+  }
+}
