@@ -22,6 +22,7 @@ import { initOrm, migrateUp } from './app/orm';
 import { buildHubSchema, printHubSchema, SCHEMA_FILE, writeSchemaFile } from './app/schema';
 import { systemClock } from './shared/clock';
 import { seedDemo } from './seed/demo';
+import { formatStats, simulate } from './simulate/simulator';
 
 const log = (m: string) => consoleLogger.info(m);
 
@@ -244,6 +245,35 @@ function fail(message: string, code = 1): never {
   console.error(message);
   process.exit(code);
 }
+
+program
+  .command('simulate')
+  .description('send realistic calls (Guangzhou, in Chinese) to a running hub through GraphQL, so heatmaps and dashboards move')
+  .option('--rate <n>', 'tickets per second', '50')
+  .option('--duration <s>', 'seconds (0: until Ctrl-C)', '60')
+  .option('--url <url>', 'the hub’s GraphQL endpoint (default http://localhost:$PORT/graphql)')
+  .option('--token <jwt>', 'an OPERATOR token (default: one signed with AUTH_SECRET)')
+  .option('--seed <n>', 'random seed: the same seed sends the same calls', '12345')
+  .option('--concurrency <n>', 'requests in flight at most (sends beyond are skipped and counted)', '200')
+  .action(async (opts: { rate: string; duration: string; url?: string; token?: string; seed: string; concurrency: string }) => {
+    const cfg = config();
+    const nums = { rate: Number(opts.rate), duration: Number(opts.duration), seed: Number(opts.seed), concurrency: Number(opts.concurrency) };
+    for (const [k, v] of Object.entries(nums)) {
+      if (!Number.isFinite(v) || v < 0 || (k === 'rate' && v === 0)) {
+        console.error(`minsheng simulate: --${k} must be a ${k === 'rate' ? 'positive' : 'non-negative'} number`);
+        process.exit(2);
+      }
+    }
+    const url = opts.url ?? `http://localhost:${cfg.PORT}/graphql`;
+    const token = opts.token ?? (await signToken(cfg.authSecret, { role: Role.OPERATOR, subject: 'simulator' }, '1d'));
+    const abort = new AbortController();
+    process.on('SIGINT', () => abort.abort());
+    log(`simulating ${nums.rate} tickets/s for ${nums.duration ? `${nums.duration} s` : 'ever (Ctrl-C stops)'} → ${url}`);
+    const stats = await simulate({ url, token, ...nums, signal: abort.signal, onProgress: (st) => log(formatStats(st)) });
+    log(`done: ${formatStats(stats)}`);
+    if (stats.errors.length) log(`first errors:\n  ${stats.errors.join('\n  ')}`);
+    process.exit(stats.ok > 0 || stats.sent === 0 ? 0 : 1);
+  });
 
 const dutylist = program.command('dutylist').description('the duty list (民生诉求事项清单)');
 

@@ -134,9 +134,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const stream = new EventStream({ sql, bus, log });
   services.live.attach(stream, config.SUBSCRIPTION_BUFFER);
   services.heatmaps.attach(sql);
+  services.tickets.attach(orm, sql);
   services.heatmapLive.attach(schema);
   // heatmap rollups: exactly once, once across processes, woken by every event
-  const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, log });
+  const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, delayMs: 200, log });
   stream.onEvent((e) => {
     services.heatmapLive.onEvent(e);
     rollups.kick();

@@ -15,6 +15,8 @@ export interface ConsumerOptions {
   handle: (events: StreamEvent[], tx: Tx) => Promise<void>;
   batchSize?: number;
   pollMs?: number;
+  /** gather events for this long after a kick before a pass (ms; default 0) */
+  delayMs?: number;
   log?: (m: string, e?: unknown) => void;
 }
 
@@ -78,7 +80,9 @@ export class CheckpointedConsumer {
       this.again = true;
       return;
     }
-    this.running = this.passes().finally(() => {
+    const delay = this.o.delayMs ?? 0;
+    const wait = delay ? new Promise((r) => setTimeout(r, delay)) : Promise.resolve();
+    this.running = wait.then(() => this.passes()).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -126,6 +130,9 @@ export class CheckpointedConsumer {
 
   /** Resolves when the consumer has applied everything positioned so far (tests, benchmarks). */
   async drain(): Promise<void> {
+    this.kick();
+    if (this.running) await new Promise<void>((r) => this.idle.push(r));
+    // a pass that was running may have missed the newest events: one more
     this.kick();
     if (this.running) await new Promise<void>((r) => this.idle.push(r));
   }

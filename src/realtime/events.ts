@@ -27,20 +27,23 @@ export interface NewEvent {
   occurredAt: Date;
 }
 
+/** An outbox row for an event (not yet persisted). */
+export function outboxEvent(e: NewEvent): OutboxEvent {
+  return Object.assign(new OutboxEvent(), {
+    topic: e.topic,
+    type: e.type,
+    aggregateId: e.aggregateId,
+    districtId: e.districtId ?? null,
+    departmentIds: e.departmentIds ?? [],
+    matterId: e.matterId ?? null,
+    payload: e.payload,
+    occurredAt: e.occurredAt,
+  });
+}
+
 /** Adds an event to the unit of work: it is inserted by the same flush, in the same transaction, as the change. */
 export function recordEvent(em: EntityManager, e: NewEvent): void {
-  em.persist(
-    em.create(OutboxEvent, {
-      topic: e.topic,
-      type: e.type,
-      aggregateId: e.aggregateId,
-      districtId: e.districtId ?? null,
-      departmentIds: e.departmentIds ?? [],
-      matterId: e.matterId ?? null,
-      payload: e.payload,
-      occurredAt: e.occurredAt,
-    }),
-  );
+  em.persist(outboxEvent(e));
 }
 
 /** An outbox row (as selected with `position` set) in its stream form. */

@@ -33,6 +33,8 @@ export class OutboxRelay {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
+  private published: string | null = null;
+  private checkpointedAt = 0;
   private readonly log: (m: string, e?: unknown) => void;
   /** resolves waiters of `drain()` (tests, shutdown) */
   private idleWaiters: (() => void)[] = [];
@@ -114,6 +116,7 @@ export class OutboxRelay {
         if (!events.length) break;
         await this.publish(events);
       }
+      if (Date.now() - this.checkpointedAt >= 1000) await this.checkpoint();
       await this.prune();
     } catch (e) {
       this.log('outbox relay pass failed; it will be retried', e);
@@ -144,9 +147,18 @@ export class OutboxRelay {
 
   private async publish(events: StreamEvent[]): Promise<void> {
     await this.o.bus.publish({ events });
-    await this.client!.query(
+    this.published = events[events.length - 1].position;
+    // the checkpoint only bounds what a new leader re-publishes (consumers de-duplicate by
+    // position), so it is written at most once a second, not per batch
+    if (Date.now() - this.checkpointedAt >= 1000) await this.checkpoint();
+  }
+
+  private async checkpoint(): Promise<void> {
+    if (!this.published || !this.client) return;
+    this.checkpointedAt = Date.now();
+    await this.client.query(
       `insert into outbox_relay (id, published) values (1, $1) on conflict (id) do update set published = greatest(outbox_relay.published, excluded.published)`,
-      [events[events.length - 1].position],
+      [this.published],
     );
   }
 
@@ -186,6 +198,7 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
+    await this.checkpoint().catch(() => undefined);
     const c = this.client;
     this.client = null;
     this.leader = false;

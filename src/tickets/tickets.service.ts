@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { latLngToCell } from 'h3-js';
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery, MikroORM } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
 import { actorOf, CENTRE_ROLES, requireRole, requireSignedIn, Role } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
@@ -20,7 +20,10 @@ import { badInput, conflict, forbidden, notFound } from '../shared/errors';
 import { paginate } from '../shared/paginate';
 import { localId } from '../shared/relay';
 import type { PageArgs } from '../shared/relay';
-import { recordEvent } from '../realtime/events';
+import { outboxEvent } from '../realtime/events';
+import type { Sql } from '../realtime/stream';
+import { IntakeWriter } from './intake.writer';
+import type { IntakeUnit } from './intake.writer';
 import { ExtensionRequest } from './extension-request.entity';
 import { ReturnVisit } from './return-visit.entity';
 import { ticketEventPayload } from './ticket.events';
@@ -95,7 +98,19 @@ function writeState(t: Ticket, state: TicketState): void {
 
 /** The rules of a ticket's life: intake, every transition, and who sees what. */
 export class TicketsService {
+  private intakeWriter: IntakeWriter | null = null;
+
   constructor(private readonly deps: TicketsServiceDeps) {}
+
+  /** Connects the intake hot path to the database (the hub does it at start). */
+  attach(orm: MikroORM, sql: Sql): void {
+    this.intakeWriter = new IntakeWriter(orm, sql);
+  }
+
+  private get writer(): IntakeWriter {
+    if (!this.intakeWriter) throw new Error('tickets: intake has no database');
+    return this.intakeWriter;
+  }
 
   // ---------------------------------------------------------------- reading
 
@@ -211,40 +226,41 @@ export class TicketsService {
     const plan = await this.routeAtIntake(rc, input, district, `${title} ${content}`);
     const now = this.deps.clock.now();
 
-    return rc.em.transactional(async (em) => {
-      const [{ n }] = await em.execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n`);
-      const ticket = em.create(Ticket, {
-        number: ticketNumber(this.deps.cityCode, now, Number(n)),
-        channel: input.channel,
-        category: input.category,
-        title,
-        content,
-        citizenName: input.citizenName?.trim() || null,
-        citizenPhone: input.citizenPhone ?? null,
-        citizenAddress: input.citizenAddress?.trim() || null,
-        lat: input.lat ?? null,
-        cell: input.lat != null && input.lng != null ? latLngToCell(input.lat, input.lng, this.deps.heatmapResolution) : null,
-        lng: input.lng ?? null,
-        districtId: district.id,
-        urgency: input.urgency,
-        accessNeeds: [...new Set(input.accessNeeds ?? [])],
-        routing: plan.routing,
-        createdAt: now,
-        updatedAt: now,
-      });
-      writeState(ticket, INITIAL_STATE);
-      // a new ticket is version 1; when the router (or the operator) chose a department, the
-      // dispatch is applied before the first flush, so the row is inserted already DISPATCHED
-      // (version 2) with both events
-      ticket.version = 1;
-      this.record(em, rc.viewer, ticket, { seq: 1, type: TicketEventType.CREATED, from: null, to: TicketStatus.RECEIVED, changes: {}, note: null, now });
-      if (plan.departmentId) {
-        const cmd: Command = { kind: 'dispatch', departmentId: plan.departmentId, matter: plan.matter?.ref };
-        this.decideAndRecord(em, rc.viewer, ticket, cmd, plan.note, plan.matter?.resolveDays);
-      }
-      await em.flush();
-      return ticket;
+    const writer = this.writer;
+    const ticket = Object.assign(new Ticket(), {
+      number: ticketNumber(this.deps.cityCode, now, await writer.nextNumber()),
+      channel: input.channel,
+      category: input.category,
+      title,
+      content,
+      citizenName: input.citizenName?.trim() || null,
+      citizenPhone: input.citizenPhone ?? null,
+      citizenAddress: input.citizenAddress?.trim() || null,
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      cell: input.lat != null && input.lng != null ? latLngToCell(input.lat, input.lng, this.deps.heatmapResolution) : null,
+      districtId: district.id,
+      urgency: input.urgency,
+      accessNeeds: [...new Set(input.accessNeeds ?? [])],
+      routing: plan.routing,
+      matterId: null,
+      dutyListVersionId: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
     });
+    writeState(ticket, INITIAL_STATE);
+    // a new ticket is version 1; when the router (or the operator) chose a department, the
+    // dispatch is applied before the row is written: it is inserted already DISPATCHED
+    // (version 2), with both events and their outbox rows, in one statement
+    const unit: IntakeUnit = { ticket, events: [], outbox: [] };
+    this.record(unit, rc.viewer, ticket, { seq: 1, type: TicketEventType.CREATED, from: null, to: TicketStatus.RECEIVED, changes: {}, note: null, now });
+    if (plan.departmentId) {
+      const cmd: Command = { kind: 'dispatch', departmentId: plan.departmentId, matter: plan.matter?.ref };
+      this.decideAndRecord(unit, rc.viewer, ticket, cmd, plan.note, plan.matter?.resolveDays);
+    }
+    await writer.write(unit);
+    return ticket;
   }
 
   /** Where a new ticket goes, decided before its transaction opens (the router is in memory). */
@@ -384,7 +400,7 @@ export class TicketsService {
 
   /** Decides one command and changes the ticket in the unit of work (flushed by the caller). */
   private decideAndRecord(
-    em: EntityManager,
+    em: EntityManager | IntakeUnit,
     viewer: Viewer,
     t: Ticket,
     cmd: Command,
@@ -407,7 +423,7 @@ export class TicketsService {
    * in the caller's unit of work, so they commit with the change or not at all.
    */
   private record(
-    em: EntityManager,
+    to: EntityManager | IntakeUnit,
     viewer: Viewer,
     t: Ticket,
     e: {
@@ -422,20 +438,18 @@ export class TicketsService {
     },
   ): void {
     const actor = actorOf(viewer);
-    em.persist(
-      em.create(TicketEvent, {
-        ticketId: t.id,
-        seq: e.seq,
-        type: e.type,
-        fromStatus: e.from,
-        toStatus: e.to,
-        actor,
-        note: e.note,
-        changes: e.changes,
-        occurredAt: e.now,
-      }),
-    );
-    recordEvent(em, {
+    const event = Object.assign(new TicketEvent(), {
+      ticketId: t.id,
+      seq: e.seq,
+      type: e.type,
+      fromStatus: e.from,
+      toStatus: e.to,
+      actor,
+      note: e.note,
+      changes: e.changes,
+      occurredAt: e.now,
+    });
+    const out = outboxEvent({
       topic: 'ticket',
       type: e.type,
       aggregateId: t.id,
@@ -445,6 +459,10 @@ export class TicketsService {
       occurredAt: e.now,
       payload: ticketEventPayload(t, { seq: e.seq, from: e.from, to: e.to, actor, fromMatterId: e.fromMatterId ?? null }),
     });
+    if ('outbox' in to) {
+      to.events.push(event);
+      to.outbox.push(out);
+    } else to.persist([event, out]);
   }
 
   /** 派单: to a department, or to a matter's department with jurisdiction in the ticket's district. */
