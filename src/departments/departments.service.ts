@@ -21,10 +21,23 @@ export interface PlaceInput {
   lng?: number | null;
 }
 
+const DISTRICT_CACHE_MS = 5000;
+
 /** Departments and districts: the public directory of who handles what, and where. */
 export class DepartmentsService {
+  /** The districts, read at most every few seconds: intake looks them up on every ticket. */
+  private districtCache: { at: number; byCode: Map<string, District>; all: District[] } | null = null;
+
   /** @param cityBounds south, west, north, east */
   constructor(private readonly cityBounds: readonly [number, number, number, number]) {}
+
+  private async districts(rc: RequestContext): Promise<{ byCode: Map<string, District>; all: District[] }> {
+    const c = this.districtCache;
+    if (c && Date.now() - c.at < DISTRICT_CACHE_MS) return c;
+    const all = await rc.em.fork().find(District, {}, { orderBy: { code: 'asc' } });
+    this.districtCache = { at: Date.now(), byCode: new Map(all.map((d) => [d.code, d])), all };
+    return this.districtCache;
+  }
 
 /** The district of a place: by code, else the one nearest to lat/lng (checked to lie in the city). */
   async districtFor(rc: RequestContext, input: PlaceInput): Promise<District> {
@@ -35,19 +48,23 @@ export class DepartmentsService {
       if (input.lat! < s || input.lat! > n) throw badInput('lat', `lat must be within the city (${s}..${n})`);
       if (input.lng! < w || input.lng! > e) throw badInput('lng', `lng must be within the city (${w}..${e})`);
     }
+    const { byCode, all } = await this.districts(rc);
     if (input.districtCode) {
-      const d = await rc.loaders.districtByCode.load(input.districtCode);
+      const d = byCode.get(input.districtCode) ?? (await rc.loaders.districtByCode.load(input.districtCode));
       if (!d) throw badInput('districtCode', `district ${input.districtCode} not found`);
       return d;
     }
     if (!hasLat) throw badInput('districtCode', 'give districtCode, or lat and lng');
     // Nearest district centroid; boundaries refine this when they are loaded.
-    const rows = await rc.em.getConnection().execute<{ code: string }[]>(
-      `select code from districts order by (centroid_lat - ?)^2 + ((centroid_lng - ?) * cos(radians(?)))^2 limit 1`,
-      [input.lat, input.lng, input.lat],
-    );
-    if (!rows.length) throw badInput('districtCode', 'no districts are set up');
-    return (await rc.loaders.districtByCode.load(rows[0].code))!;
+    const k = Math.cos((input.lat! * Math.PI) / 180);
+    let best: District | null = null;
+    let bestD = Infinity;
+    for (const d of all) {
+      const dist = (d.centroidLat - input.lat!) ** 2 + ((d.centroidLng - input.lng!) * k) ** 2;
+      if (dist < bestD) [best, bestD] = [d, dist];
+    }
+    if (!best) throw badInput('districtCode', 'no districts are set up');
+    return best;
   }
 
   async districtByCode(rc: RequestContext, code: string): Promise<District> {
