@@ -102,6 +102,22 @@ test('a district office follows its own districts live, and nothing else', async
   all.stop();
 });
 
+test('identical subscriptions share one group: one execution per event, the same bytes on every socket', async () => {
+  const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440112'] });
+  await until('earlier subscriptions closed', () => t.hub.services.live.groups.stats().subscribers === 0);
+  const before = t.hub.services.live.groups.stats();
+  const streams = [0, 1, 2].map(() => follow(client(office), TicketEventsDocument));
+  const other = follow(client(operator), TicketEventsDocument, { filter: { districtCodes: ['440112'] } });
+  await settle();
+  expect(t.hub.services.live.groups.stats()).toEqual({ groups: before.groups + 2, subscribers: before.subscribers + 4 });
+  const a = await intake('440112', '440112-UM');
+  await until('every subscriber', () => [...streams, other].every((s) => s.got.length === 2));
+  for (const s of streams) expect(s.got).toEqual(streams[0].got);
+  expect(other.got.map((e) => e.number)).toEqual([a.number, a.number]);
+  for (const s of [...streams, other]) s.stop();
+  await until('groups closed', () => t.hub.services.live.groups.stats().subscribers === before.subscribers);
+});
+
 test('personal data on the live ticket follows the viewer’s role', async () => {
   const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'] });
   const s = follow<{ id: string; number: string; ticket: { citizen: { phone: string | null; masked: boolean } } | null }>(

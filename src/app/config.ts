@@ -51,7 +51,7 @@ const schema = z.object({
   EVENT_BUS: z.enum(['memory', 'postgres', 'redis']).default('memory'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(72),
-  SUBSCRIPTION_BUFFER: z.coerce.number().int().min(10).default(1000),
+  SUBSCRIPTION_BUFFER_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   HEATMAP_RESOLUTION: z.coerce.number().int().min(5).max(10).default(8),
 });
 

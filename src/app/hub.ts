@@ -28,6 +28,7 @@ import { HeatmapLive } from '../analytics/heatmap.live';
 import { applyHeatmapRollup, HeatmapService } from '../analytics/heatmap.service';
 import { createBus } from '../realtime/bus';
 import { CheckpointedConsumer } from '../realtime/consumer';
+import { setSocketBufferLimit } from '../realtime/fanout';
 import type { EventBus } from '../realtime/bus';
 import { LiveService } from '../realtime/live.service';
 import type { LiveContext } from '../realtime/live.service';
@@ -132,7 +133,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   await bus.start();
   const sql = async <T>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as T[];
   const stream = new EventStream({ sql, bus, log });
-  services.live.attach(stream, config.SUBSCRIPTION_BUFFER);
+  services.live.attach(schema, stream, sql);
+  setSocketBufferLimit(config.SUBSCRIPTION_BUFFER_BYTES);
   services.heatmaps.attach(sql);
   services.tickets.attach(orm, sql);
   services.heatmapLive.attach(schema);

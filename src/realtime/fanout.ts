@@ -12,9 +12,14 @@ export interface Member {
 }
 
 const SUFFIX = Buffer.from('}');
-/** A socket holding more unsent bytes than this is cut off (it may resubscribe). */
-export const MAX_BUFFERED = 4 * 1024 * 1024;
+/** A socket holding more unsent bytes than this is cut off (SUBSCRIPTION_BUFFER_BYTES). */
+let maxBuffered = 4 * 1024 * 1024;
+/** The close code for a socket that fell too far behind; it may reconnect and resume with `after`. */
 export const SLOW_SOCKET_CLOSE = 4503;
+
+export function setSocketBufferLimit(bytes: number): void {
+  maxBuffered = bytes;
+}
 
 export function member(socket: WebSocket, id: string, onEnd: () => void): Member {
   return { socket, prefix: Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`), closed: false, onEnd };
@@ -57,9 +62,9 @@ export class SharedSelection {
     if (m.closed) return false;
     const s = m.socket;
     if (s.readyState !== 1) return false;
-    if (s.bufferedAmount > MAX_BUFFERED) {
+    if (s.bufferedAmount > maxBuffered) {
       m.closed = true;
-      s.close(SLOW_SOCKET_CLOSE, 'subscriber fell too far behind: subscribe again');
+      s.close(SLOW_SOCKET_CLOSE, 'subscriber fell too far behind: reconnect (with after: the last id received)');
       m.onEnd();
       return false;
     }

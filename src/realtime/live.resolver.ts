@@ -84,8 +84,8 @@ export function liveResolvers(live: LiveService, tickets: TicketsService) {
     @Subscription(() => TicketStreamEvent, {
       description:
         'Ticket events as they commit, within your scope, filtered. With `after`, first every event you missed (kept for OUTBOX_RETENTION_HOURS), then live ones.',
-      subscribe: ({ args, context }) =>
-        live.ticketEvents(context as LiveContext, args.filter as TicketEventFilter | undefined, args.after as string | undefined),
+      subscribe: ({ args, context, info }) =>
+        live.ticketEvents(context as LiveContext, args.filter as TicketEventFilter | undefined, args.after as string | undefined, info),
     })
     ticketEvents(
       @Root() e: StreamEvent,

@@ -4,7 +4,9 @@ import { Matter } from '../dutylist/matter.entity';
 import type { TicketStatus } from '../tickets/ticket.enums';
 import { badInput, forbidden } from '../shared/errors';
 import type { StreamEvent } from './events';
-import type { EventStream } from './stream';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { StreamGroups } from './groups';
+import type { EventStream, Sql } from './stream';
 
 export interface TicketEventFilterArgs {
   districtCodes?: string[] | null;
@@ -20,8 +22,11 @@ export interface LiveContext extends RequestContext {
   operationId?: string;
 }
 
-/** WebSocket close code for a subscriber that fell too far behind; it may reconnect with `after`. */
-export const SLOW_CONSUMER_CLOSE = 4503;
+/** What makes two viewers see the same events the same way: role and scope. */
+function scopeKey(rc: RequestContext): string {
+  const v = rc.viewer;
+  return [v.role, v.departmentCode ?? '', [...v.districtCodes].sort().join(',')].join('|');
+}
 
 /**
  * The live streams, authorised: a subscription's events come from the viewer's scope
@@ -30,11 +35,15 @@ export const SLOW_CONSUMER_CLOSE = 4503;
  */
 export class LiveService {
   private stream: EventStream | null = null;
-  private bufferLimit = 1000;
+  readonly groups: StreamGroups;
 
-  attach(stream: EventStream, bufferLimit: number): void {
+  constructor(log?: (m: string, e?: unknown) => void) {
+    this.groups = new StreamGroups(log);
+  }
+
+  attach(schema: GraphQLSchema, stream: EventStream, sql: Sql): void {
     this.stream = stream;
-    this.bufferLimit = bufferLimit;
+    this.groups.attach(schema, stream, sql);
   }
 
   private get events(): EventStream {
@@ -47,14 +56,10 @@ export class LiveService {
     return this.events.position;
   }
 
-  async ticketEvents(rc: LiveContext, filter: TicketEventFilterArgs | null | undefined, after: string | null | undefined) {
+  async ticketEvents(rc: LiveContext, filter: TicketEventFilterArgs | null | undefined, after: string | null | undefined, info: GraphQLResolveInfo) {
     const accept = await this.ticketPredicate(rc, filter ?? {});
-    return this.events.open({
-      after,
-      accept,
-      limit: this.bufferLimit,
-      onOverflow: rc.socket ? () => rc.socket!.close(SLOW_CONSUMER_CLOSE, 'subscriber fell too far behind: resume with after') : undefined,
-    });
+    if (after != null) await this.events.checkAfter(after);
+    return this.groups.join(rc, info, scopeKey(rc), accept, after ?? null);
   }
 
   /** Scope ∧ filter, resolved to ids once, so each event is checked without lookups. */
