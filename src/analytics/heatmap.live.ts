@@ -1,4 +1,5 @@
-import { Kind, print } from 'graphql';
+import { Kind } from 'graphql';
+import { printedOperation } from '../app/documents';
 import type { DocumentNode, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type WebSocket from 'ws';
 import { badInput } from '../shared/errors';
@@ -93,8 +94,7 @@ export class HeatmapLive {
     if (!rc.socket || !rc.operationId || !this.schema) throw badInput('heatmap', 'the heatmap subscription runs over WebSocket (graphql-ws)');
     const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [info.operation, ...Object.values(info.fragments)] };
     const key = JSON.stringify([
-      print(document),
-      info.operation.name?.value ?? null,
+      printedOperation(info.operation, info.fragments),
       info.variableValues,
       spec.window ?? [spec.from.toISOString(), spec.to.toISOString()],
       spec.resolution,

@@ -37,6 +37,7 @@ import { EventStream } from '../realtime/stream';
 import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
+import { documentCache } from './documents';
 import { createErrorFormatter } from './errors';
 import { createLoaders } from './loaders';
 import { initOrm, migrateUp } from './orm';
@@ -163,9 +164,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const documents = documentCache();
   const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer }>(
     {
       schema,
+      parse: (source) => documents.parse(source),
+      validate: (s, doc) => documents.validate(s, doc),
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
@@ -227,7 +231,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const port = options.port ?? config.PORT;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(port, config.HOST, () => resolve());
+    // a deep accept queue: after a restart thousands of dashboards reconnect at once
+    httpServer.listen({ port, host: config.HOST, backlog: 4096 }, () => resolve());
   });
   const actual = (httpServer.address() as AddressInfo).port;
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;

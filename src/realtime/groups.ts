@@ -1,4 +1,5 @@
-import { Kind, print } from 'graphql';
+import { Kind } from 'graphql';
+import { printedOperation } from '../app/documents';
 import type { DocumentNode, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type WebSocket from 'ws';
 import { badInput } from '../shared/errors';
@@ -91,7 +92,7 @@ export class StreamGroups {
     const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [info.operation, ...Object.values(info.fragments)] };
     const variables = { ...info.variableValues };
     delete variables.after;
-    const key = JSON.stringify([print(document), info.operation.name?.value ?? null, variables, scopeKey, info.fieldName]);
+    const key = JSON.stringify([printedOperation(info.operation, info.fragments), variables, scopeKey, info.fieldName]);
     let g = this.groups.get(key);
     if (!g) {
       const selection = new SharedSelection(this.schema, document, info.variableValues, rc, info.operation.name?.value);

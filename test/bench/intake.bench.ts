@@ -13,14 +13,12 @@
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { Client } from 'pg';
 import { loadConfig } from '../../src/app/config';
-import { startThrowawayPostgres } from '../../src/app/database';
-import type { Database } from '../../src/app/database';
 import { startHub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
 import { seedDirectory, seedDutyList } from '../../src/seed/demo';
 import { GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
+import { arg, benchDatabase, percentile as pct } from './support/db';
 import type { LoadRequest, LoadResult } from './support/http-load';
 
 /** Runs the load in a separate process, as operators' browsers are. */
@@ -52,43 +50,11 @@ const CALLS = [
   '你好，我想反映一个情况，不知道找哪个部门',
 ];
 
-function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function database(): Promise<Database> {
-  if (process.env.DATABASE_URL) {
-    const name = `minsheng_bench_${process.pid}`;
-    const admin = new Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      embedded: false,
-      stop: async () => {
-        const c = new Client({ connectionString: process.env.DATABASE_URL });
-        await c.connect();
-        await c.query(`drop database if exists "${name}" with (force)`);
-        await c.end();
-      },
-    };
-  }
-  return startThrowawayPostgres('bench', 'minsheng-bench-');
-}
-
 async function main(): Promise<void> {
   const concurrency = arg('concurrency', 50);
   const requests = arg('requests', 2000);
   const runs = arg('runs', 3);
-  const db = await database();
+  const db = await benchDatabase('intake');
   const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: db.url, HOST: '127.0.0.1' });
   const hub = await startHub({ config, databaseUrl: db.url, port: 0, logger: { info: () => undefined, error: (m, e) => console.error(m, e) } });
   try {
