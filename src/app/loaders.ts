@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
+import { DutyListVersion } from '../dutylist/duty-list-version.entity';
 import { Matter } from '../dutylist/matter.entity';
 import { ExtensionRequest } from '../tickets/extension-request.entity';
 import { ReturnVisit } from '../tickets/return-visit.entity';
@@ -58,6 +59,7 @@ export function createLoaders(em: EntityManager) {
     childrenByParent: manyBy(em, Ticket, 'parentId', { createdAt: 'asc' }),
     mattersByVersion: manyBy(em, Matter, 'versionId', { position: 'asc', code: 'asc' }),
     matterById: byId(em, Matter),
+    dutyListVersionById: byId(em, DutyListVersion),
   };
 }
 

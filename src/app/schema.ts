@@ -39,7 +39,7 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
       ...departmentsResolvers(services.departments),
       ...dutyListResolvers(services.dutyLists, services.router),
       ticketsResolver(services.tickets),
-      ...liveResolvers(services.live, services.tickets),
+      ...liveResolvers(services.live, services.tickets, services.departments, services.dutyLists),
       ...heatmapResolvers(services.heatmaps, services.heatmapLive),
     ],
     validate: { skipMissingProperties: true, forbidUnknownValues: false },

@@ -26,17 +26,33 @@ const DISTRICT_CACHE_MS = 5000;
 /** Departments and districts: the public directory of who handles what, and where. */
 export class DepartmentsService {
   /** The districts, read at most every few seconds: intake looks them up on every ticket. */
-  private districtCache: { at: number; byCode: Map<string, District>; all: District[] } | null = null;
+  private districtCache: { at: number; byCode: Map<string, District>; byId: Map<string, District>; all: District[] } | null = null;
+  private departmentCache: { at: number; byId: Map<string, Department> } | null = null;
 
   /** @param cityBounds south, west, north, east */
   constructor(private readonly cityBounds: readonly [number, number, number, number]) {}
 
-  private async districts(rc: RequestContext): Promise<{ byCode: Map<string, District>; all: District[] }> {
+  private async districts(rc: RequestContext): Promise<{ byCode: Map<string, District>; byId: Map<string, District>; all: District[] }> {
     const c = this.districtCache;
     if (c && Date.now() - c.at < DISTRICT_CACHE_MS) return c;
     const all = await rc.em.fork().find(District, {}, { orderBy: { code: 'asc' } });
-    this.districtCache = { at: Date.now(), byCode: new Map(all.map((d) => [d.code, d])), all };
+    this.districtCache = { at: Date.now(), byCode: new Map(all.map((d) => [d.code, d])), byId: new Map(all.map((d) => [d.id, d])), all };
     return this.districtCache;
+  }
+
+  /** A district by id from the directory cache (live streams render many events a second). */
+  async cachedDistrict(rc: RequestContext, id: string): Promise<District | null> {
+    return (await this.districts(rc)).byId.get(id) ?? (await rc.loaders.districtById.load(id));
+  }
+
+  /** A department by id from the directory cache, refreshed every few seconds. */
+  async cachedDepartment(rc: RequestContext, id: string): Promise<Department | null> {
+    let c = this.departmentCache;
+    if (!c || Date.now() - c.at >= DISTRICT_CACHE_MS) {
+      const all = await rc.em.fork().find(Department, {});
+      c = this.departmentCache = { at: Date.now(), byId: new Map(all.map((d) => [d.id, d])) };
+    }
+    return c.byId.get(id) ?? (await rc.loaders.departmentById.load(id));
   }
 
 /** The district of a place: by code, else the one nearest to lat/lng (checked to lie in the city). */

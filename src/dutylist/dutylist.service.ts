@@ -80,6 +80,7 @@ export type PublishListener = (em: EntityManager, version: DutyListVersion) => P
  */
 export class DutyListService {
   private readonly publishListeners: PublishListener[] = [];
+  private readonly matterCache = new Map<string, Matter>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -88,6 +89,24 @@ export class DutyListService {
   }
 
   // ---------------------------------------------------------------- reading
+
+  /**
+   * A matter by id, cached for the process: live streams name the matter of many events a
+   * second. Only matters of published versions are cached (a draft's may still change).
+   */
+  async cachedMatter(rc: RequestContext, id: string): Promise<Matter | null> {
+    const hit = this.matterCache.get(id);
+    if (hit) return hit;
+    const m = await rc.loaders.matterById.load(id);
+    if (m) {
+      const v = await rc.loaders.dutyListVersionById.load(m.versionId);
+      if (v && v.status !== DutyListStatus.DRAFT) {
+        if (this.matterCache.size >= 10_000) this.matterCache.clear();
+        this.matterCache.set(id, m);
+      }
+    }
+    return m;
+  }
 
   /** The version in force: the latest published one whose effective time has come. */
   async inForce(em: EntityManager): Promise<DutyListVersion | null> {

@@ -8,6 +8,8 @@ import { Ticket } from '../tickets/ticket.entity';
 import { TicketEventType, TicketStatus } from '../tickets/ticket.enums';
 import type { TicketEventPayload } from '../tickets/ticket.events';
 import type { TicketsService } from '../tickets/tickets.service';
+import type { DepartmentsService } from '../departments/departments.service';
+import type { DutyListService } from '../dutylist/dutylist.service';
 import { toGlobalId } from '../shared/relay';
 import type { StreamEvent } from './events';
 import type { LiveContext, LiveService } from './live.service';
@@ -78,7 +80,7 @@ function toTicketStreamEvent(e: StreamEvent): TicketStreamEvent {
   });
 }
 
-export function liveResolvers(live: LiveService, tickets: TicketsService) {
+export function liveResolvers(live: LiveService, tickets: TicketsService, departments: DepartmentsService, dutyLists: DutyListService) {
   @Resolver(() => TicketStreamEvent)
   class TicketStreamResolver {
     @Subscription(() => TicketStreamEvent, {
@@ -93,30 +95,32 @@ export function liveResolvers(live: LiveService, tickets: TicketsService) {
       @Arg('filter', () => TicketEventFilter, { nullable: true }) _filter?: TicketEventFilter,
       @Arg('after', () => ID, { nullable: true }) _after?: string,
     ): TicketStreamEvent {
-      // fresh loaders per event: a connection-long cache would go stale
-      rc.em = rc.em.fork();
-      rc.loaders = createLoaders(rc.em);
       return toTicketStreamEvent(e);
     }
 
+    // the directory and published matters come from process caches: one event is rendered
+    // once per group, but many events a second
+
     @FieldResolver(() => District)
     district(@Root() e: TicketStreamEvent, @Ctx() rc: RequestContext) {
-      return rc.loaders.districtById.load(e.districtId);
+      return departments.cachedDistrict(rc, e.districtId);
     }
 
     @FieldResolver(() => Department, { nullable: true })
     leadDepartment(@Root() e: TicketStreamEvent, @Ctx() rc: RequestContext) {
-      return e.leadDepartmentId ? rc.loaders.departmentById.load(e.leadDepartmentId) : null;
+      return e.leadDepartmentId ? departments.cachedDepartment(rc, e.leadDepartmentId) : null;
     }
 
     @FieldResolver(() => Matter, { nullable: true })
     matter(@Root() e: TicketStreamEvent, @Ctx() rc: RequestContext) {
-      return e.matterId ? rc.loaders.matterById.load(e.matterId) : null;
+      return e.matterId ? dutyLists.cachedMatter(rc, e.matterId) : null;
     }
 
     @FieldResolver(() => Ticket, { nullable: true, description: 'The ticket now, as you may see it (personal data masked by role).' })
     ticket(@Root() e: TicketStreamEvent, @Ctx() rc: RequestContext) {
-      return tickets.byId(rc, e.localTicketId);
+      // a fresh unit of work per event: a connection-long cache would go stale
+      const em = rc.em.fork();
+      return tickets.byId({ ...rc, em, loaders: createLoaders(em) }, e.localTicketId);
     }
   }
   return [TicketStreamResolver];
