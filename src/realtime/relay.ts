@@ -7,6 +7,7 @@ import type { OutboxRow, StreamEvent } from './events';
 /** The trigger on outbox_events notifies this channel when a transaction that wrote events commits. */
 export const OUTBOX_CHANNEL = 'minsheng_outbox';
 const LEADER_LOCK = 'minsheng.outbox.relay';
+const GATHER_MS = 2;
 
 export interface RelayOptions {
   databaseUrl: string;
@@ -111,10 +112,13 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     if (!this.leader || !this.client) return;
     try {
+      // a short gathering pause: under load, one pass positions many commits' events
+      await new Promise((r) => setTimeout(r, GATHER_MS));
       for (;;) {
         const events = await this.assign();
-        if (!events.length) break;
-        await this.publish(events);
+        if (events.length) await this.publish(events);
+        // a partial batch was everything visible; commits after it notify again
+        if (events.length < (this.o.batchSize ?? 500)) break;
       }
       if (Date.now() - this.checkpointedAt >= 1000) await this.checkpoint();
       await this.prune();
