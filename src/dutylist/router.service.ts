@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
+import { DepartmentLevel } from '../departments/department.entity';
 import { requireRole, requireSignedIn, Role } from '../auth/viewer';
 import type { Department } from '../departments/department.entity';
 import type { DepartmentsService, PlaceInput } from '../departments/departments.service';
@@ -180,7 +181,8 @@ export class RouterService {
     for (const p of predictions) {
       const matter = loaded.matters.get(p.label);
       if (!matter) continue;
-      const key = `${matter.code}|${districtId}`;
+      // a city-level matter has one department wherever the caller is
+      const key = matter.level === DepartmentLevel.CITY ? `${matter.code}|city` : `${matter.code}|${districtId}`;
       let department = loaded.departments.get(key);
       if (department === undefined) {
         department = await this.dutyLists.resolveDepartment(em, matter, districtId);
