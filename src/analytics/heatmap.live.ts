@@ -46,7 +46,20 @@ export interface HeatmapLiveOptions {
   log?: (m: string, e?: unknown) => void;
 }
 
-const withCenter = (c: HeatmapCellCount) => ({ ...c, ...cellCenter(c.cell) });
+/** A cell whose centre is computed only when the selection asks for it. */
+const withCenter = (c: HeatmapCellCount) => {
+  let center: { lat: number; lng: number } | null = null;
+  const at = () => (center ??= cellCenter(c.cell));
+  return {
+    ...c,
+    get lat() {
+      return at().lat;
+    },
+    get lng() {
+      return at().lng;
+    },
+  };
+};
 
 /**
  * Live heatmaps: identical subscriptions (same selection, arguments and scope) form a group

@@ -66,6 +66,11 @@ export class Heatmap {
   @Field(() => [HeatmapCell], { description: 'Busiest first.' })
   cells!: HeatmapCell[];
 
+  @Field(() => GraphQLJSONObject, {
+    description: 'The same counts as one object, { "<H3 index>": count } — compact for big maps and BI tools.',
+  })
+  counts!: Record<string, number>;
+
   @Field(() => GraphQLJSONObject, { description: 'The cells as a GeoJSON FeatureCollection of hexagons (properties: cell, count).' })
   geojson!: Record<string, unknown>;
 }
@@ -97,13 +102,34 @@ export class HeatmapUpdate {
   geojson!: Record<string, unknown>;
 }
 
+/** A cell whose centre is computed only when asked for. */
+function lazyCell(c: { cell: string; count: number }): HeatmapCell {
+  let center: { lat: number; lng: number } | null = null;
+  const at = () => (center ??= cellCenter(c.cell));
+  return {
+    cell: c.cell,
+    count: c.count,
+    get lat() {
+      return at().lat;
+    },
+    get lng() {
+      return at().lng;
+    },
+  };
+}
+
 function toHeatmap(r: HeatmapResult): Heatmap {
   return {
     from: r.from,
     to: r.to,
     resolution: r.resolution,
     total: r.total,
-    cells: r.cells.map((c) => ({ ...c, ...cellCenter(c.cell) })),
+    get cells() {
+      return r.cells.map(lazyCell);
+    },
+    get counts() {
+      return Object.fromEntries(r.cells.map((c) => [c.cell, c.count]));
+    },
     get geojson() {
       return toGeoJson(r.cells);
     },
