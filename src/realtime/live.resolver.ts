@@ -91,7 +91,6 @@ export function liveResolvers(live: LiveService, tickets: TicketsService, depart
     })
     ticketEvents(
       @Root() e: StreamEvent,
-      @Ctx() rc: RequestContext,
       @Arg('filter', () => TicketEventFilter, { nullable: true }) _filter?: TicketEventFilter,
       @Arg('after', () => ID, { nullable: true }) _after?: string,
     ): TicketStreamEvent {
