@@ -3,7 +3,9 @@ import WebSocket from 'ws';
 import { print } from 'graphql';
 import { CreateTicketDocument, HeatmapDocument, HeatmapGeoJsonDocument, HeatmapLiveDocument, RedispatchTicketDocument } from './generated/graphql';
 import { ManualClock } from '../src/shared/clock';
+import { HeatmapService } from '../src/analytics/heatmap.service';
 import type { HeatmapSpec } from '../src/analytics/heatmap.service';
+import { Pool } from 'pg';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
 
@@ -19,7 +21,7 @@ const TIANHE_NEAR = { lat: 23.1247, lng: 113.3613, districtCode: '440106' };
 const LIWAN = { lat: 23.1259, lng: 113.2442, districtCode: '440103' };
 
 beforeAll(async () => {
-  t = await startTestHub({ clock, dutyList: true });
+  t = await startTestHub({ clock, dutyList: true, env: { HEATMAP_INDEX_GRACE_MS: '0' } });
   operator = await t.token({ role: Role.OPERATOR });
 });
 afterAll(() => t.stop());
@@ -88,6 +90,37 @@ describe('heatmap query', () => {
     expect(week.cells).toHaveLength(2);
     expect(week.cells[0]).toMatchObject({ cell: latLngToCell(TIANHE.lat, TIANHE.lng, 8), count: 24 });
     expect(week.cells[0].lat).toBeCloseTo(TIANHE.lat, 2);
+  });
+
+  test('whole-city windows from the in-memory index equal the GROUP BY — fed by the stream, and loaded from the tickets table', async () => {
+    await t.hub.services.heatmaps.indexReady();
+    const now = clock.now().getTime();
+    const windows: [number, number][] = [
+      [now - 3_600_000, now],
+      [now - 86_400_000, now],
+      [now - 3 * 86_400_000 + 17 * 60_000, now - 3_600_000 + 5 * 60_000],
+    ];
+    const spec = (from: number, to: number, resolution = 8): HeatmapSpec => ({ window: null, from: new Date(from), to: new Date(to), resolution, districtIds: null, matterIds: null });
+    for (const [from, to] of windows) {
+      for (const res of [8, 7]) {
+        expect(Object.fromEntries(await t.hub.services.heatmaps.counts(spec(from, to, res)))).toEqual(
+          Object.fromEntries(await t.hub.services.heatmaps.countsFromTickets(spec(from, to, res))),
+        );
+      }
+    }
+    // a process started later holds the same tickets, read from the table
+    const pool = new Pool({ connectionString: t.databaseUrl, max: 2 });
+    try {
+      const later = new HeatmapService(new ManualClock(new Date(now + 60_000)), 8, { retentionMs: 8 * 86_400_000, graceMs: 0 });
+      later.attach(async (text, params) => (await pool.query(text, params)).rows);
+      later.startIndex();
+      await later.indexReady();
+      for (const [from, to] of windows) {
+        expect(Object.fromEntries(await later.counts(spec(from, to)))).toEqual(Object.fromEntries(await t.hub.services.heatmaps.countsFromTickets(spec(from, to))));
+      }
+    } finally {
+      await pool.end();
+    }
   });
 
   test('GeoJSON: one closed hexagon per cell with its count', async () => {

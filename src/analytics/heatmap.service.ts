@@ -8,6 +8,7 @@ import type { Sql } from '../realtime/stream';
 import type { Clock } from '../shared/clock';
 import { badInput, forbidden } from '../shared/errors';
 import type { TicketEventPayload } from '../tickets/ticket.events';
+import { HeatIndex } from './heat-index';
 import { NO_MATTER } from './heatmap.entity';
 
 /** Relative windows: they end now and move with time. */
@@ -91,15 +92,78 @@ const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
  */
 export class HeatmapService {
   private sql: Sql | null = null;
+  private index: HeatIndex | null = null;
+  private indexLoad: Promise<void> | null = null;
+  private indexStartedAt = 0;
 
   constructor(
     private readonly clock: Clock,
     /** the resolution cells are stored at (HEATMAP_RESOLUTION) */
     readonly storedResolution: number,
+    private readonly indexOptions: { retentionMs: number; graceMs: number } = { retentionMs: 8 * DAY, graceMs: 5000 },
   ) {}
 
   attach(sql: Sql): void {
     this.sql = sql;
+  }
+
+  /**
+   * Starts the in-memory index of recent located tickets: from now on, tickets arrive from the
+   * stream (call after the stream has started: every ticket created from here on has its event
+   * delivered); older ones are read from the tickets table on first use, after a grace period
+   * in which intakes begun on other processes before this moment have committed.
+   */
+  startIndex(): void {
+    this.index = new HeatIndex(this.clock.now().getTime(), this.indexOptions.retentionMs);
+    this.indexStartedAt = Date.now();
+  }
+
+  /** Feeds a stream event to the index. */
+  onEvent(e: StreamEvent): void {
+    if (!this.index || e.topic !== 'ticket' || e.type !== 'CREATED') return;
+    const p = e.payload as unknown as TicketEventPayload;
+    const t = Date.parse(p.createdAt);
+    if (p.cell && t >= this.index.since) this.index.add(t, p.cell);
+  }
+
+  /** Resolves when the index answers whole-city windows (loads it if needed). */
+  async indexReady(): Promise<void> {
+    if (!this.index || this.index.covers !== null) return;
+    const wait = this.indexOptions.graceMs - (Date.now() - this.indexStartedAt);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await this.loadIndex();
+  }
+
+  private loadIndex(): Promise<void> {
+    this.indexLoad ??= (async () => {
+      const index = this.index!;
+      const from = index.since - this.indexOptions.retentionMs;
+      // a day at a time, so memory stays flat whatever the volume
+      for (let a = from; a < index.since; a += DAY) {
+        const b = Math.min(a + DAY, index.since);
+        const rows = await this.db<{ t: number; cell: string }>(
+          `select (extract(epoch from created_at) * 1000)::float8 as t, cell from tickets
+            where cell is not null and created_at >= $1 and created_at < $2`,
+          [new Date(a), new Date(b)],
+        );
+        for (const r of rows) index.add(Number(r.t), r.cell);
+      }
+      index.loaded(from);
+    })().catch((e) => {
+      this.indexLoad = null;
+      throw e;
+    });
+    return this.indexLoad;
+  }
+
+  /** Whole-city counts from memory when the index covers the window; else null (and it starts loading). */
+  private fromIndex(spec: HeatmapSpec): Map<string, number> | null {
+    const index = this.index;
+    if (!index || spec.districtIds || spec.matterIds) return null;
+    index.prune(this.clock.now().getTime());
+    const counts = index.counts(spec.from.getTime(), spec.to.getTime(), spec.resolution, this.storedResolution);
+    if (!counts && index.covers === null && Date.now() - this.indexStartedAt >= this.indexOptions.graceMs) void this.loadIndex().catch(() => undefined);
+    return counts;
   }
 
   private get db(): Sql {
@@ -190,8 +254,13 @@ export class HeatmapService {
     return { from: spec.from, to: spec.to, resolution: spec.resolution, total: cells.reduce((s, c) => s + c.count, 0), cells };
   }
 
-  /** Counts per cell at the spec's resolution, in one SQL statement. */
+  /** Counts per cell at the spec's resolution: from memory for whole-city windows it covers, else in one SQL statement. */
   async counts(spec: HeatmapSpec): Promise<Map<string, number>> {
+    return this.fromIndex(spec) ?? this.countsFromRollups(spec);
+  }
+
+  /** Counts from the rollups (and the tickets at the window's edges), in one SQL statement. */
+  async countsFromRollups(spec: HeatmapSpec): Promise<Map<string, number>> {
     const from = spec.from.getTime();
     const to = spec.to.getTime();
     const params: unknown[] = [];

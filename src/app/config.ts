@@ -53,6 +53,7 @@ const schema = z.object({
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(72),
   SUBSCRIPTION_BUFFER_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   HEATMAP_RESOLUTION: z.coerce.number().int().min(5).max(10).default(8),
+  HEATMAP_INDEX_GRACE_MS: z.coerce.number().int().min(0).default(5000),
 });
 
 export type Config = z.infer<typeof schema> & { authSecret: string };

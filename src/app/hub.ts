@@ -99,7 +99,7 @@ export function createServices(config: Config, clock: Clock): Services {
     cityCode: config.CITY_CODE,
     heatmapResolution: config.HEATMAP_RESOLUTION,
   });
-  const heatmaps = new HeatmapService(clock, config.HEATMAP_RESOLUTION);
+  const heatmaps = new HeatmapService(clock, config.HEATMAP_RESOLUTION, { retentionMs: 8 * 86_400_000, graceMs: config.HEATMAP_INDEX_GRACE_MS });
   const heatmapLive = new HeatmapLive(heatmaps);
   return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive };
 }
@@ -142,10 +142,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // heatmap rollups: exactly once, once across processes, woken by every event
   const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, delayMs: 200, log });
   stream.onEvent((e) => {
+    services.heatmaps.onEvent(e);
     services.heatmapLive.onEvent(e);
     rollups.kick();
   });
   await stream.start();
+  services.heatmaps.startIndex();
   await rollups.start();
   const relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, log });
   await relay.start();
