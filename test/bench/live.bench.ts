@@ -6,8 +6,8 @@
  *
  * The hub runs in this process (NODE_ENV=production, the demo duty list loaded, so the router
  * dispatches most calls at intake) on a throw-away database (or a scratch database on
- * DATABASE_URL's server). `minsheng simulate`'s generator sends realistic calls through GraphQL
- * over HTTP from a child process, open loop, at the rate. The subscribers are raw graphql-ws
+ * DATABASE_URL's server). Realistic calls from `minsheng simulate`'s generator go through
+ * GraphQL over keep-alive HTTP from a child process, open loop, at the rate. The subscribers are raw graphql-ws
  * sockets in another child process, watching as people at work would (`--mix`):
  *   realistic (default): 85 % department staff following their department's tickets
  *     (`ticketEvents(filter: { departmentCodes: [theirs] })`, over the 67 departments) and 15 %
@@ -25,16 +25,16 @@ import { startHub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
 import { seedDirectory, seedDutyList } from '../../src/seed/demo';
 import { GUANGZHOU_DEPARTMENTS, GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
-import type { SimulationStats } from '../../src/simulate/simulator';
-import { arg, benchDatabase, median } from './support/db';
+import { arg, benchDatabase, median, percentile } from './support/db';
+import type { OpenLoopRequest, OpenLoopResult } from './support/open-loop';
 import { forkSwarm } from './support/ws-swarm';
 
 const QUERY = 'subscription District($filter: TicketEventFilter) { ticketEvents(filter: $filter) { id type number status occurredAt district { code } } }';
 
-function simulateInChild(o: { url: string; token: string; rate: number; duration: number; seed: number }): Promise<SimulationStats> {
+function intakeInChild(o: OpenLoopRequest): Promise<OpenLoopResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'support', 'simulate-child.js'));
-    child.once('message', (m) => resolve(m as SimulationStats));
+    const child = fork(path.join(__dirname, 'support', 'open-loop.js'));
+    child.once('message', (m) => resolve(m as OpenLoopResult));
     child.once('error', reject);
     child.send(o);
   });
@@ -78,13 +78,15 @@ async function main(): Promise<void> {
     await swarm.ready;
     await new Promise((r) => setTimeout(r, 1000));
     // warm-up: JIT, connections, the router's first predictions
-    await simulateInChild({ url, token: operator, rate: rate / 2, duration: 5, seed: 1 });
+    await intakeInChild({ url, token: operator, rate: rate / 2, seconds: 5, seed: 1 });
     for (let run = 1; run <= runs; run++) {
       await new Promise((r) => setTimeout(r, 1000));
       await swarm.reset();
       const cpu0 = process.cpuUsage();
       const t0 = Date.now();
-      const stats = await simulateInChild({ url, token: operator, rate, duration: seconds, seed: 100 + run });
+      const stats = await intakeInChild({ url, token: operator, rate, seconds, seed: 100 + run });
+      const lat = stats.latencies.sort((a, b) => a - b);
+      if (stats.errors.length) console.error(stats.errors.join('\n'));
       await new Promise((r) => setTimeout(r, 1000));
       const cpu = process.cpuUsage(cpu0);
       const report = await swarm.report();
@@ -93,10 +95,9 @@ async function main(): Promise<void> {
         run,
         sent: stats.sent,
         ok: stats.ok,
-        failed: stats.failed + stats.skipped,
-        achievedRate: Math.round(stats.achievedRate),
-        intakeP50: stats.latencyMs.p50,
-        intakeP99: stats.latencyMs.p99,
+        failed: stats.failed,
+        intakeP50: Math.round(percentile(lat, 50) * 10) / 10,
+        intakeP99: Math.round(percentile(lat, 99) * 10) / 10,
         events: report.messages,
         eventP50: Math.round(report.latency.p50 * 10) / 10,
         eventP99: Math.round(report.latency.p99 * 10) / 10,
