@@ -128,7 +128,7 @@ function toHeatmap(r: HeatmapResult): Heatmap {
       return r.cells.map(lazyCell);
     },
     get counts() {
-      return Object.fromEntries(r.cells.map((c) => [c.cell, c.count]));
+      return Object.fromEntries(r.counts);
     },
     get geojson() {
       return toGeoJson(r.cells);

@@ -60,7 +60,10 @@ export interface HeatmapResult {
   to: Date;
   resolution: number;
   total: number;
-  cells: HeatmapCellCount[];
+  /** cell → count (cells with tickets only) */
+  counts: Map<string, number>;
+  /** the same, busiest first */
+  readonly cells: HeatmapCellCount[];
 }
 
 /** GeoJSON for map libraries: one hexagon per cell, `count` in its properties. */
@@ -249,9 +252,23 @@ export class HeatmapService {
 
   async run(spec: HeatmapSpec): Promise<HeatmapResult> {
     const counts = await this.counts(spec);
-    const cells = [...counts].map(([cell, count]) => ({ cell, count })).filter((c) => c.count > 0);
-    cells.sort((x, y) => y.count - x.count || (x.cell < y.cell ? -1 : 1));
-    return { from: spec.from, to: spec.to, resolution: spec.resolution, total: cells.reduce((s, c) => s + c.count, 0), cells };
+    let total = 0;
+    for (const [cell, n] of counts) {
+      if (n > 0) total += n;
+      else counts.delete(cell);
+    }
+    let sorted: HeatmapCellCount[] | null = null;
+    return {
+      from: spec.from,
+      to: spec.to,
+      resolution: spec.resolution,
+      total,
+      counts,
+      // sorted only when a client asks for the list
+      get cells() {
+        return (sorted ??= [...counts].map(([cell, count]) => ({ cell, count })).sort((x, y) => y.count - x.count || (x.cell < y.cell ? -1 : 1)));
+      },
+    };
   }
 
   /** Counts per cell at the spec's resolution: from memory for whole-city windows it covers, else in one SQL statement. */
