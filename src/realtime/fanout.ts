@@ -58,6 +58,19 @@ export class SharedSelection {
     return n;
   }
 
+  /** Several payloads to one member, in one write to its TCP socket (corked). */
+  static sendMany(payloads: Buffer[], m: Member): boolean {
+    if (payloads.length === 1) return SharedSelection.sendOne(payloads[0], m);
+    const tcp = (m.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    tcp?.cork();
+    try {
+      for (const p of payloads) if (!SharedSelection.sendOne(p, m)) return false;
+      return true;
+    } finally {
+      tcp?.uncork();
+    }
+  }
+
   static sendOne(payload: Buffer, m: Member): boolean {
     if (m.closed) return false;
     const s = m.socket;

@@ -37,6 +37,7 @@ const PAGE = 200;
  */
 export class StreamGroups {
   private readonly groups = new Map<string, Group>();
+  private batch: StreamEvent[] = [];
   private schema: GraphQLSchema | null = null;
   private stream: EventStream | null = null;
   private sql: Sql | null = null;
@@ -59,27 +60,47 @@ export class StreamGroups {
     return { groups: this.groups.size, subscribers };
   }
 
+  /** Events delivered in one turn of the event loop are handled as one batch. */
   private onEvent(e: StreamEvent): void {
-    const p = BigInt(e.position);
-    for (const g of this.groups.values()) {
-      g.chain = g.chain.then(() => this.deliver(g, e, p));
-    }
+    this.batch.push(e);
+    if (this.batch.length === 1) setImmediate(() => this.flushBatch());
   }
 
-  private async deliver(g: Group, e: StreamEvent, p: bigint): Promise<void> {
-    g.position = p;
-    if (!g.accept(e)) return;
-    let bytes: Buffer | null = null;
-    for (const m of g.members) {
-      if (!m.live || m.cursor >= p) continue;
-      try {
-        bytes ??= await g.selection.render(e);
-      } catch (err) {
-        this.log('event rendering failed', err);
-        return;
+  private flushBatch(): void {
+    const events = this.batch;
+    this.batch = [];
+    for (const g of this.groups.values()) g.chain = g.chain.then(() => this.deliver(g, events));
+  }
+
+  /**
+   * Renders each accepted event once, then writes each member the events it has not had, in
+   * one corked write per socket (an intake's CREATED and DISPATCHED leave together).
+   */
+  private async deliver(g: Group, events: StreamEvent[]): Promise<void> {
+    const frames: { p: bigint; bytes: Buffer }[] = [];
+    let live = false;
+    for (const m of g.members) if (m.live) live = true;
+    for (const e of events) {
+      const p = BigInt(e.position);
+      if (live && g.accept(e)) {
+        try {
+          frames.push({ p, bytes: await g.selection.render(e) });
+        } catch (err) {
+          this.log('event rendering failed', err);
+        }
       }
-      m.cursor = p;
-      SharedSelection.sendOne(bytes, m);
+      g.position = p;
+    }
+    if (!frames.length) return;
+    for (const m of g.members) {
+      if (!m.live) continue;
+      const due = frames.filter((f) => f.p > m.cursor);
+      if (!due.length) continue;
+      m.cursor = due[due.length - 1].p;
+      SharedSelection.sendMany(
+        due.map((f) => f.bytes),
+        m,
+      );
     }
   }
 
