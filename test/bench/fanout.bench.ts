@@ -14,6 +14,7 @@
  * Prints a table and a JSON line.
  */
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../src/app/config';
 import { createLoaders } from '../../src/app/loaders';
 import { startHub } from '../../src/app/hub';
@@ -24,6 +25,50 @@ import { GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
 import { Channel, TicketCategory, Urgency } from '../../src/tickets/ticket.enums';
 import { arg, argList, benchDatabase } from './support/db';
 import { forkSwarm } from './support/ws-swarm';
+import type { ForkedSwarm, SwarmReport } from './support/ws-swarm';
+import { spawnHub } from '../support/process';
+import type { HubProcess } from '../support/process';
+
+/** Several swarms as one: counts add up, latency percentiles are the worst of them (conservative). */
+function mergeSwarms(swarms: ForkedSwarm[]): ForkedSwarm {
+  return {
+    ready: Promise.all(swarms.map((s) => s.ready)).then(() => undefined),
+    reset: async () => void (await Promise.all(swarms.map((s) => s.reset()))),
+    stop: async () => void (await Promise.all(swarms.map((s) => s.stop()))),
+    report: async (): Promise<SwarmReport> => {
+      const rs = await Promise.all(swarms.map((s) => s.report()));
+      if (rs.length === 1) return rs[0];
+      const sum = (f: (r: SwarmReport) => number) => rs.reduce((a, r) => a + f(r), 0);
+      const closes: Record<string, number> = {};
+      for (const r of rs) for (const [k, v] of Object.entries(r.closes)) closes[k] = (closes[k] ?? 0) + v;
+      return {
+        ...rs[0],
+        connected: sum((r) => r.connected),
+        acked: sum((r) => r.acked),
+        subscribed: sum((r) => r.subscribed),
+        messages: sum((r) => r.messages),
+        errors: sum((r) => r.errors),
+        completed: sum((r) => r.completed),
+        closes,
+        perSubscription: { min: Math.min(...rs.map((r) => r.perSubscription.min)), max: Math.max(...rs.map((r) => r.perSubscription.max)) },
+        latency: {
+          p50: Math.max(...rs.map((r) => r.latency.p50)),
+          p90: Math.max(...rs.map((r) => r.latency.p90)),
+          p99: Math.max(...rs.map((r) => r.latency.p99)),
+          max: Math.max(...rs.map((r) => r.latency.max)),
+          min: Math.min(...rs.map((r) => r.latency.min)),
+          mean: sum((r) => r.latency.mean * r.latency.count) / Math.max(1, sum((r) => r.latency.count)),
+          count: sum((r) => r.latency.count),
+        },
+      };
+    },
+  };
+}
+
+function rssOf(pid: number): number {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return m ? Math.round(Number(m[1]) / 1024) : 0;
+}
 
 const QUERY = 'subscription Dashboard { heatmap(window: LAST_24H) { kind at total cells { cell count } } }';
 
@@ -36,11 +81,18 @@ async function until(what: string, cond: () => Promise<boolean>, ms: number): Pr
 }
 
 async function main(): Promise<void> {
-  const levels = argList('levels', [1000, 5000, 10000, 15000, 19000]);
+  const hubs = arg('hubs', 1);
+  const levels = argList('levels', hubs > 1 ? [20000, 30000] : [1000, 5000, 10000, 15000, 19000]);
   const seconds = arg('seconds', 15);
   const db = await benchDatabase('fanout');
-  const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: db.url, HOST: '127.0.0.1' });
+  const env = { NODE_ENV: 'production', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: db.url, HOST: '127.0.0.1' };
+  const busEnv: Record<string, string> = hubs > 1 ? { EVENT_BUS: 'postgres' } : {};
+  const config = loadConfig({ ...env, ...busEnv });
   const hub = await startHub({ config, databaseUrl: db.url, port: 0, logger: { info: () => undefined, error: (m, e) => console.error(m, e) } });
+  // more hub processes on the same database and bus (each process may hold ~20,000 sockets here)
+  const others: HubProcess[] = [];
+  for (let i = 1; i < hubs; i++) others.push(await spawnHub(db.url, { ...env, ...busEnv }));
+  const wsUrls = [hub.wsUrl, ...others.map((o) => o.wsUrl)].map((u) => u.replace('localhost', '127.0.0.1'));
   const rows: Record<string, number | string>[] = [];
   try {
     await seedDirectory(hub.orm);
@@ -68,17 +120,23 @@ async function main(): Promise<void> {
     for (let i = 0; i < 50; i++) await intake(); // a map with something on it
     for (const subscribers of levels) {
       const t0 = Date.now();
-      const swarm = await forkSwarm(
-        {
-          url: hub.wsUrl.replace('localhost', '127.0.0.1'),
-          connectionParams: { authorization: `Bearer ${token}` },
-          subscribers,
-          query: QUERY,
-          latencyField: ['data', 'heatmap', 'at'],
-          connectRate: 1500,
-        },
-        2,
+      // subscribers split evenly over the hub processes, two load processes per hub
+      const swarms = await Promise.all(
+        wsUrls.map((url, i) =>
+          forkSwarm(
+            {
+              url,
+              connectionParams: { authorization: `Bearer ${token}` },
+              subscribers: Math.floor(subscribers / wsUrls.length) + (i < subscribers % wsUrls.length ? 1 : 0),
+              query: QUERY,
+              latencyField: ['data', 'heatmap', 'at'],
+              connectRate: 1500,
+            },
+            2,
+          ),
+        ),
       );
+      const swarm = mergeSwarms(swarms);
       try {
         await swarm.ready;
         await until('every subscriber has its snapshot', async () => (await swarm.report()).perSubscription.min >= 1, 120_000).catch(async (e) => {
@@ -86,7 +144,7 @@ async function main(): Promise<void> {
           throw e;
         });
         const connectSeconds = (Date.now() - t0) / 1000;
-        const stats = hub.services.heatmapLive.stats();
+        const stats = { groups: hub.services.heatmapLive.stats().groups * hubs };
         await swarm.reset();
         const cpu0 = process.cpuUsage();
         const wall0 = Date.now();
@@ -99,6 +157,7 @@ async function main(): Promise<void> {
         const cpu = process.cpuUsage(cpu0);
         const report = await swarm.report();
         const mem = process.memoryUsage();
+        const otherRss = others.map((o) => rssOf(o.pid));
         rows.push({
           subscribers,
           groups: stats.groups,
@@ -114,6 +173,7 @@ async function main(): Promise<void> {
           closes: JSON.stringify(report.closes),
           hubCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (Date.now() - wall0)) * 100),
           rssMB: Math.round(mem.rss / 1048576),
+          otherHubsRssMB: otherRss.join('+') || '-',
           heapMB: Math.round(mem.heapUsed / 1048576),
         });
         console.log(JSON.stringify(rows[rows.length - 1]));
@@ -122,7 +182,8 @@ async function main(): Promise<void> {
         await until('the group to empty', async () => hub.services.heatmapLive.stats().subscribers === 0, 60_000).catch(() => undefined);
       }
     }
-    console.log(`\nheatmap fan-out: one group (heatmap(window: LAST_24H)), 1 update/s for ${seconds} s per level`);
+    for (const o of others) await o.stop();
+    console.log(`\nheatmap fan-out: ${hubs} hub process(es), one group each (heatmap(window: LAST_24H)), 1 update/s for ${seconds} s per level`);
     console.log('subscribers | updates recv/expected | min/sub |  p50 ms |  p99 ms |  max ms | errors | hub CPU | hub RSS MB');
     for (const r of rows) {
       console.log(
@@ -132,8 +193,9 @@ async function main(): Promise<void> {
     const ok = rows.filter((r) => (r.p99 as number) < 1000 && r.updates === r.expected);
     const best = ok.length ? Math.max(...ok.map((r) => r.subscribers as number)) : 0;
     console.log(`largest level with every update delivered and p99 < 1 s: ${best}`);
-    console.log(JSON.stringify({ bench: 'fanout', seconds, levels: rows, best }));
+    console.log(JSON.stringify({ bench: 'fanout', hubs, seconds, levels: rows, best }));
   } finally {
+    for (const o of others) await o.stop().catch(() => undefined);
     await hub.stop();
     await db.stop();
   }
