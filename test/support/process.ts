@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/app/config';
 import { TEST_SECRET } from './hub';
 
 export interface HubProcess {
@@ -15,7 +16,7 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
-const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'src', 'main.js');
+const MAIN = path.join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 
 /**
  * A real second hub: `node dist/src/main.js serve` in its own process (built by `npm test`'s
