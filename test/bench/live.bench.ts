@@ -8,7 +8,7 @@
  * dispatches most calls at intake) on a throw-away database (or a scratch database on
  * DATABASE_URL's server). Realistic calls from `minsheng simulate`'s generator go through
  * GraphQL over keep-alive HTTP from a child process, open loop, at the rate. The subscribers are raw graphql-ws
- * sockets in another child process, watching as people at work would (`--mix`):
+ * sockets in two other child processes, watching as people at work would (`--mix`):
  *   realistic (default): 85 % department staff following their department's tickets
  *     (`ticketEvents(filter: { departmentCodes: [theirs] })`, over the 67 departments) and 15 %
  *     district offices following their district (`districtCodes: [theirs]`, over 11 districts);
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         latencyField: ['data', 'ticketEvents', 'occurredAt'],
         connectRate: 1000,
       },
-      1,
+      2,
     );
     await swarm.ready;
     await new Promise((r) => setTimeout(r, 1000));
