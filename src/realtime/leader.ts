@@ -1,0 +1,139 @@
+import { Client } from 'pg';
+import type { Notification } from 'pg';
+
+export interface LeaderOptions {
+  databaseUrl: string;
+  /** the advisory lock's name: one process holds it at a time */
+  lock: string;
+  /** application_name of the connection, and the name in log lines */
+  name: string;
+  /** LISTEN on this channel: a notification wakes the worker */
+  listen?: string;
+  /** retry the lock and run a pass this often, notifications or not (ms; default 1000) */
+  pollMs?: number;
+  /** gather work for this long after a wake-up before a pass (ms; default 0) */
+  delayMs?: number;
+  log?: (m: string, e?: unknown) => void;
+}
+
+/**
+ * Background work that runs in one hub process at a time: the process holding a PostgreSQL
+ * advisory lock on its own connection does the passes; the others retry the lock every
+ * `pollMs` and take over within that time when the leader's connection goes. Wake-ups while a
+ * pass runs are folded into one more pass.
+ */
+export abstract class LeaderWorker {
+  protected client: Client | null = null;
+  private leader = false;
+  private stopped = false;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private idle: (() => void)[] = [];
+  protected readonly log: (m: string, e?: unknown) => void;
+
+  constructor(private readonly lo: LeaderOptions) {
+    this.log = lo.log ?? (() => undefined);
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  /** One pass of the work, on the leader's connection. */
+  protected abstract pass(client: Client): Promise<void>;
+
+  /** Runs when this process has just become the leader. */
+  protected async onLead(_client: Client): Promise<void> {}
+
+  /** Runs when the worker stops, while its connection is still open. */
+  protected async onStop(_client: Client): Promise<void> {}
+
+  async start(): Promise<void> {
+    await this.connect().catch((e) => this.log(`${this.lo.name}: cannot reach the database; retrying`, e));
+    this.timer = setInterval(() => void this.tick(), this.lo.pollMs ?? 1000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  private async connect(): Promise<void> {
+    const c = new Client({ connectionString: this.lo.databaseUrl, application_name: this.lo.name });
+    c.on('error', (e) => this.log(`${this.lo.name} connection error`, e));
+    c.on('notification', (n: Notification) => {
+      if (n.channel === this.lo.listen) this.kick();
+    });
+    c.on('end', () => {
+      if (this.client !== c) return;
+      this.client = null;
+      this.leader = false;
+    });
+    await c.connect();
+    if (this.lo.listen) await c.query(`listen ${this.lo.listen}`);
+    this.client = c;
+    await this.tryLead();
+  }
+
+  private async tryLead(): Promise<void> {
+    const c = this.client;
+    if (!c || this.leader) return;
+    const { rows } = await c.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [this.lo.lock]);
+    this.leader = rows[0].ok;
+    if (this.leader) await this.onLead(c);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (!this.client) await this.connect();
+      else await this.tryLead();
+      this.kick();
+    } catch (e) {
+      this.log(`${this.lo.name}: cannot reach the database; retrying`, e);
+    }
+  }
+
+  /** Runs a pass now (after `delayMs`), or right after the current one. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    const delay = this.lo.delayMs ?? 0;
+    this.running = (delay ? new Promise((r) => setTimeout(r, delay)) : Promise.resolve())
+      .then(async () => {
+        const c = this.client;
+        if (!this.leader || !c) return;
+        try {
+          await this.pass(c);
+        } catch (e) {
+          this.log(`${this.lo.name}: a pass failed; it will be retried`, e);
+        }
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else for (const w of this.idle.splice(0)) w();
+      });
+  }
+
+  /** Resolves when everything visible when called has been handled (tests, benchmarks). */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 2; i++) {
+      this.kick();
+      if (this.running) await new Promise<void>((r) => this.idle.push(r));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    const c = this.client;
+    this.client = null;
+    this.leader = false;
+    if (c) await this.onStop(c).catch(() => undefined);
+    await c?.end().catch(() => undefined);
+  }
+}
