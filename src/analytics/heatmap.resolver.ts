@@ -49,8 +49,9 @@ export class HeatmapCell {
   lng!: number;
 }
 
-@ObjectType({ description: '热力图: located tickets per H3 cell over a window.' })
-export class Heatmap {
+/** What a heatmap and its live updates have in common. */
+@ObjectType({ description: 'Not in the schema by itself: the fields Heatmap and HeatmapUpdate share.' })
+abstract class HeatmapCells {
   @Field(() => Date)
   from!: Date;
 
@@ -60,46 +61,34 @@ export class Heatmap {
   @Field(() => Int)
   resolution!: number;
 
-  @Field(() => Int, { description: 'Tickets in the cells.' })
-  total!: number;
-
-  @Field(() => [HeatmapCell], { description: 'Busiest first.' })
+  @Field(() => [HeatmapCell])
   cells!: HeatmapCell[];
-
-  @Field(() => GraphQLJSONObject, {
-    description: 'The same counts as one object, { "<H3 index>": count } — compact for big maps and BI tools.',
-  })
-  counts!: Record<string, number>;
 
   @Field(() => GraphQLJSONObject, { description: 'The cells as a GeoJSON FeatureCollection of hexagons (properties: cell, count).' })
   geojson!: Record<string, unknown>;
 }
 
+@ObjectType({ description: '热力图: located tickets per H3 cell over a window; `cells` busiest first.' })
+export class Heatmap extends HeatmapCells {
+  @Field(() => Int, { description: 'Tickets in the cells.' })
+  total!: number;
+
+  @Field(() => GraphQLJSONObject, {
+    description: 'The same counts as one object, { "<H3 index>": count } — compact for big maps and BI tools.',
+  })
+  counts!: Record<string, number>;
+}
+
 @ObjectType({ description: 'A live heatmap message: a snapshot first, then deltas at most twice a second.' })
-export class HeatmapUpdate {
+export class HeatmapUpdate extends HeatmapCells {
   @Field(() => HeatmapUpdateKind)
   kind!: HeatmapUpdateKind;
 
   @Field(() => Date, { description: 'When the hub built this update.' })
   at!: Date;
 
-  @Field(() => Date)
-  from!: Date;
-
-  @Field(() => Date)
-  to!: Date;
-
-  @Field(() => Int)
-  resolution!: number;
-
   @Field(() => Int, { description: 'Tickets in the whole map after this update.' })
   total!: number;
-
-  @Field(() => [HeatmapCell])
-  cells!: HeatmapCell[];
-
-  @Field(() => GraphQLJSONObject, { description: 'This update’s cells as GeoJSON.' })
-  geojson!: Record<string, unknown>;
 }
 
 /** A cell whose centre is computed only when asked for. */
