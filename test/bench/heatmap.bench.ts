@@ -21,8 +21,6 @@
  * table (p50, p90, p99, min) and a JSON line (starting with `{"bench":"heatmap"`).
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { latLngToCell } from 'h3-js';
 import { Client } from 'pg';
@@ -35,6 +33,7 @@ import type { Hub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
 import { seedDirectory } from '../../src/seed/demo';
 import { GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
+import { inChild } from './support/child';
 import type { LoadResult } from './support/http-load';
 import { arg, benchDatabase, median, percentile as pct } from './support/db';
 
@@ -315,12 +314,7 @@ async function main(): Promise<void> {
     // the same GraphQL queries from another process (as a dashboard would send them): the
     // client's own work does not share the hub's event loop
     const fromChild = async (query: string) => {
-      const r = await new Promise<LoadResult>((resolve, reject) => {
-        const child = fork(path.join(__dirname, 'support', 'http-load.js'));
-        child.once('message', (m) => resolve(m as LoadResult));
-        child.once('error', reject);
-        child.send({ request: { url, token, concurrency: 1, requests: runs + 3, bodies: [query] } });
-      });
+      const r = await inChild<LoadResult>('http-load', { request: { url, token, concurrency: 1, requests: runs + 3, bodies: [query] } });
       if (r.errors.length) throw new Error(r.errors.join('\n'));
       return r.latencies.slice(3);
     };

@@ -11,24 +11,18 @@
  * HTTP), as they would from their browsers. Prints a table and a JSON line.
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
-import path from 'node:path';
 import { loadConfig } from '../../src/app/config';
 import { startHub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
 import { seedDirectory, seedDutyList } from '../../src/seed/demo';
 import { GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
+import { inChild } from './support/child';
 import { arg, benchDatabase, percentile as pct } from './support/db';
 import type { LoadRequest, LoadResult } from './support/http-load';
 
 /** Runs the load in a separate process, as operators' browsers are. */
 function load(request: LoadRequest, marker: string): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'support', 'http-load.js'));
-    child.once('message', (m) => resolve(m as LoadResult));
-    child.once('error', reject);
-    child.send({ request, marker });
-  });
+  return inChild<LoadResult>('http-load', { request, marker });
 }
 
 const CALLS = [

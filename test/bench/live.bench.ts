@@ -18,13 +18,12 @@
  * and the fan-out. Prints a table and a JSON line.
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
-import path from 'node:path';
 import { loadConfig } from '../../src/app/config';
 import { startHub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
 import { seedDirectory, seedDutyList } from '../../src/seed/demo';
 import { GUANGZHOU_DEPARTMENTS, GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
+import { inChild } from './support/child';
 import { arg, benchDatabase, median, percentile } from './support/db';
 import type { OpenLoopRequest, OpenLoopResult } from './support/open-loop';
 import { forkSwarm } from './support/ws-swarm';
@@ -32,12 +31,7 @@ import { forkSwarm } from './support/ws-swarm';
 const QUERY = 'subscription District($filter: TicketEventFilter) { ticketEvents(filter: $filter) { id type number status occurredAt district { code } } }';
 
 function intakeInChild(o: OpenLoopRequest): Promise<OpenLoopResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'support', 'open-loop.js'));
-    child.once('message', (m) => resolve(m as OpenLoopResult));
-    child.once('error', reject);
-    child.send(o);
-  });
+  return inChild<OpenLoopResult>('open-loop', o);
 }
 
 async function main(): Promise<void> {

@@ -4,6 +4,7 @@
  * request as soon as the previous one is answered. Lean on purpose: node:http with keep-alive.
  */
 import http from 'node:http';
+import { postJson } from './child';
 
 export interface LoadRequest {
   url: string;
@@ -29,37 +30,12 @@ export async function runLoad(r: LoadRequest, marker = ''): Promise<LoadResult> 
   const latencies: number[] = [];
   const errors: string[] = [];
   let marked = 0;
-  const once = (i: number) =>
-    new Promise<void>((resolve) => {
-      const body = bodies[i % bodies.length];
-      const t0 = performance.now();
-      const req = http.request(
-        {
-          agent,
-          host: u.hostname,
-          port: u.port,
-          path: u.pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${r.token}` },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            latencies.push(performance.now() - t0);
-            const text = Buffer.concat(chunks).toString();
-            if (text.includes('"errors"') && errors.length < 5) errors.push(text.slice(0, 300));
-            if (marker && text.includes(marker)) marked++;
-            resolve();
-          });
-        },
-      );
-      req.on('error', (e) => {
-        if (errors.length < 5) errors.push(String(e));
-        resolve();
-      });
-      req.end(body);
-    });
+  const once = async (i: number) => {
+    const reply = await postJson(agent, u, r.token, bodies[i % bodies.length]);
+    latencies.push(reply.ms);
+    if ((reply.status !== 200 || reply.text.includes('"errors"')) && errors.length < 5) errors.push(reply.text.slice(0, 300));
+    if (marker && reply.text.includes(marker)) marked++;
+  };
   let next = 0;
   const t0 = performance.now();
   await Promise.all(

@@ -5,6 +5,7 @@
  * k / rate seconds, whatever the responses do.
  */
 import http from 'node:http';
+import { postJson } from './child';
 import { CallGenerator } from '../../../src/simulate/generator';
 import { CREATE_TICKET_MUTATION } from '../../../src/simulate/simulator';
 
@@ -32,43 +33,17 @@ export async function openLoop(r: OpenLoopRequest): Promise<OpenLoopResult> {
   const res: OpenLoopResult = { sent: 0, ok: 0, failed: 0, latencies: [], errors: [] };
   const t0 = performance.now();
   const pending: Promise<void>[] = [];
-  const send = () =>
-    new Promise<void>((resolve) => {
-      const body = Buffer.from(JSON.stringify({ query: CREATE_TICKET_MUTATION, variables: { input: gen.next() } }));
-      const start = performance.now();
-      res.sent++;
-      const req = http.request(
-        {
-          agent,
-          host: u.hostname,
-          port: u.port,
-          path: u.pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${r.token}` },
-        },
-        (resp) => {
-          const chunks: Buffer[] = [];
-          resp.on('data', (c: Buffer) => chunks.push(c));
-          resp.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
-            if (resp.statusCode === 200 && !text.includes('"errors"')) {
-              res.ok++;
-              res.latencies.push(performance.now() - start);
-            } else {
-              res.failed++;
-              if (res.errors.length < 5) res.errors.push(text.slice(0, 300));
-            }
-            resolve();
-          });
-        },
-      );
-      req.on('error', (e) => {
-        res.failed++;
-        if (res.errors.length < 5) res.errors.push(String(e));
-        resolve();
-      });
-      req.end(body);
-    });
+  const send = async () => {
+    res.sent++;
+    const reply = await postJson(agent, u, r.token, Buffer.from(JSON.stringify({ query: CREATE_TICKET_MUTATION, variables: { input: gen.next() } })));
+    if (reply.status === 200 && !reply.text.includes('"errors"')) {
+      res.ok++;
+      res.latencies.push(reply.ms);
+    } else {
+      res.failed++;
+      if (res.errors.length < 5) res.errors.push(reply.text.slice(0, 300));
+    }
+  };
   for (let k = 0; k < total; k++) {
     const due = t0 + (k * 1000) / r.rate;
     const wait = due - performance.now();
