@@ -31,6 +31,7 @@ import { loadConfig } from '../../src/app/config';
 import { startHub } from '../../src/app/hub';
 import type { Hub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
+import { seededRandom } from '../../src/routing/random';
 import { seedDirectory } from '../../src/seed/demo';
 import { GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
 import { inChild } from './support/child';
@@ -65,18 +66,6 @@ const SPREAD: Record<string, { weight: number; sigmaKm: number }> = {
 /** Calls by local hour (UTC+8): quiet at night, busiest in office hours. */
 const BY_HOUR = [0.15, 0.15, 0.15, 0.15, 0.15, 0.15, 0.2, 0.5, 0.9, 1, 1, 1, 0.7, 0.7, 1, 1, 1, 1, 0.7, 0.7, 0.7, 0.7, 0.35, 0.35];
 
-/** mulberry32: a small seeded generator, so that every run loads the same tickets. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Place {
   districtId: string;
   lat: number;
@@ -87,7 +76,8 @@ interface Place {
 
 /** Draws ticket times and places. */
 function generator(seed: number, now: number, districtIds: Map<string, string>) {
-  const random = rng(seed);
+  // seeded, so that every run loads the same tickets
+  const random = seededRandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const pick = <T extends { weight: number }>(xs: T[], total: number): T => {
     let r = random() * total;
