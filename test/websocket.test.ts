@@ -58,3 +58,33 @@ test('a bad token is refused at connection_init with 4403', async () => {
   expect(code).toBe(4403);
   await c.dispose();
 });
+
+test('in production, introspection is refused over WebSocket as over HTTP', async () => {
+  const prod = await startTestHub({ env: { NODE_ENV: 'production' } });
+  try {
+    const token = await prod.token({ role: Role.OPERATOR });
+    const query = '{ __schema { queryType { name } } }';
+    const http = await prod.raw({ query }, { authorization: `Bearer ${token}` });
+    expect(http.body.errors?.[0].message).toMatch(/introspection/i);
+    const c = createClient({
+      url: prod.hub.wsUrl.replace('localhost', '127.0.0.1'),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
+    try {
+      const errors = await new Promise<{ message: string }[]>((resolve, reject) => {
+        c.subscribe({ query }, { next: () => reject(new Error('answered')), error: (e) => resolve(e as { message: string }[]), complete: () => reject(new Error('completed')) });
+      });
+      expect(errors[0].message).toMatch(/introspection/i);
+      // an ordinary query on the same socket is answered
+      const res = await once<{ data: { viewer: { role: string } } }>(c, print(ViewerDocument));
+      expect(res.data.viewer.role).toBe('OPERATOR');
+    } finally {
+      await c.dispose();
+    }
+  } finally {
+    await prod.stop();
+  }
+});

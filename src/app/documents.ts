@@ -1,12 +1,12 @@
-import { parse, validate } from 'graphql';
-import type { ASTNode, DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { parse, specifiedRules, validate } from 'graphql';
+import type { ASTNode, DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
 import { print } from 'graphql';
 
 /**
  * Parsed and validated operations, cached by their text (LRU): thousands of dashboards send the
  * same subscription, and parsing and validating it once is enough.
  */
-export function documentCache(max = 1000) {
+export function documentCache(max = 1000, rules: readonly ValidationRule[] = specifiedRules) {
   const parsed = new Map<string, DocumentNode>();
   const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
   return {
@@ -26,7 +26,7 @@ export function documentCache(max = 1000) {
     validate(schema: GraphQLSchema, doc: DocumentNode): readonly GraphQLError[] {
       let errors = validated.get(doc);
       if (!errors) {
-        errors = validate(schema, doc);
+        errors = validate(schema, doc, rules);
         validated.set(doc, errors);
       }
       return errors;

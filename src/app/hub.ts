@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { Pool } from 'pg';
@@ -166,7 +166,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const documents = documentCache();
+  // the same validation over WebSocket as over HTTP: no introspection in production
+  const documents = documentCache(1000, production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules);
   const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer }>(
     {
       schema,
