@@ -2,7 +2,7 @@
  * Intake → subscriber: how long from a call's intake to its events reaching district offices'
  * dashboards, at a steady 200 tickets a second with 1,000 subscribers.
  *
- *   npm run build && node dist/test/bench/live.bench.js [--rate 200] [--subscribers 1000] [--seconds 20] [--runs 3]
+ *   npm run build && node dist/test/bench/live.bench.js [--rate 200] [--subscribers 1000] [--seconds 20] [--runs 3] [--mix realistic|district] [--profile hub.cpuprofile]
  *
  * The hub runs in this process (NODE_ENV=production, the demo duty list loaded, so the router
  * dispatches most calls at intake) on a throw-away database (or a scratch database on
@@ -18,6 +18,8 @@
  * and the fan-out. Prints a table and a JSON line.
  */
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadConfig } from '../../src/app/config';
 import { startHub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
@@ -30,6 +32,20 @@ import { forkSwarm } from './support/ws-swarm';
 
 const QUERY = 'subscription District($filter: TicketEventFilter) { ticketEvents(filter: $filter) { id type number status occurredAt district { code } } }';
 
+/** CPU-profiles the hub (this process) from now until the returned function is called. */
+async function startProfile(): Promise<() => Promise<object>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<object>((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r as object))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    session.disconnect();
+    return profile;
+  };
+}
+
 function intakeInChild(o: OpenLoopRequest): Promise<OpenLoopResult> {
   return inChild<OpenLoopResult>('open-loop', o);
 }
@@ -39,6 +55,8 @@ async function main(): Promise<void> {
   const subscribers = arg('subscribers', 1000);
   const seconds = arg('seconds', 20);
   const runs = arg('runs', 3);
+  const profileIndex = process.argv.indexOf('--profile');
+  const profileFile = profileIndex > 0 ? process.argv[profileIndex + 1] : null;
   const mixIndex = process.argv.indexOf('--mix');
   const mix = mixIndex > 0 ? process.argv[mixIndex + 1] : 'realistic';
   const districtFilters = GUANGZHOU_DISTRICTS.map((d) => ({ filter: { districtCodes: [d.code] } }));
@@ -76,12 +94,14 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run++) {
       await new Promise((r) => setTimeout(r, 1000));
       await swarm.reset();
+      const profiler = profileFile && run === runs ? await startProfile() : null;
       const cpu0 = process.cpuUsage();
       const t0 = Date.now();
       const stats = await intakeInChild({ url, token: operator, rate, seconds, seed: 100 + run });
       const lat = stats.latencies.sort((a, b) => a - b);
       if (stats.errors.length) console.error(stats.errors.join('\n'));
       await new Promise((r) => setTimeout(r, 1000));
+      if (profiler) writeFileSync(profileFile!, JSON.stringify(await profiler()));
       const cpu = process.cpuUsage(cpu0);
       const report = await swarm.report();
       const groups = hub.services.live.groups.stats();
