@@ -54,6 +54,13 @@ const schema = z.object({
   SUBSCRIPTION_BUFFER_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   HEATMAP_RESOLUTION: z.coerce.number().int().min(5).max(10).default(8),
   HEATMAP_INDEX_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+  MAX_DEPTH: z.coerce.number().int().min(2).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  MAX_DIRECTIVES: z.coerce.number().int().min(1).default(20),
+  MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
+  MAX_COST: z.coerce.number().int().min(100).default(100000),
+  MAX_FIELDS: z.coerce.number().int().min(10).default(300),
+  MAX_BODY: z.string().regex(/^\d+(kb|mb)$/, 'must look like 512kb or 1mb').default('1mb'),
 });
 
 export type Config = z.infer<typeof schema> & { authSecret: string };

@@ -6,7 +6,7 @@ import { print } from 'graphql';
  * Parsed and validated operations, cached by their text (LRU): thousands of dashboards send the
  * same subscription, and parsing and validating it once is enough.
  */
-export function documentCache(max = 1000, rules: readonly ValidationRule[] = specifiedRules) {
+export function documentCache(max = 1000, rules: readonly ValidationRule[] = specifiedRules, maxTokens?: number) {
   const parsed = new Map<string, DocumentNode>();
   const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
   return {
@@ -18,7 +18,7 @@ export function documentCache(max = 1000, rules: readonly ValidationRule[] = spe
         parsed.set(text, hit);
         return hit;
       }
-      const doc = parse(text);
+      const doc = parse(text, { maxTokens });
       parsed.set(text, doc);
       if (parsed.size > max) parsed.delete(parsed.keys().next().value!);
       return doc;

@@ -10,7 +10,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
 import express from 'express';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules } from 'graphql';
+import type { ErrorRequestHandler } from 'express';
+import { execute, GraphQLError, subscribe } from 'graphql';
+import type { ExecutionArgs } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { Pool } from 'pg';
@@ -38,6 +40,8 @@ import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
 import { documentCache } from './documents';
+import { costError, validationRules } from './limits';
+import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
 import { createLoaders } from './loaders';
 import { initOrm, migrateUp } from './orm';
@@ -104,6 +108,20 @@ export function createServices(config: Config, clock: Clock): Services {
   return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive };
 }
 
+/** A body that is too large or not JSON gets a coded GraphQL error with its 4xx status, never an HTML page. */
+const bodyErrors: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
+  if (!err || typeof err.status !== 'number' || err.status >= 500) return next(err);
+  const tooLarge = err.type === 'entity.too.large';
+  res.status(err.status).json({
+    errors: [
+      {
+        message: tooLarge ? 'request body too large' : 'request body is not valid JSON',
+        extensions: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' },
+      },
+    ],
+  });
+};
+
 function unauthenticated(e: unknown): GraphQLError {
   return new GraphQLError(e instanceof Error ? e.message : 'not signed in', {
     extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
@@ -166,13 +184,31 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  // the same validation over WebSocket as over HTTP: no introspection in production
-  const documents = documentCache(1000, production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules);
+  // the same rules and limits over WebSocket as over HTTP
+  const limits: Limits = {
+    maxDepth: config.MAX_DEPTH,
+    maxAliases: config.MAX_ALIASES,
+    maxDirectives: config.MAX_DIRECTIVES,
+    maxTokens: config.MAX_TOKENS,
+    maxCost: config.MAX_COST,
+    maxFields: config.MAX_FIELDS,
+  };
+  const rules = validationRules(limits, production);
+  const documents = documentCache(1000, rules, limits.maxTokens);
+  const tooCostly = (a: ExecutionArgs) => costError(schema, a.document, a.variableValues ?? undefined, a.operationName ?? undefined, limits.maxCost);
   const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer }>(
     {
       schema,
       parse: (source) => documents.parse(source),
       validate: (s, doc) => documents.validate(s, doc),
+      execute: (a) => {
+        const e = tooCostly(a);
+        return e ? { errors: [e] } : execute(a);
+      },
+      subscribe: (a) => {
+        const e = tooCostly(a);
+        return e ? { errors: [e] } : subscribe(a);
+      },
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
@@ -194,7 +230,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     formatError,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
+    validationRules: rules,
+    parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ request, document }) {
+              const e = costError(schema, document, request.variables, request.operationName, limits.maxCost);
+              if (e) throw e;
+            },
+          };
+        },
+      },
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
@@ -219,7 +267,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   app.use(
     '/graphql',
     cors(),
-    express.json({ limit: '1mb' }),
+    express.json({ limit: config.MAX_BODY }),
+    bodyErrors,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {

@@ -1,0 +1,83 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { getNamedType, getNullableType, GraphQLError, isListType, NoSchemaIntrospectionCustomRule, specifiedRules } from 'graphql';
+import type { DocumentNode, GraphQLSchema, ValidationContext, ValidationRule } from 'graphql';
+import { getComplexity } from 'graphql-query-complexity';
+import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
+
+/** What one operation may ask for, the same over HTTP and WebSocket. */
+export interface Limits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** graphql-js parse option: a document with more tokens is refused before it is parsed whole */
+  maxTokens: number;
+  maxCost: number;
+  /** field selections in one document, as written (duplicates count) */
+  maxFields: number;
+}
+
+/** The code of a refused operation that would cost too much. */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+
+/** graphql-armor's rules report a validation error (HTTP 400) instead of throwing (a 500). */
+const asValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+};
+
+/** The validation rules every operation passes, on both transports. */
+export function validationRules(limits: Limits, production: boolean): ValidationRule[] {
+  return [
+    ...specifiedRules,
+    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...asValidationError }),
+    maxAliasesRule({ n: limits.maxAliases, ...asValidationError }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...asValidationError }),
+    maxFieldsRule(limits.maxFields),
+    ...(production ? [NoSchemaIntrospectionCustomRule] : []),
+  ] as ValidationRule[];
+}
+
+/** Refuses documents with more field selections than `n` (500 copies of one field are 500). */
+export function maxFieldsRule(n: number): ValidationRule {
+  return (context) => {
+    let fields = 0;
+    return {
+      Field() {
+        fields++;
+        if (fields === n + 1) context.reportError(new GraphQLError(`more than ${n} fields in one document`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      },
+    };
+  };
+}
+
+/**
+ * A field costs 1 plus its children's cost; a list costs its children times the page asked
+ * for (`first`/`last`, else 10 — a connection's pages are capped at 100 by the services).
+ */
+function listSizeEstimator({ field, args, childComplexity }: ComplexityEstimatorArgs): number {
+  const page = Number(args.first ?? args.last ?? NaN);
+  const type = getNullableType(field.type);
+  const isConnection = getNamedType(type).name.endsWith('Connection');
+  if (Number.isFinite(page) && page > 0) return 1 + childComplexity * page;
+  if (isListType(type) || isConnection) return 1 + childComplexity * 10;
+  return 1 + childComplexity;
+}
+
+/**
+ * The cost of an operation with its variables (list sizes come from them): an error to send
+ * back instead of executing when it is over the limit, else null.
+ */
+export function costError(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, maxCost: number): GraphQLError | null {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName, estimators: [listSizeEstimator] });
+  } catch {
+    return null; // bad variables: execution reports them with their own code
+  }
+  if (cost <= maxCost) return null;
+  return new GraphQLError(`this operation would cost ${cost}; the limit is ${maxCost}: ask for smaller pages or fewer fields`, {
+    extensions: { code: QUERY_TOO_COMPLEX, cost, limit: maxCost, http: { status: 400 } },
+  });
+}
