@@ -3,6 +3,7 @@ import { Migration20261127230604_initial } from './Migration20261127230604_initi
 import { Migration20261127234219_duty_list } from './Migration20261127234219_duty_list';
 import { Migration20261128012316_outbox } from './Migration20261128012316_outbox';
 import { Migration20261128012921_heatmap } from './Migration20261128012921_heatmap';
+import { Migration20261128025031_intake_keys } from './Migration20261128025031_intake_keys';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -13,4 +14,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127234219_duty_list', class: Migration20261127234219_duty_list },
   { name: 'Migration20261128012316_outbox', class: Migration20261128012316_outbox },
   { name: 'Migration20261128012921_heatmap', class: Migration20261128012921_heatmap },
+  { name: 'Migration20261128025031_intake_keys', class: Migration20261128025031_intake_keys },
 ];

@@ -12,6 +12,7 @@ import { RoutingModel } from '../dutylist/routing-model.entity';
 import { ConsumerCheckpoint, OutboxEvent, OutboxRelayCheckpoint } from '../realtime/outbox.entity';
 import { HeatmapDaily, HeatmapHourly } from '../analytics/heatmap.entity';
 import { ExtensionRequest } from '../tickets/extension-request.entity';
+import { IntakeKey } from '../tickets/intake-key.entity';
 import { ReturnVisit } from '../tickets/return-visit.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
 import { Ticket } from '../tickets/ticket.entity';
@@ -34,6 +35,7 @@ export const ENTITIES = [
   ConsumerCheckpoint,
   HeatmapHourly,
   HeatmapDaily,
+  IntakeKey,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */

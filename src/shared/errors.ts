@@ -10,6 +10,8 @@ export enum ErrorCode {
   ILLEGAL_TRANSITION = 'ILLEGAL_TRANSITION',
   /** a stream was asked to resume after an event older than the outbox keeps */
   EVENT_EXPIRED = 'EVENT_EXPIRED',
+  /** an idempotency key was sent again with a different request */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

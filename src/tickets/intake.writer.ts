@@ -3,6 +3,7 @@ import { OutboxEvent } from '../realtime/outbox.entity';
 import type { Sql } from '../realtime/stream';
 import { insertRows } from '../shared/insert';
 import { TicketEvent } from './ticket-event.entity';
+import { IntakeKey } from './intake-key.entity';
 import { Ticket } from './ticket.entity';
 
 /** What one intake writes: the ticket, its audit-log rows and its outbox events. */
@@ -10,6 +11,8 @@ export interface IntakeUnit {
   ticket: Ticket;
   events: TicketEvent[];
   outbox: OutboxEvent[];
+  /** the caller's idempotency key, written with the ticket */
+  key?: IntakeKey;
 }
 
 interface Waiting {
@@ -33,14 +36,19 @@ export class IntakeWriter {
   private busy = false;
   private numbers: number[] = [];
   private refill: Promise<void> | null = null;
-  private readonly meta: { ticket: EntityMetadata<Ticket>; event: EntityMetadata<TicketEvent>; outbox: EntityMetadata<OutboxEvent> };
+  private readonly meta: {
+    ticket: EntityMetadata<Ticket>;
+    event: EntityMetadata<TicketEvent>;
+    outbox: EntityMetadata<OutboxEvent>;
+    key: EntityMetadata<IntakeKey>;
+  };
 
   constructor(
     orm: MikroORM,
     private readonly sql: Sql,
   ) {
     const m = orm.getMetadata();
-    this.meta = { ticket: m.get(Ticket.name), event: m.get(TicketEvent.name), outbox: m.get(OutboxEvent.name) };
+    this.meta = { ticket: m.get(Ticket.name), event: m.get(TicketEvent.name), outbox: m.get(OutboxEvent.name), key: m.get(IntakeKey.name) };
   }
 
   /** The next ticket number from the sequence (blocks of 20: numbers stay unique across processes). */
@@ -93,6 +101,8 @@ export class IntakeWriter {
     const tickets = insertRows(this.meta.ticket, units.map((u) => u.ticket), params);
     const events = insertRows(this.meta.event, units.flatMap((u) => u.events), params);
     const outbox = insertRows(this.meta.outbox, units.flatMap((u) => u.outbox), params);
-    await this.sql(`with t as (${tickets}), e as (${events}), o as (${outbox}) select 1`, params);
+    const keys = units.flatMap((u) => (u.key ? [u.key] : []));
+    const k = keys.length ? `, k as (${insertRows(this.meta.key, keys, params)})` : '';
+    await this.sql(`with t as (${tickets}), e as (${events}), o as (${outbox})${k} select 1`, params);
   }
 }

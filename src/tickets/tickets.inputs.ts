@@ -84,6 +84,14 @@ export class CreateTicketInput {
   })
   @MaxLength(64)
   matterCode?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A key the client makes up for this intake (e.g. a UUID), so that a retry returns the same ticket instead of a second one. The same key with a different input is IDEMPOTENCY_KEY_REUSED.',
+  })
+  @Length(8, 100)
+  idempotencyKey?: string | null;
 }
 
 /** Every change of a ticket names it and the version the caller saw (optimistic lock). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { latLngToCell } from 'h3-js';
 import type { EntityManager, FilterQuery, MikroORM } from '@mikro-orm/postgresql';
@@ -16,12 +17,13 @@ import type { RouterService } from '../dutylist/router.service';
 import type { District } from '../departments/district.entity';
 import type { WorkingCalendar } from '../shared/calendar';
 import type { Clock } from '../shared/clock';
-import { badInput, conflict, forbidden, notFound } from '../shared/errors';
+import { badInput, conflict, DomainError, ErrorCode, forbidden, notFound } from '../shared/errors';
 import { paginate } from '../shared/paginate';
 import { localId } from '../shared/relay';
 import type { PageArgs } from '../shared/relay';
 import { outboxEvent } from '../realtime/events';
 import type { Sql } from '../realtime/stream';
+import { IntakeKey } from './intake-key.entity';
 import { IntakeWriter } from './intake.writer';
 import type { IntakeUnit } from './intake.writer';
 import { ExtensionRequest } from './extension-request.entity';
@@ -222,6 +224,12 @@ export class TicketsService {
     const title = input.title.trim();
     if (!content) throw badInput('content', 'content must not be blank');
     if (!title) throw badInput('title', 'title must not be blank');
+    const actor = actorOf(rc.viewer);
+    const requestHash = input.idempotencyKey ? hashInput(input) : '';
+    if (input.idempotencyKey) {
+      const earlier = await this.earlierIntake(rc, actor, input.idempotencyKey, requestHash);
+      if (earlier) return earlier;
+    }
     const district = await this.deps.departments.districtFor(rc, input);
     const plan = await this.routeAtIntake(rc, input, district, `${title} ${content}`);
     const now = this.deps.clock.now();
@@ -259,8 +267,33 @@ export class TicketsService {
       const cmd: Command = { kind: 'dispatch', departmentId: plan.departmentId, matter: plan.matter?.ref };
       this.decideAndRecord(unit, rc.viewer, ticket, cmd, plan.note, plan.matter?.resolveDays);
     }
-    await writer.write(unit);
+    if (input.idempotencyKey) {
+      unit.key = Object.assign(new IntakeKey(), { actor, key: input.idempotencyKey, requestHash, ticketId: ticket.id, createdAt: now });
+    }
+    try {
+      await writer.write(unit);
+    } catch (e) {
+      // the same key sent twice at once: the other intake won; answer as for a retry
+      if (input.idempotencyKey && (e as { code?: string; constraint?: string }).constraint === 'intake_keys_pkey') {
+        const earlier = await this.earlierIntake(rc, actor, input.idempotencyKey, requestHash);
+        if (earlier) return earlier;
+      }
+      throw e;
+    }
     return ticket;
+  }
+
+  /** The ticket an earlier intake with this key created; IDEMPOTENCY_KEY_REUSED if its input differed. */
+  private async earlierIntake(rc: RequestContext, actor: string, key: string, requestHash: string): Promise<Ticket | null> {
+    const em = rc.em.fork();
+    const earlier = await em.findOne(IntakeKey, { actor, key });
+    if (!earlier) return null;
+    if (earlier.requestHash !== requestHash) {
+      throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `idempotency key ${key} was used for a different intake`, {
+        field: 'idempotencyKey',
+      });
+    }
+    return rc.em.findOneOrFail(Ticket, { id: earlier.ticketId });
   }
 
   /** Where a new ticket goes, decided before its transaction opens (the router is in memory). */
@@ -706,6 +739,14 @@ function handledBy(departmentId: string): FilterQuery<Ticket> {
 }
 
 /** GZ-20260131-000123: city, local (UTC+8) date, sequence. */
+/** A stable digest of an intake's input, without its idempotency key. */
+function hashInput(input: CreateTicketInput): string {
+  const fields = Object.entries(input as unknown as Record<string, unknown>)
+    .filter(([k, v]) => k !== 'idempotencyKey' && v != null)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
 export function ticketNumber(city: string, at: Date, seq: number): string {
   const local = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
   return `${city}-${local}-${String(seq).padStart(6, '0')}`;

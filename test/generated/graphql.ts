@@ -55,6 +55,8 @@ export type CreateTicketInput = {
   dispatchTo?: string | null | undefined;
   /** District code; when absent, the district nearest to lat/lng. */
   districtCode?: string | null | undefined;
+  /** A key the client makes up for this intake (e.g. a UUID), so that a retry returns the same ticket instead of a second one. The same key with a different input is IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: string | null | undefined;
   lat?: number | null | undefined;
   lng?: number | null | undefined;
   /** The duty-list matter (code); dispatched at once to its department with jurisdiction (or to dispatchTo). */
