@@ -40,7 +40,7 @@ import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
 import { documentCache } from './documents';
-import { costError, validationRules } from './limits';
+import { costError, introspectionError, validationRules } from './limits';
 import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
 import { createLoaders } from './loaders';
@@ -193,20 +193,22 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     maxCost: config.MAX_COST,
     maxFields: config.MAX_FIELDS,
   };
-  const rules = validationRules(limits, production);
+  const rules = validationRules(limits);
   const documents = documentCache(1000, rules, limits.maxTokens);
-  const tooCostly = (a: ExecutionArgs) => costError(schema, a.document, a.variableValues ?? undefined, a.operationName ?? undefined, limits.maxCost);
+  const refused = (a: ExecutionArgs) =>
+    introspectionError(a.document, production, (a.contextValue as RequestContext | undefined)?.viewer.role) ??
+    costError(schema, a.document, a.variableValues ?? undefined, a.operationName ?? undefined, limits.maxCost);
   const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer }>(
     {
       schema,
       parse: (source) => documents.parse(source),
       validate: (s, doc) => documents.validate(s, doc),
       execute: (a) => {
-        const e = tooCostly(a);
+        const e = refused(a);
         return e ? { errors: [e] } : execute(a);
       },
       subscribe: (a) => {
-        const e = tooCostly(a);
+        const e = refused(a);
         return e ? { errors: [e] } : subscribe(a);
       },
       onConnect: async (ctx) => {
@@ -228,7 +230,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
-    introspection: !production,
+    // allowed here, refused per request by role (introspectionError): ADMIN only in production
+    introspection: true,
     includeStacktraceInErrorResponses: !production,
     validationRules: rules,
     parseOptions: { maxTokens: limits.maxTokens },
@@ -236,8 +239,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       {
         async requestDidStart() {
           return {
-            async didResolveOperation({ request, document }) {
-              const e = costError(schema, document, request.variables, request.operationName, limits.maxCost);
+            async didResolveOperation({ request, document, contextValue }) {
+              const e =
+                introspectionError(document, production, contextValue.viewer.role) ??
+                costError(schema, document, request.variables, request.operationName, limits.maxCost);
               if (e) throw e;
             },
           };

@@ -1,7 +1,8 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { getNamedType, getNullableType, GraphQLError, isListType, NoSchemaIntrospectionCustomRule, specifiedRules } from 'graphql';
+import { BREAK, getNamedType, getNullableType, GraphQLError, isListType, specifiedRules, visit } from 'graphql';
+import { Role } from '../auth/viewer';
 import type { DocumentNode, GraphQLSchema, ValidationContext, ValidationRule } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
@@ -28,15 +29,43 @@ const asValidationError = {
 };
 
 /** The validation rules every operation passes, on both transports. */
-export function validationRules(limits: Limits, production: boolean): ValidationRule[] {
+export function validationRules(limits: Limits): ValidationRule[] {
   return [
     ...specifiedRules,
     maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...asValidationError }),
     maxAliasesRule({ n: limits.maxAliases, ...asValidationError }),
     maxDirectivesRule({ n: limits.maxDirectives, ...asValidationError }),
     maxFieldsRule(limits.maxFields),
-    ...(production ? [NoSchemaIntrospectionCustomRule] : []),
   ] as ValidationRule[];
+}
+
+const introspective = new WeakMap<DocumentNode, boolean>();
+
+/** Does the document ask for the schema (`__schema` or `__type`; `__typename` is fine)? */
+export function usesIntrospection(document: DocumentNode): boolean {
+  let found = introspective.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Field(node) {
+        if (node.name.value === '__schema' || node.name.value === '__type') {
+          found = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    });
+    introspective.set(document, found);
+  }
+  return found;
+}
+
+/** In production, only ADMIN may introspect the schema; in development everyone may. */
+export function introspectionError(document: DocumentNode, production: boolean, role: Role | null | undefined): GraphQLError | null {
+  if (!production || role === Role.ADMIN || !usesIntrospection(document)) return null;
+  return new GraphQLError('introspection is for ADMIN tokens in production', {
+    extensions: { code: 'INTROSPECTION_DISABLED', http: { status: 400 } },
+  });
 }
 
 /** Refuses documents with more field selections than `n` (500 copies of one field are 500). */
