@@ -4,6 +4,7 @@ import { Migration20261127234219_duty_list } from './Migration20261127234219_dut
 import { Migration20261128012316_outbox } from './Migration20261128012316_outbox';
 import { Migration20261128012921_heatmap } from './Migration20261128012921_heatmap';
 import { Migration20261128025031_intake_keys } from './Migration20261128025031_intake_keys';
+import { Migration20261128031249_pseudonyms } from './Migration20261128031249_pseudonyms';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -15,4 +16,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128012316_outbox', class: Migration20261128012316_outbox },
   { name: 'Migration20261128012921_heatmap', class: Migration20261128012921_heatmap },
   { name: 'Migration20261128025031_intake_keys', class: Migration20261128025031_intake_keys },
+  { name: 'Migration20261128031249_pseudonyms', class: Migration20261128031249_pseudonyms },
 ];

@@ -54,6 +54,7 @@ const schema = z.object({
   SUBSCRIPTION_BUFFER_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   HEATMAP_RESOLUTION: z.coerce.number().int().min(5).max(10).default(8),
   HEATMAP_INDEX_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+  RETENTION_DAYS: z.coerce.number().positive().default(180),
   MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   MAX_DIRECTIVES: z.coerce.number().int().min(1).default(20),

@@ -36,6 +36,7 @@ import { LiveService } from '../realtime/live.service';
 import type { LiveContext } from '../realtime/live.service';
 import { OutboxRelay } from '../realtime/relay';
 import { EventStream } from '../realtime/stream';
+import { RetentionJob } from '../tickets/retention.job';
 import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
@@ -82,6 +83,7 @@ export interface Hub {
   stream: EventStream;
   relay: OutboxRelay;
   rollups: CheckpointedConsumer;
+  retention: RetentionJob;
   stop(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export function createServices(config: Config, clock: Clock): Services {
     router,
     cityCode: config.CITY_CODE,
     heatmapResolution: config.HEATMAP_RESOLUTION,
+    citizenKeySecret: config.authSecret,
   });
   const heatmaps = new HeatmapService(clock, config.HEATMAP_RESOLUTION, { retentionMs: 8 * 86_400_000, graceMs: config.HEATMAP_INDEX_GRACE_MS });
   const heatmapLive = new HeatmapLive(heatmaps);
@@ -167,6 +170,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   await stream.start();
   services.heatmaps.startIndex();
   await rollups.start();
+  const retention = new RetentionJob({ databaseUrl: options.databaseUrl, clock, retentionDays: config.RETENTION_DAYS, everyMs: 3_600_000, log });
+  await retention.start();
   const relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, log });
   await relay.start();
   const production = config.NODE_ENV === 'production';
@@ -306,11 +311,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     stream,
     relay,
     rollups,
+    retention,
     async stop() {
       if (stopped) return;
       stopped = true;
       await apollo.stop(); // drains HTTP and closes the WebSocket server
       await relay.stop();
+      await retention.stop();
       services.heatmapLive.stop();
       await rollups.stop();
       await stream.stop();

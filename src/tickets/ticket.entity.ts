@@ -111,6 +111,17 @@ export class Ticket {
   @Property({ type: 'double', nullable: true })
   lng?: number | null;
 
+  /**
+   * A pseudonym of the caller (HMAC of the phone number): repeat callers can still be counted
+   * after the personal data is gone.
+   */
+  @Property({ type: 'string', length: 64, nullable: true, index: true })
+  citizenKey?: string | null;
+
+  /** When the retention job removed the caller's personal data (个人信息去标识化). */
+  @Property({ type: 'datetime', nullable: true })
+  pseudonymisedAt?: Date | null;
+
   /** The H3 cell of the location at HEATMAP_RESOLUTION (null without a location). */
   @Property({ type: 'string', length: 16, nullable: true })
   cell?: string | null;

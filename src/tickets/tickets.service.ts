@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { latLngToCell } from 'h3-js';
 import type { EntityManager, FilterQuery, MikroORM } from '@mikro-orm/postgresql';
@@ -61,6 +61,8 @@ export interface TicketsServiceDeps {
   cityCode: string;
   /** H3 resolution of the cell stored on each located ticket (heatmaps) */
   heatmapResolution: number;
+  /** key of the caller pseudonyms (HMAC-SHA256 of the phone number) */
+  citizenKeySecret: string;
 }
 
 /** Who may do what; department actions also need the viewer's department to be the lead. */
@@ -244,6 +246,7 @@ export class TicketsService {
       citizenName: input.citizenName?.trim() || null,
       citizenPhone: input.citizenPhone ?? null,
       citizenAddress: input.citizenAddress?.trim() || null,
+      citizenKey: input.citizenPhone ? createHmac('sha256', this.deps.citizenKeySecret).update(input.citizenPhone.replace(/\D/g, '')).digest('hex') : null,
       lat: input.lat ?? null,
       lng: input.lng ?? null,
       cell: input.lat != null && input.lng != null ? latLngToCell(input.lat, input.lng, this.deps.heatmapResolution) : null,
