@@ -5,6 +5,7 @@ import { Migration20261128012316_outbox } from './Migration20261128012316_outbox
 import { Migration20261128012921_heatmap } from './Migration20261128012921_heatmap';
 import { Migration20261128025031_intake_keys } from './Migration20261128025031_intake_keys';
 import { Migration20261128031249_pseudonyms } from './Migration20261128031249_pseudonyms';
+import { Migration20261128031721_api_keys } from './Migration20261128031721_api_keys';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -17,4 +18,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128012921_heatmap', class: Migration20261128012921_heatmap },
   { name: 'Migration20261128025031_intake_keys', class: Migration20261128025031_intake_keys },
   { name: 'Migration20261128031249_pseudonyms', class: Migration20261128031249_pseudonyms },
+  { name: 'Migration20261128031721_api_keys', class: Migration20261128031721_api_keys },
 ];

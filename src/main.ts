@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { Client } from 'pg';
+import { ApiKeys } from './auth/api-keys';
 import { Role, signToken } from './auth/viewer';
 import type { Viewer } from './auth/viewer';
 import type { RequestContext } from './app/context';
@@ -273,6 +274,52 @@ program
     log(`done: ${formatStats(stats)}`);
     if (stats.errors.length) log(`first errors:\n  ${stats.errors.join('\n  ')}`);
     process.exit(stats.ok > 0 || stats.sent === 0 ? 0 : 1);
+  });
+
+const apikey = program.command('apikey').description('API keys for BI tools and feeds (shown once, kept hashed)');
+
+apikey
+  .command('create')
+  .description('create a key and print it (it cannot be shown again)')
+  .requiredOption('--name <name>', 'what the key is for, e.g. "bi-dashboard"')
+  .addOption(new Option('--role <role>', 'the role').choices(Object.values(Role)).default(Role.ANALYST))
+  .option('--department <code>', 'department code (DEPARTMENT)')
+  .option('--district <code...>', 'district codes (DISTRICT_OFFICE)')
+  .action(async (opts: { name: string; role: Role; department?: string; district?: string[] }) => {
+    try {
+      const { key, record } = await withServices((_s, rc) =>
+        new ApiKeys(() => rc.em).create({ name: opts.name, role: opts.role, departmentCode: opts.department, districtCodes: opts.district }),
+      );
+      log(`API key ${record.prefix} (${record.name}, ${record.role}); send it as "Authorization: ApiKey <key>" or "X-Api-Key: <key>":`);
+      process.stdout.write(`${key}\n`);
+    } catch (e) {
+      fail(`minsheng apikey create: ${(e as Error).message}`);
+    }
+  });
+
+apikey
+  .command('list')
+  .description('the keys: prefix, name, role and scope, created, last used, revoked')
+  .action(async () => {
+    const keys = await withServices((_s, rc) => new ApiKeys(() => rc.em).list());
+    for (const k of keys) {
+      const scope = k.departmentCode ?? k.districtCodes.join('+');
+      const when = (d: Date | null) => (d ? d.toISOString() : '-');
+      process.stdout.write(
+        `${k.prefix}  ${k.name}  ${k.role}${scope ? `:${scope}` : ''}  created ${when(k.createdAt)}  last used ${when(k.lastUsedAt)}${k.revokedAt ? `  REVOKED ${when(k.revokedAt)}` : ''}\n`,
+      );
+    }
+    if (!keys.length) log('no API keys');
+  });
+
+apikey
+  .command('revoke')
+  .description('revoke a key (in effect within 30 s in every hub process)')
+  .argument('<prefix>', 'the key\'s prefix, as `apikey list` shows it')
+  .action(async (prefix: string) => {
+    const done = await withServices((_s, rc) => new ApiKeys(() => rc.em).revoke(prefix));
+    if (!done) fail(`minsheng apikey revoke: no active key ${prefix}`);
+    log(`revoked ${prefix}`);
   });
 
 const dutylist = program.command('dutylist').description('the duty list (民生诉求事项清单)');

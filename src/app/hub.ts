@@ -17,6 +17,7 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { Pool } from 'pg';
 import { WebSocketServer } from 'ws';
+import { ApiKeys } from '../auth/api-keys';
 import { viewerFromAuthorization } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
 import { DepartmentsService } from '../departments/departments.service';
@@ -84,6 +85,7 @@ export interface Hub {
   relay: OutboxRelay;
   rollups: CheckpointedConsumer;
   retention: RetentionJob;
+  apiKeys: ApiKeys;
   stop(): Promise<void>;
 }
 
@@ -180,6 +182,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     log: (m, e) => logger.error(m, e),
   });
 
+  // bearer tokens (people, dashboards) and API keys (BI tools, feeds)
+  const apiKeys = new ApiKeys(() => orm.em.fork());
+  const authenticate = (header: string | null | undefined): Promise<Viewer> => {
+    const key = header ? /^ApiKey\s+(\S+)$/i.exec(header.trim()) : null;
+    return key ? apiKeys.viewer(key[1]) : viewerFromAuthorization(config.authSecret, header);
+  };
+
   const contextFor = (viewer: Viewer): RequestContext => {
     const em = orm.em.fork();
     return { viewer, em, loaders: createLoaders(em) };
@@ -219,7 +228,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
-          ctx.extra.viewer = await viewerFromAuthorization(config.authSecret, typeof auth === 'string' ? auth : null);
+          ctx.extra.viewer = await authenticate(typeof auth === 'string' ? auth : null);
           return true;
         } catch {
           return false; // closes with 4403 Forbidden
@@ -282,7 +291,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return contextFor(await viewerFromAuthorization(config.authSecret, req.headers.authorization));
+          const key = req.headers['x-api-key'];
+          return contextFor(await authenticate(typeof key === 'string' ? `ApiKey ${key}` : req.headers.authorization));
         } catch (e) {
           throw unauthenticated(e);
         }
@@ -312,6 +322,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     relay,
     rollups,
     retention,
+    apiKeys,
     async stop() {
       if (stopped) return;
       stopped = true;

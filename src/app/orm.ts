@@ -3,6 +3,7 @@ import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import type { Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
+import { ApiKey } from '../auth/api-key.entity';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
 import { MatterDispute } from '../dutylist/dispute.entity';
@@ -36,6 +37,7 @@ export const ENTITIES = [
   HeatmapHourly,
   HeatmapDaily,
   IntakeKey,
+  ApiKey,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */
