@@ -19,7 +19,7 @@ import { Pool } from 'pg';
 import { WebSocketServer } from 'ws';
 import { ApiKeys } from '../auth/api-keys';
 import { viewerFromAuthorization } from '../auth/viewer';
-import type { Viewer } from '../auth/viewer';
+import type { TokenVerifier, Viewer } from '../auth/viewer';
 import { DepartmentsService } from '../departments/departments.service';
 import { DutyListService } from '../dutylist/dutylist.service';
 import { RouterService } from '../dutylist/router.service';
@@ -184,9 +184,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   // bearer tokens (people, dashboards) and API keys (BI tools, feeds)
   const apiKeys = new ApiKeys(() => orm.em.fork());
+  const verifier: TokenVerifier = {
+    secret: config.authSecret,
+    publicKeyPem: config.AUTH_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+    algorithm: config.AUTH_PUBLIC_KEY_ALG,
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+  };
   const authenticate = (header: string | null | undefined): Promise<Viewer> => {
     const key = header ? /^ApiKey\s+(\S+)$/i.exec(header.trim()) : null;
-    return key ? apiKeys.viewer(key[1]) : viewerFromAuthorization(config.authSecret, header);
+    return key ? apiKeys.viewer(key[1]) : viewerFromAuthorization(verifier, header);
   };
 
   const contextFor = (viewer: Viewer): RequestContext => {

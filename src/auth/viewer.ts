@@ -1,4 +1,5 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, importSPKI, SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { JWTPayload, KeyLike } from 'jose';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { forbidden, unauthenticated } from '../shared/errors';
 
@@ -102,19 +103,56 @@ export function validateClaims(claims: TokenClaims): void {
   }
 }
 
+/**
+ * How bearer tokens are verified: HS256 with the hub's secret (tokens it signs itself), and —
+ * when configured — RS256/ES256 tokens of an identity provider, by a public key (PEM) or a
+ * JWKS URL. The role and scope claims are the same either way (`role`, `dep`, `dis`).
+ */
+export interface TokenVerifier {
+  secret: string;
+  /** the identity provider's public key, PEM (SPKI) */
+  publicKeyPem?: string;
+  /** the identity provider's JWKS endpoint */
+  jwksUrl?: string;
+  /** the algorithm of `publicKeyPem` (default RS256) */
+  algorithm?: 'RS256' | 'ES256';
+  /** the `iss` of the identity provider's tokens (default: minsheng) */
+  issuer?: string;
+}
+
+const ASYMMETRIC = ['RS256', 'ES256'];
+type PublicKey = KeyLike | ReturnType<typeof createRemoteJWKSet>;
+const keyCache = new WeakMap<TokenVerifier, Promise<PublicKey>>();
+
+function publicKeyOf(v: TokenVerifier): Promise<PublicKey> | null {
+  if (!v.publicKeyPem && !v.jwksUrl) return null;
+  let k = keyCache.get(v);
+  if (!k) {
+    k = v.jwksUrl ? Promise.resolve(createRemoteJWKSet(new URL(v.jwksUrl))) : importSPKI(v.publicKeyPem!, v.algorithm ?? 'RS256');
+    keyCache.set(v, k);
+  }
+  return k;
+}
+
 /** Reads the viewer from an `Authorization: Bearer …` header; no header → anonymous. */
-export async function viewerFromAuthorization(
-  secret: string,
-  header: string | undefined | null,
-): Promise<Viewer> {
+export async function viewerFromAuthorization(verifier: string | TokenVerifier, header: string | undefined | null): Promise<Viewer> {
   if (!header) return ANONYMOUS;
+  const v: TokenVerifier = typeof verifier === 'string' ? { secret: verifier } : verifier;
   const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!m) throw unauthenticated('the Authorization header must be "Bearer <token>"');
   try {
-    const { payload } = await jwtVerify(m[1], new TextEncoder().encode(secret), {
-      issuer: ISSUER,
-      algorithms: ['HS256'],
-    });
+    const alg = decodeProtectedHeader(m[1]).alg ?? '';
+    let payload: JWTPayload;
+    if (alg === 'HS256') {
+      ({ payload } = await jwtVerify(m[1], new TextEncoder().encode(v.secret), { issuer: ISSUER, algorithms: ['HS256'] }));
+    } else {
+      const key = publicKeyOf(v);
+      if (!key || !ASYMMETRIC.includes(alg)) throw new Error(`tokens signed with ${alg} are not accepted`);
+      const k = await key;
+      const options = { issuer: v.issuer ?? ISSUER, algorithms: ASYMMETRIC };
+      ({ payload } =
+        typeof k === 'function' ? await jwtVerify(m[1], k, options) : await jwtVerify(m[1], k, options));
+    }
     const role = payload.role as Role;
     const claims: TokenClaims = {
       role,
