@@ -59,6 +59,7 @@ const schema = z.object({
   HEATMAP_RESOLUTION: z.coerce.number().int().min(5).max(10).default(8),
   HEATMAP_INDEX_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   RETENTION_DAYS: z.coerce.number().positive().default(180),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20000),
   MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   MAX_DIRECTIVES: z.coerce.number().int().min(1).default(20),

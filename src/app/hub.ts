@@ -42,6 +42,7 @@ import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
 import { documentCache } from './documents';
+import { RateLimits } from './rate-limit';
 import { costError, introspectionError, validationRules } from './limits';
 import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
@@ -216,6 +217,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
   const rules = validationRules(limits);
   const documents = documentCache(1000, rules, limits.maxTokens);
+  const rateLimits = new RateLimits(config.RATE_LIMIT_PER_MINUTE);
+  const limited = (a: ExecutionArgs) => {
+    const rc = a.contextValue as LiveContext;
+    return rateLimits.check(RateLimits.keyOf(rc.viewer, rc.address));
+  };
   const refused = (a: ExecutionArgs) =>
     introspectionError(a.document, production, (a.contextValue as RequestContext | undefined)?.viewer.role) ??
     costError(schema, a.document, a.variableValues ?? undefined, a.operationName ?? undefined, limits.maxCost);
@@ -224,12 +230,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       schema,
       parse: (source) => documents.parse(source),
       validate: (s, doc) => documents.validate(s, doc),
-      execute: (a) => {
-        const e = refused(a);
+      execute: async (a) => {
+        const e = refused(a) ?? (await limited(a));
         return e ? { errors: [e] } : execute(a);
       },
-      subscribe: (a) => {
-        const e = refused(a);
+      subscribe: async (a) => {
+        const e = refused(a) ?? (await limited(a));
         return e ? { errors: [e] } : subscribe(a);
       },
       onConnect: async (ctx) => {
@@ -241,7 +247,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           return false; // closes with 4403 Forbidden
         }
       },
-      context: (ctx, id): LiveContext => ({ ...contextFor(ctx.extra.viewer!), socket: ctx.extra.socket, operationId: id }),
+      context: (ctx, id): LiveContext => ({
+        ...contextFor(ctx.extra.viewer!),
+        socket: ctx.extra.socket,
+        operationId: id,
+        address: ctx.extra.request.socket.remoteAddress,
+      }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
     },
@@ -297,12 +308,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     bodyErrors,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
+        let viewer: Viewer;
         try {
           const key = req.headers['x-api-key'];
-          return contextFor(await authenticate(typeof key === 'string' ? `ApiKey ${key}` : req.headers.authorization));
+          viewer = await authenticate(typeof key === 'string' ? `ApiKey ${key}` : req.headers.authorization);
         } catch (e) {
           throw unauthenticated(e);
         }
+        const tooMany = await rateLimits.check(RateLimits.keyOf(viewer, req.socket.remoteAddress));
+        if (tooMany) throw tooMany;
+        return contextFor(viewer);
       },
     }),
   );

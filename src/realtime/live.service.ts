@@ -20,6 +20,8 @@ export interface LiveContext extends RequestContext {
   socket?: { close(code: number, reason: string): void };
   /** the graphql-ws operation id of this subscription */
   operationId?: string;
+  /** the client's address (rate limits for anonymous callers) */
+  address?: string;
 }
 
 /** What makes two viewers see the same events the same way: role and scope. */

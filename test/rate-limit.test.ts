@@ -1,0 +1,46 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub({ env: { RATE_LIMIT_PER_MINUTE: '5' } });
+});
+afterAll(() => t.stop());
+
+const viewer = '{ viewer { role } }';
+
+test('a caller over its limit gets 429 RATE_LIMITED with Retry-After; other callers are served', async () => {
+  const busy = await t.token({ role: Role.ANALYST, subject: 'busy-bi' });
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) statuses.push((await t.raw({ query: viewer }, { authorization: `Bearer ${busy}` })).status);
+  expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+  const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${busy}` }, body: JSON.stringify({ query: viewer }) });
+  expect(res.status).toBe(429);
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
+  const other = await t.token({ role: Role.ANALYST, subject: 'other-bi' });
+  expect((await t.raw({ query: viewer }, { authorization: `Bearer ${other}` })).status).toBe(200);
+});
+
+test('the same limit over WebSocket: operations past it get RATE_LIMITED', async () => {
+  const token = await t.token({ role: Role.OPERATOR, subject: 'ws-caller' });
+  const c = createClient({ url: t.hub.wsUrl.replace('localhost', '127.0.0.1'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  try {
+    const codes: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      codes.push(
+        await new Promise<string>((resolve) => {
+          c.subscribe(
+            { query: viewer },
+            { next: (r) => resolve(r.errors ? String(r.errors[0].extensions?.code) : 'ok'), error: (e) => resolve(String(e)), complete: () => undefined },
+          );
+        }),
+      );
+    }
+    expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
+  } finally {
+    await c.dispose();
+  }
+});
