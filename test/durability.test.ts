@@ -26,12 +26,13 @@ const CONCURRENCY = 20;
 
 test('2,000 intakes through an immediate PostgreSQL restart: every acknowledged ticket exactly once', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minsheng-durability-'));
-  const port = await freePort();
-  let db: PgProcess | null = await startPgProcess(dir, port, 'durability');
+  let db: PgProcess | null = null;
   let hub: Hub | null = null;
   try {
+    const port = await freePort();
+    db = await startPgProcess(dir, port, 'durability');
     const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, DATABASE_URL: db.url, HOST: '127.0.0.1' });
-    hub = await startHub({ config, databaseUrl: db.url, port: 0, logger: { info: () => undefined, error: () => undefined } });
+    hub = await startHub({ config, databaseUrl: config.DATABASE_URL!, port: 0, logger: { info: () => undefined, error: () => undefined } });
     await seedDirectory(hub.orm);
     const token = await signToken(TEST_SECRET, { role: Role.OPERATOR, subject: 'durability' });
     const query = print(CreateTicketDocument);
