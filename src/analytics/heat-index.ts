@@ -2,6 +2,11 @@ import { cellToParent } from 'h3-js';
 
 const HOUR = 3_600_000;
 
+/** A stored cell at a coarser resolution (itself at the stored one). */
+export function atResolution(cell: string, resolution: number, stored: number): string {
+  return resolution === stored ? cell : cellToParent(cell, resolution);
+}
+
 /** One hour of located tickets: counts per cell, and each ticket's time and cell for part-hours. */
 interface Bucket {
   /** position of a cell id in `ids`/`counts` */
@@ -95,7 +100,7 @@ export class HeatIndex {
     const out = new Map<string, number>();
     for (let id = 0; id < acc.length; id++) {
       if (!acc[id]) continue;
-      const cell = resolution === stored ? this.cellNames[id] : cellToParent(this.cellNames[id], resolution);
+      const cell = atResolution(this.cellNames[id], resolution, stored);
       out.set(cell, (out.get(cell) ?? 0) + acc[id]);
     }
     return out;

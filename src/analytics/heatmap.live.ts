@@ -7,7 +7,6 @@ import type { StreamEvent } from '../realtime/events';
 import { heldOpen, member, SharedSelection } from '../realtime/fanout';
 import type { Member } from '../realtime/fanout';
 import type { LiveContext } from '../realtime/live.service';
-import { cellCenter } from './heatmap.service';
 import type { HeatmapArgs, HeatmapCellCount, HeatmapService, HeatmapSpec } from './heatmap.service';
 
 export enum HeatmapUpdateKind {
@@ -22,7 +21,7 @@ export interface HeatmapUpdateValue {
   to: Date;
   resolution: number;
   total: number;
-  cells: (HeatmapCellCount & { lat: number; lng: number })[];
+  cells: HeatmapCellCount[];
 }
 
 interface Group {
@@ -45,21 +44,6 @@ export interface HeatmapLiveOptions {
   refreshMs?: number;
   log?: (m: string, e?: unknown) => void;
 }
-
-/** A cell whose centre is computed only when the selection asks for it. */
-const withCenter = (c: HeatmapCellCount) => {
-  let center: { lat: number; lng: number } | null = null;
-  const at = () => (center ??= cellCenter(c.cell));
-  return {
-    ...c,
-    get lat() {
-      return at().lat;
-    },
-    get lng() {
-      return at().lng;
-    },
-  };
-};
 
 /**
  * Live heatmaps: identical subscriptions (same selection, arguments and scope) form a group
@@ -163,7 +147,7 @@ export class HeatmapLive {
       to: g.spec.window ? new Date() : g.spec.to,
       resolution: g.spec.resolution,
       total: g.total,
-      cells: cells.filter((c) => kind === HeatmapUpdateKind.DELTA || c.count > 0).map(withCenter),
+      cells: cells.filter((c) => kind === HeatmapUpdateKind.DELTA || c.count > 0),
     };
   }
 

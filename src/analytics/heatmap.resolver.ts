@@ -141,6 +141,7 @@ export function heatmapResolvers(heatmaps: HeatmapService, live: HeatmapLive) {
     heatmapUpdates(@Root() u: HeatmapUpdateValue, @Args() _args: HeatmapArgsType): HeatmapUpdate {
       return {
         ...u,
+        cells: u.cells.map(lazyCell),
         get geojson() {
           return toGeoJson(u.cells);
         },

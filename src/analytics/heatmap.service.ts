@@ -1,14 +1,14 @@
-import { cellToBoundary, cellToLatLng, cellToParent } from 'h3-js';
+import { cellToBoundary, cellToLatLng } from 'h3-js';
+import { districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
 import { CENTRE_ROLES, requireSignedIn, Role } from '../auth/viewer';
 import type { RequestContext } from '../app/context';
-import { Matter } from '../dutylist/matter.entity';
 import type { StreamEvent } from '../realtime/events';
 import type { Tx } from '../realtime/consumer';
 import type { Sql } from '../realtime/stream';
 import type { Clock } from '../shared/clock';
 import { badInput, forbidden } from '../shared/errors';
 import type { TicketEventPayload } from '../tickets/ticket.events';
-import { HeatIndex } from './heat-index';
+import { atResolution, HeatIndex } from './heat-index';
 import { NO_MATTER } from './heatmap.entity';
 
 /** Relative windows: they end now and move with time. */
@@ -200,16 +200,12 @@ export class HeatmapService {
 
     // scope first, then the filter within it
     let districtIds: string[] | null = null;
-    const asked = a.districtCodes?.length ? await this.districts(rc, a.districtCodes) : null;
+    const asked = a.districtCodes?.length ? await districtIdsFor(rc, a.districtCodes, 'districtCodes') : null;
     if (role === Role.DISTRICT_OFFICE) {
-      const own = new Set(rc.viewer.districtCodes);
-      const outside = (a.districtCodes ?? []).filter((c) => !own.has(c));
-      if (outside.length) throw forbidden(`your token covers districts ${[...own].join(', ')}, not ${outside.join(', ')}`);
-      districtIds = asked ?? (await this.districts(rc, [...own]));
+      requireOwnDistricts(rc, a.districtCodes);
+      districtIds = asked ?? (await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes'));
     } else if (role === Role.DEPARTMENT) {
-      const code = rc.viewer.departmentCode;
-      const dep = code ? await rc.loaders.departmentByCode.load(code) : null;
-      if (!dep) throw forbidden(`your token names department ${code ?? '(none)'}, which does not exist`);
+      const dep = await viewerDepartment(rc);
       if (dep.districtId) {
         if (asked && asked.some((d) => d !== dep.districtId)) throw forbidden('your department sees its own district only');
         districtIds = [dep.districtId];
@@ -218,26 +214,10 @@ export class HeatmapService {
       districtIds = asked;
     } else throw forbidden(`role ${role} cannot read heatmaps`);
 
-    let matterIds: string[] | null = null;
-    if (a.matterCodes?.length) {
-      const matters = await rc.em.find(Matter, { $or: [{ code: { $in: a.matterCodes } }, { parentCode: { $in: a.matterCodes } }] }, { fields: ['id', 'code', 'parentCode'] });
-      const known = new Set(matters.flatMap((m) => [m.code, m.parentCode]));
-      const unknown = a.matterCodes.filter((c) => !known.has(c));
-      if (unknown.length) throw badInput('matterCodes', `matter ${unknown.join(', ')} is in no duty list`);
-      matterIds = matters.map((m) => m.id);
-    }
+    const matterIds = a.matterCodes?.length ? await matterIdsFor(rc, a.matterCodes, 'matterCodes') : null;
     return { window, from: new Date(from), to: new Date(to), resolution, districtIds, matterIds };
   }
 
-  private async districts(rc: RequestContext, codes: string[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const c of codes) {
-      const d = await rc.loaders.districtByCode.load(c);
-      if (!d) throw badInput('districtCodes', `district ${c} not found`);
-      ids.push(d.id);
-    }
-    return ids;
-  }
 
   /** The spec's window moved to now (relative windows). */
   rewind(spec: HeatmapSpec): HeatmapSpec {
@@ -322,12 +302,7 @@ export class HeatmapService {
     const rows = parts.length
       ? await this.db<{ cell: string; n: string }>(`select cell, sum(n)::bigint as n from (${parts.join(' union all ')}) s group by cell`, params)
       : [];
-    const out = new Map<string, number>();
-    for (const r of rows) {
-      const cell = spec.resolution === this.storedResolution ? r.cell : cellToParent(r.cell, spec.resolution);
-      out.set(cell, (out.get(cell) ?? 0) + Number(r.n));
-    }
-    return out;
+    return this.sumByCell(spec, rows);
   }
 
   /** The same counts straight from the tickets (benchmarks compare it with the rollups). */
@@ -337,9 +312,14 @@ export class HeatmapService {
     if (spec.districtIds) f.push(`district_id = any($${params.push(spec.districtIds)}::uuid[])`);
     if (spec.matterIds) f.push(`matter_id = any($${params.push(spec.matterIds)}::uuid[])`);
     const rows = await this.db<{ cell: string; n: string }>(`select cell, count(*) as n from tickets where ${f.join(' and ')} group by cell`, params);
+    return this.sumByCell(spec, rows);
+  }
+
+  /** Row counts added up per cell at the spec's resolution. */
+  private sumByCell(spec: HeatmapSpec, rows: { cell: string; n: string }[]): Map<string, number> {
     const out = new Map<string, number>();
     for (const r of rows) {
-      const cell = spec.resolution === this.storedResolution ? r.cell : cellToParent(r.cell, spec.resolution);
+      const cell = atResolution(r.cell, spec.resolution, this.storedResolution);
       out.set(cell, (out.get(cell) ?? 0) + Number(r.n));
     }
     return out;
@@ -357,7 +337,7 @@ export class HeatmapService {
     if (spec.districtIds && !spec.districtIds.includes(p.districtId)) return [];
     const created = Date.parse(p.createdAt);
     if (created < spec.from.getTime() || (!spec.window && created >= spec.to.getTime())) return [];
-    const cell = spec.resolution === this.storedResolution ? p.cell : cellToParent(p.cell, spec.resolution);
+    const cell = atResolution(p.cell, spec.resolution, this.storedResolution);
     const inMatters = (m: string | null) => !spec.matterIds || (!!m && spec.matterIds.includes(m));
     if (e.type === 'CREATED') return inMatters(p.matterId) ? [[cell, 1]] : [];
     if (!spec.matterIds || p.fromMatterId === p.matterId) return [];

@@ -36,10 +36,6 @@ export abstract class LeaderWorker {
     this.log = lo.log ?? (() => undefined);
   }
 
-  get isLeader(): boolean {
-    return this.leader;
-  }
-
   /** One pass of the work, on the leader's connection. */
   protected abstract pass(client: Client): Promise<void>;
 

@@ -1,8 +1,8 @@
 import { CENTRE_ROLES, requireSignedIn, Role } from '../auth/viewer';
 import type { RequestContext } from '../app/context';
-import { Matter } from '../dutylist/matter.entity';
 import type { TicketStatus } from '../tickets/ticket.enums';
-import { badInput, forbidden } from '../shared/errors';
+import { forbidden } from '../shared/errors';
+import { departmentIdsFor, districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
 import type { StreamEvent } from './events';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { StreamGroups } from './groups';
@@ -53,11 +53,6 @@ export class LiveService {
     return this.stream;
   }
 
-  /** The position of the newest event this process has delivered. */
-  get position(): string {
-    return this.events.position;
-  }
-
   async ticketEvents(rc: LiveContext, filter: TicketEventFilterArgs | null | undefined, after: string | null | undefined, info: GraphQLResolveInfo) {
     const accept = await this.ticketPredicate(rc, filter ?? {});
     if (after != null) await this.events.checkAfter(after);
@@ -70,40 +65,26 @@ export class LiveService {
     const tests: ((e: StreamEvent) => boolean)[] = [(e) => e.topic === 'ticket'];
 
     if (role === Role.DISTRICT_OFFICE) {
-      const own = new Set(rc.viewer.districtCodes);
-      const outside = (f.districtCodes ?? []).filter((c) => !own.has(c));
-      if (outside.length) throw forbidden(`your token covers districts ${[...own].join(', ')}, not ${outside.join(', ')}`);
-      const ids = await this.districtIds(rc, [...own], 'filter.districtCodes');
+      requireOwnDistricts(rc, f.districtCodes);
+      const ids = new Set(await districtIdsFor(rc, rc.viewer.districtCodes, 'filter.districtCodes'));
       tests.push((e) => !!e.districtId && ids.has(e.districtId));
     } else if (role === Role.DEPARTMENT) {
-      const code = rc.viewer.departmentCode;
-      const dep = code ? await rc.loaders.departmentByCode.load(code) : null;
-      if (!dep) throw forbidden(`your token names department ${code ?? '(none)'}, which does not exist`);
+      const dep = await viewerDepartment(rc);
       tests.push((e) => e.departmentIds.includes(dep.id));
     } else if (!CENTRE_ROLES.includes(role) && role !== Role.ANALYST) {
       throw forbidden(`role ${role} cannot follow tickets`);
     }
 
     if (f.districtCodes?.length) {
-      const ids = await this.districtIds(rc, f.districtCodes, 'filter.districtCodes');
+      const ids = new Set(await districtIdsFor(rc, f.districtCodes, 'filter.districtCodes'));
       tests.push((e) => !!e.districtId && ids.has(e.districtId));
     }
     if (f.departmentCodes?.length) {
-      const ids = new Set<string>();
-      for (const c of f.departmentCodes) {
-        const d = await rc.loaders.departmentByCode.load(c);
-        if (!d) throw badInput('filter.departmentCodes', `department ${c} not found`);
-        ids.add(d.id);
-      }
+      const ids = new Set(await departmentIdsFor(rc, f.departmentCodes, 'filter.departmentCodes'));
       tests.push((e) => e.departmentIds.some((d) => ids.has(d)));
     }
     if (f.matterCodes?.length) {
-      // a code names a matter in every duty list version; a category code includes its matters
-      const matters = await rc.em.find(Matter, { $or: [{ code: { $in: f.matterCodes } }, { parentCode: { $in: f.matterCodes } }] }, { fields: ['id', 'code', 'parentCode'] });
-      const known = new Set(matters.flatMap((m) => [m.code, m.parentCode]));
-      const unknown = f.matterCodes.filter((c) => !known.has(c));
-      if (unknown.length) throw badInput('filter.matterCodes', `matter ${unknown.join(', ')} is in no duty list`);
-      const ids = new Set(matters.map((m) => m.id));
+      const ids = new Set(await matterIdsFor(rc, f.matterCodes, 'filter.matterCodes'));
       tests.push((e) => !!e.matterId && ids.has(e.matterId));
     }
     if (f.statuses?.length) {
@@ -113,13 +94,4 @@ export class LiveService {
     return (e) => tests.every((t) => t(e));
   }
 
-  private async districtIds(rc: RequestContext, codes: string[], field: string): Promise<Set<string>> {
-    const ids = new Set<string>();
-    for (const c of codes) {
-      const d = await rc.loaders.districtByCode.load(c);
-      if (!d) throw badInput(field, `district ${c} not found`);
-      ids.add(d.id);
-    }
-    return ids;
-  }
 }

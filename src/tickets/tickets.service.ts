@@ -3,6 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import { latLngToCell } from 'h3-js';
 import type { EntityManager, FilterQuery, MikroORM } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
+import { viewerDepartment } from '../auth/scope';
 import { actorOf, CENTRE_ROLES, requireRole, requireSignedIn, Role } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
 import { escapeLike } from '../departments/departments.service';
@@ -146,11 +147,9 @@ export class TicketsService {
   }
 
   private async viewerDepartmentId(rc: RequestContext): Promise<string> {
-    const code = rc.viewer.departmentCode;
-    const dep = code ? await rc.loaders.departmentByCode.load(code) : null;
-    if (!dep) throw forbidden(`your token names department ${code ?? '(none)'}, which does not exist`);
-    return dep.id;
+    return (await viewerDepartment(rc)).id;
   }
+
 
   /** The rows this viewer may see, as a filter. */
   private async scope(rc: RequestContext): Promise<FilterQuery<Ticket>> {

@@ -6,10 +6,10 @@
  *
  * SIGTERM stops PostgreSQL cleanly and exits.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/app/config';
 import { startEmbeddedPostgres } from '../../src/app/database';
+import { spawnReady } from './process';
 
 if (require.main === module) {
   const [dataDir, port, database] = process.argv.slice(2);
@@ -33,33 +33,15 @@ export interface PgProcess {
 }
 
 /** Starts the helper and waits for its PostgreSQL to accept connections. */
-export function startPgProcess(dataDir: string, port: number, database: string): Promise<PgProcess> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'test', 'support', 'embedded-pg.js'), dataDir, String(port), database], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`embedded PostgreSQL did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = out.match(/ready (\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: m[1],
-          stop: async () => {
-            child.kill('SIGTERM');
-            await exited;
-          },
-          abandon: () => child.kill('SIGKILL'),
-        });
-      }
-    });
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`embedded PostgreSQL helper exited (${code}):\n${out}`));
-    });
-  });
+export async function startPgProcess(dataDir: string, port: number, database: string): Promise<PgProcess> {
+  const script = path.join(PROJECT_ROOT, 'dist', 'test', 'support', 'embedded-pg.js');
+  const p = await spawnReady([script, dataDir, String(port), database], process.env, /ready (\S+)/, 'embedded PostgreSQL', 60_000);
+  return {
+    url: p.value,
+    stop: async () => {
+      p.child.kill('SIGTERM');
+      await p.exited;
+    },
+    abandon: () => p.child.kill('SIGKILL'),
+  };
 }

@@ -18,13 +18,46 @@ export interface HubProcess {
 
 const MAIN = path.join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 
+/** A child process (node running `args`) that printed the line it is ready with. */
+export interface ReadyProcess {
+  child: ChildProcess;
+  /** the first capture group of `ready` */
+  value: string;
+  exited: Promise<void>;
+  output(): string;
+}
+
+/** Starts `node args…` and waits until its output matches `ready` (or it exits, or `timeoutMs` passes). */
+export function spawnReady(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, what: string, timeoutMs = 30_000): Promise<ReadyProcess> {
+  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = out.match(ready);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, value: m[1], exited, output: () => out });
+      }
+    });
+    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+}
+
 /**
  * A real second hub: `node dist/src/main.js serve` in its own process (built by `npm test`'s
  * pretest step), on the given database, listening on an OS-chosen port unless `port` is given.
  */
 export async function spawnHub(databaseUrl: string, env: Record<string, string> = {}, port = 0): Promise<HubProcess> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN, 'serve'], {
-    env: {
+  const p = await spawnReady(
+    [MAIN, 'serve'],
+    {
       ...process.env,
       NODE_ENV: 'test',
       AUTH_SECRET: TEST_SECRET,
@@ -34,39 +67,22 @@ export async function spawnHub(databaseUrl: string, env: Record<string, string> 
       SEED_DEMO: 'false',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub process did not start in 30 s:\n${out}`)), 30_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = out.match(/at (http:\/\/\S+\/graphql)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`hub process exited (${code}) before it was ready:\n${out}`));
-    });
-  });
+    /at (http:\/\/\S+\/graphql)/,
+    'hub process',
+  );
+  const url = p.value;
   return {
     url,
     wsUrl: url.replace(/^http/, 'ws'),
-    pid: child.pid!,
-    output: () => out,
+    pid: p.child.pid!,
+    output: p.output,
     async kill() {
-      child.kill('SIGKILL');
-      await exited;
+      p.child.kill('SIGKILL');
+      await p.exited;
     },
     async stop() {
-      child.kill('SIGTERM');
-      await exited;
+      p.child.kill('SIGTERM');
+      await p.exited;
     },
   };
 }

@@ -1,0 +1,53 @@
+import type { RequestContext } from '../app/context';
+import type { Department } from '../departments/department.entity';
+import { Matter } from '../dutylist/matter.entity';
+import { badInput, forbidden } from '../shared/errors';
+
+/**
+ * Scope lookups shared by the services that filter by it (tickets, live streams, heatmaps):
+ * codes the client names resolved to ids, with a coded error naming the field.
+ */
+
+/** The viewer's own department (DEPARTMENT viewers); FORBIDDEN when the token names none that exists. */
+export async function viewerDepartment(rc: RequestContext): Promise<Department> {
+  const code = rc.viewer.departmentCode;
+  const dep = code ? await rc.loaders.departmentByCode.load(code) : null;
+  if (!dep) throw forbidden(`your token names department ${code ?? '(none)'}, which does not exist`);
+  return dep;
+}
+
+/** A district office may name only its own districts: FORBIDDEN for any other. */
+export function requireOwnDistricts(rc: RequestContext, asked: readonly string[] | null | undefined): void {
+  const own = new Set(rc.viewer.districtCodes);
+  const outside = (asked ?? []).filter((c) => !own.has(c));
+  if (outside.length) throw forbidden(`your token covers districts ${[...own].join(', ')}, not ${outside.join(', ')}`);
+}
+
+export async function districtIdsFor(rc: RequestContext, codes: readonly string[], field: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const c of codes) {
+    const d = await rc.loaders.districtByCode.load(c);
+    if (!d) throw badInput(field, `district ${c} not found`);
+    ids.push(d.id);
+  }
+  return ids;
+}
+
+export async function departmentIdsFor(rc: RequestContext, codes: readonly string[], field: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const c of codes) {
+    const d = await rc.loaders.departmentByCode.load(c);
+    if (!d) throw badInput(field, `department ${c} not found`);
+    ids.push(d.id);
+  }
+  return ids;
+}
+
+/** Matters by code in every duty list version; a category code includes its matters. */
+export async function matterIdsFor(rc: RequestContext, codes: readonly string[], field: string): Promise<string[]> {
+  const matters = await rc.em.find(Matter, { $or: [{ code: { $in: [...codes] } }, { parentCode: { $in: [...codes] } }] }, { fields: ['id', 'code', 'parentCode'] });
+  const known = new Set(matters.flatMap((m) => [m.code, m.parentCode]));
+  const unknown = codes.filter((c) => !known.has(c));
+  if (unknown.length) throw badInput(field, `matter ${unknown.join(', ')} is in no duty list`);
+  return matters.map((m) => m.id);
+}
