@@ -6,6 +6,7 @@ import { Migration20261128012921_heatmap } from './Migration20261128012921_heatm
 import { Migration20261128025031_intake_keys } from './Migration20261128025031_intake_keys';
 import { Migration20261128031249_pseudonyms } from './Migration20261128031249_pseudonyms';
 import { Migration20261128031721_api_keys } from './Migration20261128031721_api_keys';
+import { Migration20261128035808_personal_data } from './Migration20261128035808_personal_data';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128025031_intake_keys', class: Migration20261128025031_intake_keys },
   { name: 'Migration20261128031249_pseudonyms', class: Migration20261128031249_pseudonyms },
   { name: 'Migration20261128031721_api_keys', class: Migration20261128031721_api_keys },
+  { name: 'Migration20261128035808_personal_data', class: Migration20261128035808_personal_data },
 ];

@@ -92,7 +92,7 @@ async function serve(): Promise<void> {
   if (cfg.NODE_ENV !== 'production') {
     const operator = await signToken(cfg.authSecret, { role: Role.OPERATOR, subject: 'dev-operator' }, cfg.TOKEN_TTL);
     log(`development token (OPERATOR), send as "Authorization: Bearer <token>":\n${operator}`);
-    log('more: npx minsheng token --role SUPERVISOR | --role DEPARTMENT --department 440106-UM | --role DISTRICT_OFFICE --district 440106');
+    log('more: npx minsheng token --role SUPERVISOR | --role DEPARTMENT_STAFF --department 440106-UM | --role DISTRICT_OFFICE --district 440106');
   }
 }
 
@@ -160,7 +160,7 @@ program
   .command('token')
   .description('print a signed bearer token for development and integrations')
   .addOption(new Option('--role <role>', 'the role').choices(Object.values(Role)).makeOptionMandatory())
-  .option('--department <code>', 'department code (DEPARTMENT)')
+  .option('--department <code>', 'department code (DEPARTMENT_STAFF)')
   .option('--district <code...>', 'district codes (DISTRICT_OFFICE)')
   .option('--subject <name>', 'who the token is for', 'dev')
   .option('--ttl <duration>', 'lifetime, e.g. 12h, 7d')
@@ -283,7 +283,7 @@ apikey
   .description('create a key and print it (it cannot be shown again)')
   .requiredOption('--name <name>', 'what the key is for, e.g. "bi-dashboard"')
   .addOption(new Option('--role <role>', 'the role').choices(Object.values(Role)).default(Role.ANALYST))
-  .option('--department <code>', 'department code (DEPARTMENT)')
+  .option('--department <code>', 'department code (DEPARTMENT_STAFF)')
   .option('--district <code...>', 'district codes (DISTRICT_OFFICE)')
   .action(async (opts: { name: string; role: Role; department?: string; district?: string[] }) => {
     try {

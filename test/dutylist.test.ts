@@ -35,7 +35,7 @@ import type { TestHub } from './support/hub';
 let t: TestHub;
 let supervisor: string;
 let operator: string;
-const dept = async (code: string) => t.token({ role: Role.DEPARTMENT, departmentCode: code });
+const dept = async (code: string) => t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: code });
 
 beforeAll(async () => {
   t = await startTestHub({ dutyList: true });

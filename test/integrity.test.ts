@@ -37,7 +37,7 @@ const departmentTokens = new Map<string, string>();
 const DISTRICT_BRANCHES = GUANGZHOU_DEPARTMENTS.filter((d) => d.districtCode && d.level === 'DISTRICT').map((d) => d.code);
 
 async function deptToken(code: string): Promise<string> {
-  if (!departmentTokens.has(code)) departmentTokens.set(code, await t.token({ role: Role.DEPARTMENT, departmentCode: code }));
+  if (!departmentTokens.has(code)) departmentTokens.set(code, await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: code }));
   return departmentTokens.get(code)!;
 }
 

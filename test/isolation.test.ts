@@ -1,7 +1,8 @@
 /**
  * Isolation: 1,000 generated queries and subscriptions as a district office reach nothing
  * outside its district — not by list, number, node, aggregate nor subscription — and an
- * analyst never receives a phone number, in responses or in the hub's logs.
+ * analyst never receives a phone number, in responses or in the hub's logs. Every query goes
+ * over HTTP or over WebSocket (graphql-ws), alternately: the same answers either way.
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -91,18 +92,31 @@ test('1,000 generated reads and subscriptions as a district office: nothing from
   });
   await new Promise((r) => setTimeout(r, 300));
 
+  // queries alternate between HTTP and a second WebSocket connection
+  const wsq = createClient({ url: t.hub.wsUrl.replace('localhost', '127.0.0.1'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${office}` } });
+  const over = { http: 0, ws: 0 };
+  let turn = 0;
+  const read = async (body: { query: string; variables?: Record<string, unknown> }): Promise<{ body: { data?: unknown; errors?: readonly { extensions?: Record<string, unknown> }[] } }> => {
+    if (turn++ % 2 === 0) {
+      over.http++;
+      return t.raw(body, { authorization: `Bearer ${office}` });
+    }
+    over.ws++;
+    return { body: await new Promise((resolve, reject) => {
+      let result: unknown;
+      wsq.subscribe(body, { next: (r) => (result = r), error: (e) => reject(e instanceof Error ? e : new Error(JSON.stringify(e))), complete: () => resolve(result as never) });
+    }) };
+  };
+
   for (let n = 0; n < 950; n++) {
-    const kind = pick(['list', 'list', 'number', 'node', 'count', 'heatmap']);
+    const kind = pick(['list', 'list', 'number', 'node', 'count', 'heatmap', 'reveal']);
     let res;
     if (kind === 'list') {
       const filter: Record<string, unknown> = {};
       if (random() < 0.4) filter.status = [pick(statuses)];
       if (random() < 0.3) filter.districtCode = pick(codes);
       if (random() < 0.2) filter.search = '停水';
-      res = await t.raw(
-        { query: 'query($f: TicketFilter, $n: Int) { tickets(first: $n, filter: $f) { totalCount edges { node { number district { code } citizen { phone masked } } } } }', variables: { f: filter, n: 1 + Math.floor(random() * 50) } },
-        { authorization: `Bearer ${office}` },
-      );
+      res = await read({ query: 'query($f: TicketFilter, $n: Int) { tickets(first: $n, filter: $f) { totalCount edges { node { number district { code } citizen { phone masked } } } } }', variables: { f: filter, n: 1 + Math.floor(random() * 50) } });
       const conn = (res.body.data as { tickets?: { totalCount: number; edges: { node: { citizen: { masked: boolean } } }[] } } | null)?.tickets;
       if (conn) {
         for (const e of conn.edges) if (!e.node.citizen.masked) leaks++;
@@ -110,24 +124,31 @@ test('1,000 generated reads and subscriptions as a district office: nothing from
       }
     } else if (kind === 'number') {
       const x = pick(tickets);
-      res = await t.raw({ query: 'query($n: String!) { ticket(number: $n) { number district { code } } }', variables: { n: x.number } }, { authorization: `Bearer ${office}` });
+      res = await read({ query: 'query($n: String!) { ticket(number: $n) { number district { code } } }', variables: { n: x.number } });
       const got = (res.body.data as { ticket: unknown } | null)?.ticket;
       if (x.district !== MINE && got) leaks++;
     } else if (kind === 'node') {
       const x = pick(tickets);
-      res = await t.raw({ query: 'query($id: ID!) { node(id: $id) { ... on Ticket { number district { code } } } }', variables: { id: x.id } }, { authorization: `Bearer ${office}` });
+      res = await read({ query: 'query($id: ID!) { node(id: $id) { ... on Ticket { number district { code } } } }', variables: { id: x.id } });
       const got = (res.body.data as { node: { number?: string } | null } | null)?.node;
       if (x.district !== MINE && got?.number) leaks++;
     } else if (kind === 'count') {
-      res = await t.raw({ query: '{ tickets(first: 1) { totalCount } }' }, { authorization: `Bearer ${office}` });
+      res = await read({ query: '{ tickets(first: 1) { totalCount } }' });
       const total = (res.body.data as { tickets: { totalCount: number } }).tickets.totalCount;
       if (total !== mine.length) leaks++;
+    } else if (kind === 'reveal') {
+      // unmasking is for the centre and the handling department: a district office is refused, even in its own district
+      const x = pick(tickets);
+      res = await read({
+        query: 'mutation($id: ID!) { revealCitizen(input: { id: $id, purpose: VERIFICATION, reason: "核实来电人信息" }) { phone masked } }',
+        variables: { id: x.id },
+      });
+      const code = res.body.errors?.[0]?.extensions?.code;
+      if (!(x.district === MINE ? code === 'FORBIDDEN' : code === 'NOT_FOUND' || code === 'FORBIDDEN')) leaks++;
+      if (PHONE.test(JSON.stringify(res.body))) leaks++;
     } else {
       const d = random() < 0.5 ? null : pick(codes);
-      res = await t.raw(
-        { query: 'query($d: [String!]) { heatmap(window: LAST_7D, districtCodes: $d) { total } }', variables: { d } },
-        { authorization: `Bearer ${office}` },
-      );
+      res = await read({ query: 'query($d: [String!]) { heatmap(window: LAST_7D, districtCodes: $d) { total } }', variables: { d } });
       if (d && d !== MINE && !res.body.errors) leaks++;
     }
     for (const code of districtsIn(res.body)) if (code !== MINE) leaks++;
@@ -140,8 +161,11 @@ test('1,000 generated reads and subscriptions as a district office: nothing from
   await new Promise((r) => setTimeout(r, 1000));
   for (const s of subs) s();
   await ws.dispose();
+  await wsq.dispose();
 
   expect(checked + subs.length).toBe(1000);
+  expect(over.http).toBeGreaterThanOrEqual(450);
+  expect(over.ws).toBeGreaterThanOrEqual(450);
   expect(seen.length).toBeGreaterThan(0);
   expect(seen.filter((c) => c !== MINE)).toEqual([]);
   expect(refusedSubs.every((c) => c === 'FORBIDDEN')).toBe(true);
@@ -161,6 +185,23 @@ test('an analyst never receives a phone number, in responses or in the logs', as
   }
   for (const x of tickets.slice(0, 20)) {
     bodies.push(JSON.stringify((await t.raw({ query: `{ ticket(number: "${x.number}") { citizen { phone name address } } }` }, { authorization: `Bearer ${analyst}` })).body));
+  }
+  // the same over WebSocket, and a reveal is refused
+  const wsa = createClient({ url: t.hub.wsUrl.replace('localhost', '127.0.0.1'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${analyst}` } });
+  try {
+    for (const q of [
+      { query: '{ tickets(first: 100) { edges { node { number citizen { name phone address masked } events { actor note changes } } } } }' },
+      { query: 'mutation($id: ID!) { revealCitizen(input: { id: $id, purpose: SUPERVISION, reason: "抽查工单质量" }) { phone } }', variables: { id: tickets[0].id } },
+    ]) {
+      const r = await new Promise<unknown>((resolve, reject) => {
+        let result: unknown;
+        wsa.subscribe(q, { next: (x) => (result = x), error: reject, complete: () => resolve(result) });
+      });
+      bodies.push(JSON.stringify(r));
+    }
+    expect(bodies[bodies.length - 1]).toContain('FORBIDDEN');
+  } finally {
+    await wsa.dispose();
   }
   expect(bodies.filter((b) => PHONE.test(b))).toEqual([]);
   expect(t.errors.filter((line) => PHONE.test(line))).toEqual([]);

@@ -19,7 +19,7 @@ let department: string;
 beforeAll(async () => {
   t = await startTestHub({ clock });
   operator = await t.token({ role: Role.OPERATOR });
-  department = await t.token({ role: Role.DEPARTMENT, departmentCode: '440106-UM' });
+  department = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM' });
 });
 afterAll(() => t.stop());
 
@@ -76,6 +76,6 @@ test('a ticket walks its whole life: intake → dispatch → accept → start �
     'RETURN_VISITED',
   ]);
   expect(ticket!.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-  expect(ticket!.citizen).toEqual({ name: '张伟', phone: '13800138000', address: null, masked: false });
+  expect(ticket!.citizen).toEqual({ name: '张*', phone: '138****8000', address: null, masked: true });
   expect(t.errors).toEqual([]);
 });

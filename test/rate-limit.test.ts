@@ -2,6 +2,9 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
+import { spawnHub } from './support/process';
+
+jest.setTimeout(60_000);
 
 let t: TestHub;
 beforeAll(async () => {
@@ -43,4 +46,32 @@ test('the same limit over WebSocket: operations past it get RATE_LIMITED', async
   } finally {
     await c.dispose();
   }
+});
+
+/** Two hub processes on one database: a caller's budget is one, however it spreads its calls. */
+describe.each([
+  ['postgres', { RATE_LIMIT_STORE: 'postgres' }],
+  ['redis', { RATE_LIMIT_STORE: 'redis', REDIS_URL: process.env.REDIS_URL ?? '' }],
+])('limits shared across hub processes (%s store)', (store, env) => {
+  const skip = store === 'redis' && !process.env.REDIS_URL;
+  if (skip) console.warn('REDIS_URL is not set: skipping the shared rate-limit test on Redis');
+  (skip ? test.skip : test)('6 a minute over two processes: the 7th call is refused on either', async () => {
+    const shared = await startTestHub({ env: { RATE_LIMIT_PER_MINUTE: '6', ...env } });
+    const other = await spawnHub(shared.databaseUrl, { RATE_LIMIT_PER_MINUTE: '6', ...env });
+    try {
+      const token = await shared.token({ role: Role.ANALYST, subject: `spread-${store}-${Date.now()}` });
+      const call = async (url: string) =>
+        (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: viewer }) })).status;
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push(await call(i % 2 ? other.url : shared.url));
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+      // another caller still has its whole budget on both
+      const fresh = await shared.token({ role: Role.ANALYST, subject: `fresh-${store}-${Date.now()}` });
+      const ok = await fetch(other.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${fresh}` }, body: JSON.stringify({ query: viewer }) });
+      expect(ok.status).toBe(200);
+    } finally {
+      await other.stop();
+      await shared.stop();
+    }
+  });
 });

@@ -42,7 +42,7 @@ beforeAll(async () => {
   office106 = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe' });
   office104 = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440104'], subject: 'yuexiu' });
   for (const code of ['440106-UM', '440111-UM', '440111-HUD']) {
-    deps[code] = await t.token({ role: Role.DEPARTMENT, departmentCode: code, subject: `dep-${code}` });
+    deps[code] = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: code, subject: `dep-${code}` });
   }
 });
 afterAll(() => t.stop());
@@ -362,7 +362,7 @@ describe('scope: who sees which tickets', () => {
     expect((await t.ok(NodeDocument, { id: mine.id }, office106)).node).toMatchObject({ __typename: 'Ticket', number: mine.number });
   });
 
-  test('a DEPARTMENT sees only tickets where it is the lead or a co-handler', async () => {
+  test('a DEPARTMENT_STAFF sees only tickets where it is the lead or a co-handler', async () => {
     const lead = await dispatch(await create({ title: 'DEPMARK 住建主办', districtCode: '440111' }), '440111-HUD');
     let co = await dispatch(await create({ title: 'DEPMARK 城管主办 住建协办', districtCode: '440111' }), '440111-UM');
     co = await accept(co, '440111-UM');
@@ -413,7 +413,7 @@ describe('scope: who sees which tickets', () => {
     expect(one?.citizen).toBeNull();
   });
 
-  test('a DISTRICT_OFFICE sees the citizen masked; the centre and the lead department see it in full', async () => {
+  test('everyone who may read the ticket sees the citizen masked — district office, centre and lead department alike', async () => {
     let tk = await create({
       title: 'MASKMARK 路面塌陷',
       citizenName: '张伟',
@@ -422,16 +422,17 @@ describe('scope: who sees which tickets', () => {
       districtCode: '440106',
     });
     tk = await dispatch(tk, '440106-UM');
-    const full = { name: '张伟', phone: '13800138000', address: '天河区天河路385号太古汇', masked: false };
+    const masked = { name: '张*', phone: '138****8000', address: '天河区天河路****', masked: true };
 
     const office = (await t.ok(TicketCitizenDocument, { number: tk.number }, office106)).ticket;
-    expect(office?.citizen).toEqual({ name: '张*', phone: '138****8000', address: '天河区天河路****', masked: true });
+    expect(office?.citizen).toEqual(masked);
     const inList = await listAll(office106, { search: 'MASKMARK' });
-    expect(inList.nodes.map((n) => n.citizen)).toEqual([{ name: '张*', phone: '138****8000', address: '天河区天河路****', masked: true }]);
+    expect(inList.nodes.map((n) => n.citizen)).toEqual([masked]);
 
-    expect((await t.ok(TicketCitizenDocument, { number: tk.number }, operator)).ticket?.citizen).toEqual(full);
-    expect((await t.ok(TicketCitizenDocument, { number: tk.number }, supervisor)).ticket?.citizen).toEqual(full);
-    expect((await t.ok(TicketCitizenDocument, { number: tk.number }, deps['440106-UM'])).ticket?.citizen).toEqual(full);
+    // unmasking is an explicit, audited act (revealCitizen), never a side effect of reading
+    expect((await t.ok(TicketCitizenDocument, { number: tk.number }, operator)).ticket?.citizen).toEqual(masked);
+    expect((await t.ok(TicketCitizenDocument, { number: tk.number }, supervisor)).ticket?.citizen).toEqual(masked);
+    expect((await t.ok(TicketCitizenDocument, { number: tk.number }, deps['440106-UM'])).ticket?.citizen).toEqual(masked);
     // and the other district's office does not see the ticket at all
     expect((await t.ok(TicketCitizenDocument, { number: tk.number }, office104)).ticket).toBeNull();
   });
@@ -449,7 +450,7 @@ describe('scope: who sees which tickets', () => {
       name: null,
       phone: null,
       address: null,
-      masked: false,
+      masked: true,
     });
   });
 });

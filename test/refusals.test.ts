@@ -48,7 +48,7 @@ beforeAll(async () => {
   analyst = await t.token({ role: Role.ANALYST, subject: 'bi' });
   districtOffice = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'th-office' });
   for (const code of ['440106-UM', '440106-HUD', '440106-EEB', 'GZ-HRSS']) {
-    deps[code] = await t.token({ role: Role.DEPARTMENT, departmentCode: code, subject: `dep-${code}` });
+    deps[code] = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: code, subject: `dep-${code}` });
   }
 });
 afterAll(() => t.stop());
@@ -392,7 +392,7 @@ describe('CONFLICT: optimistic lock', () => {
 });
 
 describe('FORBIDDEN: the wrong role, or not the lead', () => {
-  test('a DEPARTMENT (and an ANALYST, and a DISTRICT_OFFICE) may not create tickets', async () => {
+  test('a DEPARTMENT_STAFF (and an ANALYST, and a DISTRICT_OFFICE) may not create tickets', async () => {
     await intakeRefused({}, 'FORBIDDEN', undefined, deps['440106-UM']);
     await intakeRefused({}, 'FORBIDDEN', undefined, analyst);
     await intakeRefused({}, 'FORBIDDEN', undefined, districtOffice);

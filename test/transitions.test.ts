@@ -40,7 +40,7 @@ const deps: Record<string, string> = {};
 
 const OPERATOR_ACTOR = 'OPERATOR/op-wang';
 const SUPERVISOR_ACTOR = 'SUPERVISOR/sup-chen';
-const depActor = (code: string) => `DEPARTMENT:${code}/dep-${code}`;
+const depActor = (code: string) => `DEPARTMENT_STAFF:${code}/dep-${code}`;
 const DEPARTMENT_CODES = ['440106-UM', '440106-HUD', '440106-EEB', 'GZ-UMB', 'GZ-HRSS'];
 
 beforeAll(async () => {
@@ -48,7 +48,7 @@ beforeAll(async () => {
   operator = await t.token({ role: Role.OPERATOR, subject: 'op-wang' });
   supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-chen' });
   for (const code of DEPARTMENT_CODES) {
-    deps[code] = await t.token({ role: Role.DEPARTMENT, departmentCode: code, subject: `dep-${code}` });
+    deps[code] = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: code, subject: `dep-${code}` });
   }
 });
 afterAll(() => t.stop());
@@ -443,7 +443,7 @@ describe('rejects and arbitration (首办负责)', () => {
 });
 
 describe('co-handling and extensions', () => {
-  test('addCoDepartments: the lead adds a co-handler, whose DEPARTMENT token can then read the ticket', async () => {
+  test('addCoDepartments: the lead adds a co-handler, whose DEPARTMENT_STAFF token can then read the ticket', async () => {
     const r = await ticketAt('IN_PROGRESS', '440106-UM');
     // before: the co-handler cannot see it, in detail or in its list
     expect((await t.ok(TicketAuditDocument, { number: r.number }, deps['440106-EEB'])).ticket).toBeNull();

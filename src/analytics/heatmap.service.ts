@@ -204,7 +204,7 @@ export class HeatmapService {
     if (role === Role.DISTRICT_OFFICE) {
       requireOwnDistricts(rc, a.districtCodes);
       districtIds = asked ?? (await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes'));
-    } else if (role === Role.DEPARTMENT) {
+    } else if (role === Role.DEPARTMENT_STAFF) {
       const dep = await viewerDepartment(rc);
       if (dep.districtId) {
         if (asked && asked.some((d) => d !== dep.districtId)) throw forbidden('your department sees its own district only');

@@ -60,6 +60,8 @@ const schema = z.object({
   HEATMAP_INDEX_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   RETENTION_DAYS: z.coerce.number().positive().default(180),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20000),
+  /** where rate-limit counters live; by default shared like the event bus (memory for one process) */
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).optional(),
   MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   MAX_DIRECTIVES: z.coerce.number().int().min(1).default(20),
@@ -92,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (c.EVENT_BUS === 'redis' && !c.REDIS_URL) {
     throw new ConfigError('Invalid configuration (environment variables):\n  REDIS_URL: required when EVENT_BUS=redis');
+  }
+  if (c.RATE_LIMIT_STORE === 'redis' && !c.REDIS_URL) {
+    throw new ConfigError('Invalid configuration (environment variables):\n  REDIS_URL: required when RATE_LIMIT_STORE=redis');
   }
   return { ...c, authSecret: c.AUTH_SECRET ?? DEVELOPMENT_SECRET };
 }

@@ -29,7 +29,7 @@ import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/errors';
 import { HeatmapLive } from '../analytics/heatmap.live';
 import { applyHeatmapRollup, HeatmapService } from '../analytics/heatmap.service';
-import { createBus } from '../realtime/bus';
+import { createBus, databaseKey } from '../realtime/bus';
 import { CheckpointedConsumer } from '../realtime/consumer';
 import { setSocketBufferLimit } from '../realtime/fanout';
 import type { EventBus } from '../realtime/bus';
@@ -217,7 +217,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
   const rules = validationRules(limits);
   const documents = documentCache(1000, rules, limits.maxTokens);
-  const rateLimits = new RateLimits(config.RATE_LIMIT_PER_MINUTE);
+  // rate limits: shared by every process when the hub runs as several (like the event bus)
+  const rateStore = config.RATE_LIMIT_STORE ?? config.EVENT_BUS;
+  const ratePool = rateStore === 'postgres' ? new Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'minsheng-rate' }) : null;
+  ratePool?.on('error', (e) => log('rate-limit pool error', e));
+  const rateLimits = new RateLimits(
+    config.RATE_LIMIT_PER_MINUTE,
+    rateStore === 'redis' ? { kind: 'redis', url: config.REDIS_URL!, namespace: databaseKey(options.databaseUrl) } : ratePool ? { kind: 'postgres', pool: ratePool } : { kind: 'memory' },
+  );
   const limited = (a: ExecutionArgs) => {
     const rc = a.contextValue as LiveContext;
     return rateLimits.check(RateLimits.keyOf(rc.viewer, rc.address));
@@ -355,6 +362,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       await rollups.stop();
       await stream.stop();
       await bus.stop();
+      await rateLimits.close();
+      await ratePool?.end();
       await pool.end();
       await orm.close(true);
     },

@@ -3,6 +3,8 @@ import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import type { Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
+import { PersonalDataAccess } from '../tickets/personal-data-access.entity';
+import { RateLimitCounter } from './rate-limit.entity';
 import { ApiKey } from '../auth/api-key.entity';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
@@ -38,6 +40,8 @@ export const ENTITIES = [
   HeatmapDaily,
   IntakeKey,
   ApiKey,
+  PersonalDataAccess,
+  RateLimitCounter,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */

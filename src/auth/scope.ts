@@ -8,7 +8,7 @@ import { badInput, forbidden } from '../shared/errors';
  * codes the client names resolved to ids, with a coded error naming the field.
  */
 
-/** The viewer's own department (DEPARTMENT viewers); FORBIDDEN when the token names none that exists. */
+/** The viewer's own department (DEPARTMENT_STAFF viewers); FORBIDDEN when the token names none that exists. */
 export async function viewerDepartment(rc: RequestContext): Promise<Department> {
   const code = rc.viewer.departmentCode;
   const dep = code ? await rc.loaders.departmentByCode.load(code) : null;

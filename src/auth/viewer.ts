@@ -8,7 +8,7 @@ export enum Role {
   /** 话务员: takes calls, creates and dispatches tickets, return visits */
   OPERATOR = 'OPERATOR',
   /** 承办单位: works the tickets dispatched to one department */
-  DEPARTMENT = 'DEPARTMENT',
+  DEPARTMENT_STAFF = 'DEPARTMENT_STAFF',
   /** 区/镇街: watches its districts */
   DISTRICT_OFFICE = 'DISTRICT_OFFICE',
   /** 督办/调度: arbitration, extensions, supervision */
@@ -23,7 +23,7 @@ export interface Viewer {
   readonly role: Role | null;
   /** subject of the token (a person or a system) */
   readonly subject: string;
-  /** department code, for DEPARTMENT viewers */
+  /** department code, for DEPARTMENT_STAFF viewers */
   readonly departmentCode?: string;
   /** district codes, for DISTRICT_OFFICE viewers */
   readonly districtCodes: readonly string[];
@@ -47,7 +47,7 @@ export function requireSignedIn(viewer: Viewer): Role {
   return viewer.role;
 }
 
-/** A short actor label for audit logs, e.g. "DEPARTMENT:GZ-HR/alice". */
+/** A short actor label for audit logs, e.g. "DEPARTMENT_STAFF:GZ-HR/alice". */
 export function actorOf(viewer: Viewer): string {
   const scope = viewer.departmentCode ?? (viewer.districtCodes.length ? viewer.districtCodes.join('+') : '');
   return `${viewer.role ?? 'ANONYMOUS'}${scope ? `:${scope}` : ''}/${viewer.subject}`;
@@ -95,8 +95,8 @@ export async function signToken(secret: string, claims: TokenClaims, ttl = '12h'
 
 export function validateClaims(claims: TokenClaims): void {
   if (!Object.values(Role).includes(claims.role)) throw new Error(`unknown role ${claims.role}`);
-  if (claims.role === Role.DEPARTMENT && !claims.departmentCode) {
-    throw new Error('a DEPARTMENT token needs a department code');
+  if (claims.role === Role.DEPARTMENT_STAFF && !claims.departmentCode) {
+    throw new Error('a DEPARTMENT_STAFF token needs a department code');
   }
   if (claims.role === Role.DISTRICT_OFFICE && !claims.districtCodes?.length) {
     throw new Error('a DISTRICT_OFFICE token needs at least one district code');

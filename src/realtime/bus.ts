@@ -186,13 +186,18 @@ export class RedisBus implements EventBus {
   }
 }
 
+/** host/database of a PostgreSQL URL: names what hubs of one database share on a Redis. */
+export function databaseKey(databaseUrl: string): string {
+  const db = new URL(databaseUrl);
+  return `${db.host}${db.pathname}`;
+}
+
 export function createBus(kind: BusKind, urls: { databaseUrl: string; redisUrl?: string }, log?: (m: string, e?: unknown) => void): EventBus {
   if (kind === 'postgres') return new PostgresBus(urls.databaseUrl, log);
   if (kind === 'redis') {
     if (!urls.redisUrl) throw new Error('EVENT_BUS=redis needs REDIS_URL');
     // one channel per database, so hubs of different databases can share one Redis
-    const db = new URL(urls.databaseUrl);
-    return new RedisBus(urls.redisUrl, `minsheng:events:${db.host}${db.pathname}`, log);
+    return new RedisBus(urls.redisUrl, `minsheng:events:${databaseKey(urls.databaseUrl)}`, log);
   }
   return new MemoryBus();
 }

@@ -68,7 +68,7 @@ export class LiveService {
       requireOwnDistricts(rc, f.districtCodes);
       const ids = new Set(await districtIdsFor(rc, rc.viewer.districtCodes, 'filter.districtCodes'));
       tests.push((e) => !!e.districtId && ids.has(e.districtId));
-    } else if (role === Role.DEPARTMENT) {
+    } else if (role === Role.DEPARTMENT_STAFF) {
       const dep = await viewerDepartment(rc);
       tests.push((e) => e.departmentIds.includes(dep.id));
     } else if (!CENTRE_ROLES.includes(role) && role !== Role.ANALYST) {

@@ -174,7 +174,7 @@ async function seedDemoTickets(orm: MikroORM, config: Config, departments: Map<s
     const fork = orm.em.fork();
     return { viewer, em: fork, loaders: createLoaders(fork) };
   };
-  const dept = (code: string): Viewer => ({ role: Role.DEPARTMENT, subject: 'demo-clerk', departmentCode: code, districtCodes: [] });
+  const dept = (code: string): Viewer => ({ role: Role.DEPARTMENT_STAFF, subject: 'demo-clerk', departmentCode: code, districtCodes: [] });
   const ref = (t: Ticket) => ({ id: toGlobalId('Ticket', t.id), expectedVersion: t.version });
 
   let count = 0;

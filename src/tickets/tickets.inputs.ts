@@ -10,6 +10,7 @@ import {
   Min,
 } from 'class-validator';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { ContactPurpose } from './personal-data-access.entity';
 import {
   AccessNeed,
   Channel,
@@ -205,6 +206,18 @@ export class ReturnVisitInput extends TicketChangeInput {
 
   @Field(() => Resolution)
   resolution!: Resolution;
+}
+
+@InputType({ description: 'Unmask a caller: the purpose and reason are kept in the audit log.' })
+export class RevealCitizenInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ContactPurpose)
+  purpose!: ContactPurpose;
+
+  @Field(() => String, { description: 'Why, in a sentence (4–500 characters), e.g. "回访核实处理结果".' })
+  reason!: string;
 }
 
 @InputType()

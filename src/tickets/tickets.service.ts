@@ -25,6 +25,7 @@ import type { PageArgs } from '../shared/relay';
 import { outboxEvent } from '../realtime/events';
 import type { Sql } from '../realtime/stream';
 import { IntakeKey } from './intake-key.entity';
+import { PersonalDataAccess } from './personal-data-access.entity';
 import { IntakeWriter } from './intake.writer';
 import type { IntakeUnit } from './intake.writer';
 import { ExtensionRequest } from './extension-request.entity';
@@ -48,6 +49,7 @@ import type {
   RequestExtensionInput,
   ResolveTicketInput,
   ReturnVisitInput,
+  RevealCitizenInput,
   TicketChangeInput,
   TicketFilter,
 } from './tickets.inputs';
@@ -69,7 +71,7 @@ export interface TicketsServiceDeps {
 /** Who may do what; department actions also need the viewer's department to be the lead. */
 const CENTRE = CENTRE_ROLES;
 const SUPERVISORS = [Role.SUPERVISOR, Role.ADMIN];
-const DEPARTMENT = [Role.DEPARTMENT];
+const DEPARTMENT = [Role.DEPARTMENT_STAFF];
 
 const DATE_KEYS = new Set<keyof TicketState>([
   'dispatchedAt',
@@ -128,7 +130,7 @@ export class TicketsService {
       const district = await rc.loaders.districtById.load(t.districtId);
       return !!district && rc.viewer.districtCodes.includes(district.code);
     }
-    if (role === Role.DEPARTMENT) return this.handledByViewer(rc, t);
+    if (role === Role.DEPARTMENT_STAFF) return this.handledByViewer(rc, t);
     return false;
   }
 
@@ -136,8 +138,54 @@ export class TicketsService {
   async mayContactCitizen(rc: RequestContext, t: Ticket): Promise<boolean> {
     const role = rc.viewer.role;
     if (role && CENTRE.includes(role)) return true;
-    if (role === Role.DEPARTMENT) return this.handledByViewer(rc, t);
+    if (role === Role.DEPARTMENT_STAFF) return this.handledByViewer(rc, t);
     return false;
+  }
+
+  /**
+   * 个人信息查阅: unmasks a ticket's caller for a stated purpose and records who, when, which
+   * ticket and why in the same transaction. Only the centre and the handling department may;
+   * analysts and district offices never do.
+   */
+  async revealCitizen(rc: RequestContext, input: RevealCitizenInput): Promise<Ticket> {
+    const role = requireRole(rc.viewer, ...CENTRE, Role.DEPARTMENT_STAFF);
+    const reason = input.reason.trim();
+    if ([...reason].length < 4) throw badInput('reason', 'say why you need the personal data (at least 4 characters)');
+    if ([...reason].length > 500) throw badInput('reason', 'the reason is at most 500 characters');
+    const id = localId(input.id, 'Ticket');
+    return rc.em.transactional(async (em) => {
+      const t = await em.findOne(Ticket, { id });
+      if (!t || !(await this.canSee(rc, t))) throw notFound('ticket', input.id);
+      if (!(await this.mayContactCitizen(rc, t))) throw forbidden(`role ${role} may not see the caller of ${t.number}`);
+      em.persist(
+        em.create(PersonalDataAccess, {
+          ticketId: t.id,
+          ticketNumber: t.number,
+          actor: actorOf(rc.viewer),
+          role,
+          subject: rc.viewer.subject,
+          purpose: input.purpose,
+          reason,
+          at: this.deps.clock.now(),
+        }),
+      );
+      await em.flush();
+      return t;
+    });
+  }
+
+  /** The unmasking log, newest first: of one ticket, or of one person (supervisors, admins). */
+  async personalDataAccesses(
+    rc: RequestContext,
+    filter: { ticketId?: string | null; subject?: string | null },
+    first: number,
+  ): Promise<PersonalDataAccess[]> {
+    requireRole(rc.viewer, ...SUPERVISORS);
+    if (first < 1 || first > 500) throw badInput('first', 'first must be between 1 and 500');
+    const where: FilterQuery<PersonalDataAccess> = {};
+    if (filter.ticketId) where.ticketId = localId(filter.ticketId, 'Ticket', 'ticketId');
+    if (filter.subject) where.subject = filter.subject;
+    return rc.em.find(PersonalDataAccess, where, { orderBy: { id: 'desc' }, limit: first });
   }
 
   /** Is the viewer's department the lead or a co-handler of the ticket? */
@@ -159,7 +207,7 @@ export class TicketsService {
       const ds = await Promise.all(rc.viewer.districtCodes.map((c) => rc.loaders.districtByCode.load(c)));
       return { districtId: { $in: ds.filter((d): d is District => !!d).map((d) => d.id) } };
     }
-    if (role === Role.DEPARTMENT) {
+    if (role === Role.DEPARTMENT_STAFF) {
       const dep = await this.viewerDepartmentId(rc);
       return handledBy(dep);
     }

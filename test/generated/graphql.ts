@@ -236,7 +236,7 @@ export type ReturnVisitInput = {
 export type Role =
   | 'ADMIN'
   | 'ANALYST'
-  | 'DEPARTMENT'
+  | 'DEPARTMENT_STAFF'
   | 'DISTRICT_OFFICE'
   | 'OPERATOR'
   | 'SUPERVISOR';

@@ -1,0 +1,144 @@
+/**
+ * Personal data (PIPL): the caller is masked for everyone who reads a ticket; `revealCitizen`
+ * unmasks it for the centre and the handling department only, for a stated purpose, and records
+ * who, when, which ticket and why — in the same transaction. Bad input writes nothing.
+ */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+let t: TestHub;
+let operator: string;
+let supervisor: string;
+let ticket: { id: string; number: string };
+
+const reveal = 'mutation($input: RevealCitizenInput!) { revealCitizen(input: $input) { name phone address masked } }';
+const log = 'query($t: ID, $s: String) { personalDataAccesses(ticketId: $t, subject: $s) { ticketNumber actor role subject purpose reason at } }';
+
+beforeAll(async () => {
+  t = await startTestHub();
+  operator = await t.token({ role: Role.OPERATOR, subject: 'op-li' });
+  supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-chen' });
+  const res = await t.raw(
+    {
+      query: 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id number } }',
+      variables: {
+        input: {
+          channel: 'PHONE',
+          title: '楼下餐馆油烟扰民',
+          content: '楼下餐馆排烟管道直对住户窗户，油烟很大',
+          districtCode: '440106',
+          dispatchTo: '440106-UM',
+          citizenName: '王芳',
+          citizenPhone: '13912345678',
+          citizenAddress: '天河区体育西路103号',
+        },
+      },
+    },
+    { authorization: `Bearer ${operator}` },
+  );
+  ticket = (res.body.data as { createTicket: typeof ticket }).createTicket;
+});
+afterAll(() => t.stop());
+afterEach(() => expect(t.errors.splice(0)).toEqual([]));
+
+async function as(token: string, query: string, variables: Record<string, unknown>) {
+  return (await t.raw({ query, variables }, { authorization: `Bearer ${token}` })).body;
+}
+
+async function accessCount(): Promise<number> {
+  const rows = await t.hub.orm.em.getConnection().execute('select count(*)::int as n from personal_data_accesses');
+  return (rows[0] as { n: number }).n;
+}
+
+test('the operator unmasks for a purpose; the access is on record with who, when, which ticket and why', async () => {
+  const before = await accessCount();
+  const body = await as(operator, reveal, { input: { id: ticket.id, purpose: 'RETURN_VISIT', reason: '回访核实处理结果' } });
+  expect(body.errors).toBeUndefined();
+  expect((body.data as { revealCitizen: unknown }).revealCitizen).toEqual({
+    name: '王芳',
+    phone: '13912345678',
+    address: '天河区体育西路103号',
+    masked: false,
+  });
+  expect(await accessCount()).toBe(before + 1);
+  const rows = (await as(supervisor, log, { t: ticket.id })).data as { personalDataAccesses: Record<string, string>[] };
+  expect(rows.personalDataAccesses[0]).toMatchObject({
+    ticketNumber: ticket.number,
+    actor: 'OPERATOR/op-li',
+    role: 'OPERATOR',
+    subject: 'op-li',
+    purpose: 'RETURN_VISIT',
+    reason: '回访核实处理结果',
+  });
+  expect(Date.parse(rows.personalDataAccesses[0].at)).not.toBeNaN();
+  // reading the ticket afterwards is still masked: an unmasking is one act, not a state
+  const read = await as(operator, 'query($n: String!) { ticket(number: $n) { citizen { phone masked } } }', { n: ticket.number });
+  expect((read.data as { ticket: { citizen: unknown } }).ticket.citizen).toEqual({ phone: '139****5678', masked: true });
+});
+
+test('the handling department may; another department, a district office and an analyst may not', async () => {
+  const lead = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-zhang' });
+  const ok = await as(lead, reveal, { input: { id: ticket.id, purpose: 'HANDLING', reason: '联系市民约定上门检查时间' } });
+  expect((ok.data as { revealCitizen: { phone: string } }).revealCitizen.phone).toBe('13912345678');
+
+  const before = await accessCount();
+  const cases: [string, string][] = [
+    [await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440104-UM', subject: 'other' }), 'NOT_FOUND'],
+    [await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe' }), 'FORBIDDEN'],
+    [await t.token({ role: Role.ANALYST, subject: 'bi' }), 'FORBIDDEN'],
+  ];
+  for (const [token, code] of cases) {
+    const body = await as(token, reveal, { input: { id: ticket.id, purpose: 'VERIFICATION', reason: '核实来电人信息' } });
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0].extensions?.code).toBe(code);
+    expect(JSON.stringify(body)).not.toMatch(/1[3-9]\d{9}/);
+  }
+  expect(await accessCount()).toBe(before);
+});
+
+test('bad input is refused with a coded error and writes nothing', async () => {
+  const before = await accessCount();
+  const bad: [Record<string, unknown>, string][] = [
+    [{ id: ticket.id, purpose: 'RETURN_VISIT', reason: '  ' }, 'BAD_USER_INPUT'],
+    [{ id: ticket.id, purpose: 'RETURN_VISIT', reason: '查'.repeat(501) }, 'BAD_USER_INPUT'],
+    [{ id: ticket.id, purpose: 'CURIOSITY', reason: '想看看是谁打的电话' }, 'BAD_USER_INPUT'],
+    [{ id: 'VGlja2V0OjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA==', purpose: 'RETURN_VISIT', reason: '回访核实' }, 'NOT_FOUND'],
+  ];
+  for (const [input, code] of bad) {
+    const body = await as(operator, reveal, { input });
+    expect(body.errors?.[0].extensions?.code).toBe(code);
+  }
+  expect(await accessCount()).toBe(before);
+});
+
+test('only supervisors and admins read the access log', async () => {
+  const body = await as(operator, log, { s: 'op-li' });
+  expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  const bySubject = (await as(supervisor, log, { s: 'op-li' })).data as { personalDataAccesses: { subject: string }[] };
+  expect(bySubject.personalDataAccesses.length).toBeGreaterThan(0);
+  expect(bySubject.personalDataAccesses.every((r) => r.subject === 'op-li')).toBe(true);
+});
+
+test('the same over WebSocket: the operator unmasks (recorded), a district office is refused', async () => {
+  const run = async (token: string, variables: Record<string, unknown>) => {
+    const c = createClient({ url: t.hub.wsUrl.replace('localhost', '127.0.0.1'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    try {
+      return await new Promise<{ data?: unknown; errors?: readonly { extensions?: Record<string, unknown> }[] }>((resolve, reject) => {
+        let result: never;
+        c.subscribe({ query: reveal, variables }, { next: (r) => (result = r as never), error: reject, complete: () => resolve(result) });
+      });
+    } finally {
+      await c.dispose();
+    }
+  };
+  const before = await accessCount();
+  const input = { id: ticket.id, purpose: 'SUPERVISION', reason: '督办超期工单联系市民' };
+  const ok = await run(operator, { input });
+  expect((ok.data as { revealCitizen: { phone: string } }).revealCitizen.phone).toBe('13912345678');
+  const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe-ws' });
+  const refused = await run(office, { input });
+  expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect(await accessCount()).toBe(before + 1);
+});
