@@ -1,14 +1,8 @@
 import { GraphQLError } from 'graphql';
 import Redis from 'ioredis';
 import type { Pool } from 'pg';
-import type {
-  RateLimiterAbstract} from 'rate-limiter-flexible';
-import {
-  RateLimiterMemory,
-  RateLimiterPostgres,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Viewer } from '../auth/viewer';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
