@@ -3,7 +3,10 @@
  * production mode, as an ADMIN (the suite introspects with `__type`, which production allows
  * only to ADMIN tokens).
  */
+import type { GraphQLFormattedError } from 'graphql';
 import { auditServer } from 'graphql-http';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
 
@@ -44,4 +47,34 @@ test('in production only ADMIN may introspect', async () => {
   expect(operator.body.errors?.[0].extensions?.code).toBe('INTROSPECTION_DISABLED');
   const admin = await t.raw({ query }, { authorization: `Bearer ${await t.token({ role: Role.ADMIN })}` });
   expect(admin.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+});
+
+test('in production a typo gets a coded 400 without "Did you mean" hints or stack traces, over HTTP and WebSocket', async () => {
+  const operator = await t.token({ role: Role.OPERATOR });
+  const query = '{ tickts(first: 1) { totalCount } }';
+  const http = await t.raw({ query }, { authorization: `Bearer ${operator}` });
+  expect(http.status).toBe(400);
+  expect(http.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  expect(http.body.errors?.[0].message).toBe('Cannot query field "tickts" on type "Query".');
+  const ws = createClient({ url: t.hub.wsUrl.replace('localhost', '127.0.0.1'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${operator}` } });
+  try {
+    const errors = await new Promise<readonly GraphQLFormattedError[]>((resolve) => {
+      ws.subscribe({ query }, { next: () => undefined, error: (e) => resolve(e as GraphQLFormattedError[]), complete: () => resolve([]) });
+    });
+    expect(errors[0].message).toBe('Cannot query field "tickts" on type "Query".');
+    expect(JSON.stringify(errors)).not.toMatch(/Did you mean|stacktrace|\.ts:\d+/);
+  } finally {
+    await ws.dispose();
+  }
+  expect(JSON.stringify(http.body)).not.toMatch(/Did you mean|stacktrace|\.ts:\d+/);
+});
+
+test('CSRF prevention: a simple cross-site request (text/plain POST, header-less GET) is refused', async () => {
+  const operator = await t.token({ role: Role.OPERATOR });
+  const form = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ viewer { role } }' }) });
+  expect(form.status).toBe(400);
+  const get = await fetch(`${t.url}?query=${encodeURIComponent('{ viewer { role } }')}`, { headers: { authorization: `Bearer ${operator}` } });
+  expect(get.status).toBe(400);
+  // a JSON POST (preflighted by browsers) is served
+  expect((await t.raw({ query: '{ viewer { role } }' }, { authorization: `Bearer ${operator}` })).status).toBe(200);
 });

@@ -37,22 +37,31 @@ describe.each(abusive)('%s', (_name, query, code) => {
     expect([code].flat()).toContain(res.body.errors?.[0].extensions?.code);
   });
 
-  test('is refused over WebSocket with an error on that operation', async () => {
+  test('is refused over WebSocket with the same code on that operation; the socket stays usable', async () => {
     const c = createClient({
       url: t.hub.wsUrl.replace('localhost', '127.0.0.1'),
       webSocketImpl: WebSocket,
       retryAttempts: 0,
+      lazy: false, // one socket for both operations: a close would show
       connectionParams: { authorization: `Bearer ${token}` },
     });
-    try {
-      const errors = await new Promise<unknown>((resolve) => {
+    let closed: unknown = null;
+    c.on('closed', (e) => (closed = e));
+    const run = (q: string) =>
+      new Promise<{ errors?: readonly { extensions?: Record<string, unknown>; message: string }[]; data?: unknown }>((resolve, reject) => {
+        let result: never;
         c.subscribe(
-          { query },
-          { next: (r) => resolve(r.errors ?? 'answered'), error: (e) => resolve(e), complete: () => undefined },
+          { query: q },
+          { next: (r) => (result = r as never), error: (e) => (Array.isArray(e) ? resolve({ errors: e }) : reject(e)), complete: () => resolve(result) },
         );
       });
-      expect(Array.isArray(errors) || errors instanceof Error || (errors as { code?: number }).code !== undefined).toBe(true);
-      expect(errors).not.toBe('answered');
+    try {
+      const refused = await run(query);
+      expect([code].flat()).toContain(refused.errors?.[0].extensions?.code);
+      expect(refused.data ?? null).toBeNull();
+      // the same socket answers the next operation
+      expect(await run('{ viewer { role } }')).toEqual({ data: { viewer: { role: 'OPERATOR' } } });
+      expect(closed).toBeNull();
     } finally {
       await c.dispose();
     }

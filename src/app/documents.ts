@@ -1,5 +1,11 @@
-import { parse, specifiedRules, validate } from 'graphql';
-import type { ASTNode, DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import type { ASTNode, DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
+
+/** The same codes as Apollo gives these errors over HTTP. */
+function coded(e: GraphQLError, code: string): GraphQLError {
+  if (e.extensions?.code) return e;
+  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: { ...e.extensions, code } });
+}
 import { print } from 'graphql';
 
 /**
@@ -18,7 +24,12 @@ export function documentCache(max = 1000, rules: readonly ValidationRule[] = spe
         parsed.set(text, hit);
         return hit;
       }
-      const doc = parse(text, { maxTokens });
+      let doc: DocumentNode;
+      try {
+        doc = parse(text, { maxTokens });
+      } catch (e) {
+        throw e instanceof GraphQLError ? coded(e, 'GRAPHQL_PARSE_FAILED') : e;
+      }
       parsed.set(text, doc);
       if (parsed.size > max) parsed.delete(parsed.keys().next().value!);
       return doc;
@@ -26,7 +37,7 @@ export function documentCache(max = 1000, rules: readonly ValidationRule[] = spe
     validate(schema: GraphQLSchema, doc: DocumentNode): readonly GraphQLError[] {
       let errors = validated.get(doc);
       if (!errors) {
-        errors = validate(schema, doc, rules);
+        errors = validate(schema, doc, rules).map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED'));
         validated.set(doc, errors);
       }
       return errors;

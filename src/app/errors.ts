@@ -16,6 +16,11 @@ export interface ErrorFormatterOptions {
  * become BAD_USER_INPUT with the offending field, and anything unexpected is logged and
  * reported as INTERNAL_SERVER_ERROR without internals.
  */
+/** graphql-js's suggestion suffix, e.g. ` Did you mean "tickets"?` or ` Did you mean "a", "b", or "c"?` */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?$/, '');
+}
+
 export function createErrorFormatter(options: ErrorFormatterOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
@@ -42,7 +47,9 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       // graphql-js and Apollo errors (parse, validation, variable coercion) already carry a code
       const ext = { ...(formatted.extensions ?? {}) };
       if (!options.exposeInternals) delete ext.stacktrace;
-      return { ...formatted, extensions: { code: ext.code ?? ErrorCode.BAD_USER_INPUT, ...ext } };
+      // in production, no "Did you mean …?" hints: they spell out the schema to a stranger
+      const message = options.exposeInternals ? formatted.message : withoutSuggestions(formatted.message);
+      return { ...formatted, message, extensions: { code: ext.code ?? ErrorCode.BAD_USER_INPUT, ...ext } };
     }
     options.log('unexpected error', original);
     return {

@@ -245,6 +245,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         const e = refused(a) ?? (await limited(a));
         return e ? { errors: [e] } : subscribe(a);
       },
+      // a document that does not parse is an error on that operation, not a broken socket
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          documents.parse(payload.query);
+          return undefined;
+        } catch (e) {
+          if (e instanceof GraphQLError) return [e];
+          throw e;
+        }
+      },
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
@@ -262,6 +272,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+      // parse and validation errors (an `error` message): formatted as over HTTP
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wsServer,
   );
