@@ -7,6 +7,7 @@ import { Migration20261128025031_intake_keys } from './Migration20261128025031_i
 import { Migration20261128031249_pseudonyms } from './Migration20261128031249_pseudonyms';
 import { Migration20261128031721_api_keys } from './Migration20261128031721_api_keys';
 import { Migration20261128035808_personal_data } from './Migration20261128035808_personal_data';
+import { Migration20261128040611_risk_alerts } from './Migration20261128040611_risk_alerts';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128031249_pseudonyms', class: Migration20261128031249_pseudonyms },
   { name: 'Migration20261128031721_api_keys', class: Migration20261128031721_api_keys },
   { name: 'Migration20261128035808_personal_data', class: Migration20261128035808_personal_data },
+  { name: 'Migration20261128040611_risk_alerts', class: Migration20261128040611_risk_alerts },
 ];

@@ -26,6 +26,7 @@ const abusive: [string, string, string | string[]][] = [
   ['50 directives', `{ viewer { role ${'@include(if: true) '.repeat(50)}} }`, 'GRAPHQL_VALIDATION_FAILED'],
   ['circular fragments', 'query { viewer { ...A } } fragment A on Viewer { ...B } fragment B on Viewer { ...A }', 'GRAPHQL_VALIDATION_FAILED'],
   ['first: 100000', '{ tickets(first: 100000) { edges { node { number citizen { name phone } events { type } } } } }', 'QUERY_TOO_COMPLEX'],
+  ['a NUL character in a string', '{ ticket(number: "GZ\\u0000") { number } }', 'BAD_USER_INPUT'],
   ['10,000 tokens', `{ viewer { role } } ${'# \n'.repeat(1)}${Array.from({ length: 2600 }, (_, i) => `fragment F${i} on Viewer { role }`).join(' ')}`, 'GRAPHQL_PARSE_FAILED'],
 ];
 

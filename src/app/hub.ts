@@ -30,6 +30,9 @@ import { ErrorCode } from '../shared/errors';
 import { HeatmapLive } from '../analytics/heatmap.live';
 import { applyHeatmapRollup, HeatmapService } from '../analytics/heatmap.service';
 import { createBus, databaseKey } from '../realtime/bus';
+import { AlertsService } from '../alerts/alerts.service';
+import { DEFAULT_DETECTOR_SETTINGS, RiskDetectors } from '../alerts/detectors';
+import { SlaClock } from '../alerts/sla.clock';
 import { CheckpointedConsumer } from '../realtime/consumer';
 import { setSocketBufferLimit } from '../realtime/fanout';
 import type { EventBus } from '../realtime/bus';
@@ -43,7 +46,7 @@ import type { Config } from './config';
 import type { RequestContext } from './context';
 import { documentCache } from './documents';
 import { RateLimits } from './rate-limit';
-import { costError, introspectionError, validationRules } from './limits';
+import { costError, introspectionError, nulCharacterError, validationRules } from './limits';
 import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
 import { createLoaders } from './loaders';
@@ -111,7 +114,8 @@ export function createServices(config: Config, clock: Clock): Services {
   });
   const heatmaps = new HeatmapService(clock, config.HEATMAP_RESOLUTION, { retentionMs: 8 * 86_400_000, graceMs: config.HEATMAP_INDEX_GRACE_MS });
   const heatmapLive = new HeatmapLive(heatmaps);
-  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive };
+  const alerts = new AlertsService(clock);
+  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, calendar };
 }
 
 /** A body that is too large or not JSON gets a coded GraphQL error with its 4xx status, never an HTML page. */
@@ -165,14 +169,23 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   services.heatmapLive.attach(schema);
   // heatmap rollups: exactly once, once across processes, woken by every event
   const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, delayMs: 200, log });
+  // risk detectors: the same, in their own consumer (alerts are written with the checkpoint)
+  const detectors = new RiskDetectors(DEFAULT_DETECTOR_SETTINGS, log);
+  const risk = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'risk', handle: (events, tx) => detectors.handle(events, tx), delayMs: 20, log });
+  services.alerts.attach(pool, services.live);
   stream.onEvent((e) => {
     services.heatmaps.onEvent(e);
     services.heatmapLive.onEvent(e);
     rollups.kick();
+    if (e.topic === 'ticket') risk.kick();
   });
   await stream.start();
   services.heatmaps.startIndex();
   await rollups.start();
+  await risk.start();
+  // the SLA clock: overdue tickets escalate (催办 → 督办 → 通报), once across processes
+  const slaClock = new SlaClock({ databaseUrl: options.databaseUrl, clock, calendar: services.calendar, everyMs: config.SLA_CLOCK_SECONDS * 1000, log });
+  await slaClock.start();
   const retention = new RetentionJob({ databaseUrl: options.databaseUrl, clock, retentionDays: config.RETENTION_DAYS, everyMs: 3_600_000, log });
   await retention.start();
   const relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, log });
@@ -231,6 +244,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
   const refused = (a: ExecutionArgs) =>
     introspectionError(a.document, production, (a.contextValue as RequestContext | undefined)?.viewer.role) ??
+    nulCharacterError(a.document, a.variableValues) ??
     costError(schema, a.document, a.variableValues ?? undefined, a.operationName ?? undefined, limits.maxCost);
   const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer }>(
     {
@@ -293,6 +307,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
             async didResolveOperation({ request, document, contextValue }) {
               const e =
                 introspectionError(document, production, contextValue.viewer.role) ??
+                nulCharacterError(document, request.variables) ??
                 costError(schema, document, request.variables, request.operationName, limits.maxCost);
               if (e) throw e;
             },
@@ -372,6 +387,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       await retention.stop();
       services.heatmapLive.stop();
       await rollups.stop();
+      await risk.stop();
+      await slaClock.stop();
       await stream.stop();
       await bus.stop();
       await rateLimits.close();

@@ -110,3 +110,36 @@ export function costError(schema: GraphQLSchema, document: DocumentNode, variabl
     extensions: { code: QUERY_TOO_COMPLEX, cost, limit: maxCost, http: { status: 400 } },
   });
 }
+
+/**
+ * A NUL character (U+0000) anywhere in the variables or in a string literal: PostgreSQL text
+ * cannot hold it, and no citizen's words contain it. Refused as BAD_USER_INPUT before anything
+ * runs, the same over HTTP and WebSocket.
+ */
+export function nulCharacterError(document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  const where = findNul(variables, 'variables') ?? findNulInLiterals(document);
+  if (!where) return null;
+  return new GraphQLError(`${where}: contains a NUL character (U+0000), which text may not contain`, {
+    extensions: { code: 'BAD_USER_INPUT', field: where, http: { status: 400 } },
+  });
+}
+
+function findNul(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const found = findNul(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function findNulInLiterals(document: DocumentNode): string | null {
+  let found: string | null = null;
+  visit(document, {
+    StringValue(node) {
+      if (!found && node.value.includes('\u0000')) found = 'a string literal';
+    },
+  });
+  return found;
+}

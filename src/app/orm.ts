@@ -3,6 +3,7 @@ import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import type { Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
+import { RiskAlert, RiskAlertAction, RiskSignal, Supervision } from '../alerts/alert.entity';
 import { PersonalDataAccess } from '../tickets/personal-data-access.entity';
 import { RateLimitCounter } from './rate-limit.entity';
 import { ApiKey } from '../auth/api-key.entity';
@@ -42,6 +43,10 @@ export const ENTITIES = [
   ApiKey,
   PersonalDataAccess,
   RateLimitCounter,
+  RiskAlert,
+  RiskAlertAction,
+  RiskSignal,
+  Supervision,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */

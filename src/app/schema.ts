@@ -4,6 +4,8 @@ import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { alertResolvers } from '../alerts/alerts.resolver';
+import type { AlertsService } from '../alerts/alerts.service';
 import { heatmapResolvers } from '../analytics/heatmap.resolver';
 import type { HeatmapLive } from '../analytics/heatmap.live';
 import type { HeatmapService } from '../analytics/heatmap.service';
@@ -14,6 +16,7 @@ import type { DutyListService } from '../dutylist/dutylist.service';
 import type { RouterService } from '../dutylist/router.service';
 import { liveResolvers } from '../realtime/live.resolver';
 import type { LiveService } from '../realtime/live.service';
+import type { WorkingCalendar } from '../shared/calendar';
 import { ticketsResolver } from '../tickets/tickets.resolver';
 import type { TicketsService } from '../tickets/tickets.service';
 import { PROJECT_ROOT } from './config';
@@ -27,6 +30,8 @@ export interface Services {
   live: LiveService;
   heatmaps: HeatmapService;
   heatmapLive: HeatmapLive;
+  alerts: AlertsService;
+  calendar: WorkingCalendar;
 }
 
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
@@ -35,12 +40,13 @@ export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
 export async function buildHubSchema(services: Services): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
-      nodeResolver(services.tickets),
+      nodeResolver(services.tickets, services.alerts),
       ...departmentsResolvers(services.departments),
       ...dutyListResolvers(services.dutyLists, services.router),
       ticketsResolver(services.tickets),
       ...liveResolvers(services.live, services.tickets, services.departments, services.dutyLists),
       ...heatmapResolvers(services.heatmaps, services.heatmapLive),
+      ...alertResolvers(services.alerts, services.tickets, services.departments),
     ],
     validate: { skipMissingProperties: true, forbidUnknownValues: false },
     // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused

@@ -53,6 +53,11 @@ export class LiveService {
     return this.stream;
   }
 
+  /** BAD_USER_INPUT for an unknown `after`, EVENT_EXPIRED for one older than the outbox keeps. */
+  async checkAfter(after: string): Promise<void> {
+    await this.events.checkAfter(after);
+  }
+
   async ticketEvents(rc: LiveContext, filter: TicketEventFilterArgs | null | undefined, after: string | null | undefined, info: GraphQLResolveInfo) {
     const accept = await this.ticketPredicate(rc, filter ?? {});
     if (after != null) await this.events.checkAfter(after);

@@ -35,6 +35,8 @@ export class Location {
 @Entity({ tableName: 'tickets' })
 @Index({ properties: ['status', 'dueAt'] })
 @Index({ properties: ['createdAt', 'id'] })
+@Index({ properties: ['districtId', 'matterId', 'createdAt'] })
+@Index({ properties: ['matterId', 'cell', 'createdAt'] })
 // heatmap edges (the part-hours of a window) read located tickets by time, index-only
 @Index({
   name: 'tickets_located_created_at',

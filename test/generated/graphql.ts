@@ -669,6 +669,7 @@ export type NodeQuery = { node:
     | { __typename: 'District', code: string, id: string }
     | { __typename: 'DutyListVersion', id: string }
     | { __typename: 'Matter', id: string }
+    | { __typename: 'RiskAlert', id: string }
     | { __typename: 'Ticket', number: string, id: string }
    | null };
 

@@ -1,0 +1,275 @@
+import type { Tx } from '../realtime/consumer';
+import type { StreamEvent } from '../realtime/events';
+import { employerKey, employerName, isLabourDispute, peopleAffected, prepareText } from '../risk/extract';
+import { labourSeverity, surgeSeverity } from '../risk/severity';
+import { distinctWeeks, isSurge, surgeScore } from '../risk/stats';
+import { AlertKind, AlertSeverity } from './alert.entity';
+import { raiseOrUpdate, uuids } from './alert.store';
+
+/** The detectors' thresholds (configurable; the defaults are documented in the README). */
+export interface DetectorSettings {
+  /** labour disputes: signals of one employer within this many days form one situation */
+  labourWindowDays: number;
+  /** … and raise an alert from this many tickets about one named employer */
+  labourMinTickets: number;
+  /** … or from this many people in one ticket */
+  labourMinPeople: number;
+  /** repeat callers: this many tickets from one caller … */
+  repeatMinTickets: number;
+  /** … within this many days */
+  repeatWindowDays: number;
+  /** surges: the tickets of one matter in one district in the last this many minutes … */
+  surgeWindowMinutes: number;
+  /** … against the same window's average over this many days before it */
+  surgeBaselineDays: number;
+  surgeMinObserved: number;
+  surgePValue: number;
+  surgeMinRatio: number;
+  /** recurring problems: the same matter in the same H3 cell in this many distinct weeks … */
+  recurringMinWeeks: number;
+  /** … within this many days */
+  recurringWindowDays: number;
+}
+
+export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
+  labourWindowDays: 14,
+  labourMinTickets: 2,
+  labourMinPeople: 10,
+  repeatMinTickets: 3,
+  repeatWindowDays: 30,
+  surgeWindowMinutes: 60,
+  surgeBaselineDays: 28,
+  surgeMinObserved: 5,
+  surgePValue: 1e-3,
+  surgeMinRatio: 2,
+  recurringMinWeeks: 4,
+  recurringWindowDays: 730,
+};
+
+/** Matters whose tickets are labour disputes whatever their wording. */
+const LABOUR_MATTERS = /^LABOUR\.(WAGE|WAGE_GROUP|CONTRACT|SOCIAL_INSURANCE)$/;
+
+const DAY = 86_400_000;
+
+interface TicketRow {
+  id: string;
+  number: string;
+  title: string;
+  content: string;
+  district_id: string;
+  matter_id: string | null;
+  matter_code: string | null;
+  matter_name: string | null;
+  cell: string | null;
+  citizen_key: string | null;
+  created_at: Date;
+}
+
+/**
+ * The risk detectors (风险预警): read the ticket stream as a checkpointed consumer (exactly once,
+ * once across processes) and raise or update alerts in the same transaction as the checkpoint.
+ * Each ticket is examined under a savepoint: one that trips a detector is logged and skipped,
+ * and the detectors keep running.
+ */
+export class RiskDetectors {
+  constructor(
+    private readonly settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
+    private readonly log: (m: string, e?: unknown) => void = () => undefined,
+  ) {}
+
+  async handle(events: StreamEvent[], tx: Tx): Promise<void> {
+    const createdIds = events.filter((e) => e.topic === 'ticket' && e.type === 'CREATED').map((e) => e.aggregateId);
+    if (createdIds.length) {
+      const { rows } = await tx.query<TicketRow>(
+        `select t.id, t.number, t.title, t.content, t.district_id, t.matter_id, m.code as matter_code, m.name as matter_name,
+                t.cell, t.citizen_key, t.created_at
+         from tickets t left join matters m on m.id = t.matter_id
+         where t.id = any($1) order by t.created_at, t.id`,
+        [createdIds],
+      );
+      for (const t of rows) {
+        await this.guarded(tx, `ticket ${t.number}`, async () => {
+          await this.labour(tx, t);
+          await this.repeatCaller(tx, t);
+          await this.recurring(tx, t);
+        });
+      }
+      // one surge check per district and matter in the batch, at its latest ticket
+      const latest = new Map<string, TicketRow>();
+      for (const t of rows) if (t.matter_id) latest.set(`${t.district_id}:${t.matter_id}`, t);
+      for (const t of latest.values()) await this.guarded(tx, `surge ${t.number}`, () => this.surge(tx, t));
+    }
+    for (const e of events) {
+      if (e.topic === 'ticket' && e.type === 'RETURN_VISITED' && e.payload.status === 'REOPENED') {
+        await this.guarded(tx, `return visit ${String(e.payload.number)}`, () => this.dissatisfied(tx, e));
+      }
+    }
+  }
+
+  private async guarded(tx: Tx, what: string, run: () => Promise<void>): Promise<void> {
+    await tx.query('savepoint detector');
+    try {
+      await run();
+      await tx.query('release savepoint detector');
+    } catch (e) {
+      await tx.query('rollback to savepoint detector');
+      this.log(`risk detectors: skipped ${what}`, e);
+    }
+  }
+
+  /** LABOUR_DISPUTE: wage arrears, compensation, mass disputes — clustered by employer. */
+  private async labour(tx: Tx, t: TicketRow): Promise<void> {
+    const s = this.settings;
+    const text = prepareText(`${t.title}\n${t.content}`);
+    const match = isLabourDispute(text);
+    if (!match.matched && !(t.matter_code && LABOUR_MATTERS.test(t.matter_code))) return;
+    const people = peopleAffected(text);
+    const employer = employerName(text);
+    const ekey = employer ? employerKey(employer) : '';
+    const key = ekey ? `${AlertKind.LABOUR_DISPUTE}:${t.district_id}:${ekey}`.slice(0, 200) : `${AlertKind.LABOUR_DISPUTE}:${t.district_id}:ticket:${t.id}`;
+    await tx.query(
+      `insert into risk_signals (kind, key, ticket_id, district_id, people, facts, at) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [AlertKind.LABOUR_DISPUTE, key, t.id, t.district_id, people?.count ?? null, JSON.stringify({ employer, phrase: people?.phrase ?? null, terms: match.terms }), t.created_at],
+    );
+    const { rows } = await tx.query<{ n: number; people: number | null; tickets: string[] | string; employers: string[] | string }>(
+      `select count(*)::int as n, max(people) as people, array_agg(ticket_id order by at, id) as tickets
+       from risk_signals where key = $1 and at > $2 and at <= $3`,
+      [key, new Date(t.created_at.getTime() - s.labourWindowDays * DAY), t.created_at],
+    );
+    const n = rows[0].n;
+    const most = rows[0].people;
+    if (!((ekey && n >= s.labourMinTickets) || (most ?? 0) >= s.labourMinPeople)) return;
+    const severity = labourSeverity({ people: most, tickets: n }) as AlertSeverity;
+    const who = employer ?? '未具名用人单位';
+    await raiseOrUpdate(tx, {
+      kind: AlertKind.LABOUR_DISPUTE,
+      key,
+      districtId: t.district_id,
+      severity,
+      title: `劳资纠纷：${who}${most ? `，涉及约${most}人` : ''}，${n}件工单`,
+      figures: { employer: who, people: most, tickets: n, terms: match.terms, windowDays: s.labourWindowDays },
+      ticketIds: uuids(rows[0].tickets),
+      ticketCount: n,
+      people: most,
+      at: t.created_at,
+      actor: 'system/labour-dispute',
+    });
+  }
+
+  /** REPEAT_CALLER: one caller (by pseudonym), many tickets. */
+  private async repeatCaller(tx: Tx, t: TicketRow): Promise<void> {
+    const s = this.settings;
+    if (!t.citizen_key) return;
+    const { rows } = await tx.query<{ n: number; ids: string[] | string }>(
+      `select count(*)::int as n, array_agg(id order by created_at, id) as ids from tickets
+       where citizen_key = $1 and created_at > $2 and created_at <= $3`,
+      [t.citizen_key, new Date(t.created_at.getTime() - s.repeatWindowDays * DAY), t.created_at],
+    );
+    const n = rows[0].n;
+    if (n < s.repeatMinTickets) return;
+    const severity = n >= 10 ? AlertSeverity.HIGH : n >= 5 ? AlertSeverity.MEDIUM : AlertSeverity.LOW;
+    await raiseOrUpdate(tx, {
+      kind: AlertKind.REPEAT_CALLER,
+      key: `${AlertKind.REPEAT_CALLER}:${t.citizen_key}`,
+      districtId: t.district_id,
+      severity,
+      title: `重复来电：同一来电人${s.repeatWindowDays}天内${n}件工单`,
+      figures: { tickets: n, windowDays: s.repeatWindowDays },
+      ticketIds: uuids(rows[0].ids),
+      ticketCount: n,
+      at: t.created_at,
+      actor: 'system/repeat-caller',
+    });
+  }
+
+  /** RECURRING: the same matter at the same place (H3 cell) in many distinct weeks. */
+  private async recurring(tx: Tx, t: TicketRow): Promise<void> {
+    const s = this.settings;
+    if (!t.cell || !t.matter_id) return;
+    const { rows } = await tx.query<{ id: string; created_at: Date }>(
+      `select id, created_at from tickets where matter_id = $1 and cell = $2 and created_at > $3 and created_at <= $4 order by created_at, id`,
+      [t.matter_id, t.cell, new Date(t.created_at.getTime() - s.recurringWindowDays * DAY), t.created_at],
+    );
+    const weeks = distinctWeeks(rows.map((r) => new Date(r.created_at)));
+    if (weeks < s.recurringMinWeeks) return;
+    const since = new Date(rows[0].created_at);
+    const severity = weeks >= 26 ? AlertSeverity.HIGH : weeks >= 8 ? AlertSeverity.MEDIUM : AlertSeverity.LOW;
+    const sinceText = since.toISOString().slice(0, 10);
+    await raiseOrUpdate(tx, {
+      kind: AlertKind.RECURRING,
+      key: `${AlertKind.RECURRING}:${t.matter_id}:${t.cell}`,
+      districtId: t.district_id,
+      severity,
+      title: `反复投诉：${t.matter_name ?? '同一事项'}，同一地点${weeks}个不同周（自${sinceText}起）`,
+      figures: { weeks, tickets: rows.length, since: sinceText, matterCode: t.matter_code, cell: t.cell, windowDays: s.recurringWindowDays },
+      ticketIds: rows.map((r) => r.id),
+      ticketCount: rows.length,
+      at: t.created_at,
+      actor: 'system/recurring',
+    });
+  }
+
+  /** SURGE: one matter in one district well above its baseline (Poisson). */
+  private async surge(tx: Tx, t: TicketRow): Promise<void> {
+    const s = this.settings;
+    const windowMs = s.surgeWindowMinutes * 60_000;
+    const to = t.created_at;
+    const from = new Date(to.getTime() - windowMs);
+    const baselineFrom = new Date(from.getTime() - s.surgeBaselineDays * DAY);
+    const { rows } = await tx.query<{ observed: number; before: number; ids: string[] | string }>(
+      `select count(*) filter (where created_at > $3)::int as observed,
+              count(*) filter (where created_at <= $3)::int as before,
+              (array_agg(id order by created_at desc, id) filter (where created_at > $3))[1:200] as ids
+       from tickets where district_id = $1 and matter_id = $2 and created_at > $4 and created_at <= $5`,
+      [t.district_id, t.matter_id, from, baselineFrom, to],
+    );
+    const observed = rows[0].observed;
+    const expected = (rows[0].before * windowMs) / (s.surgeBaselineDays * DAY);
+    const input = { observed, expected, minObserved: s.surgeMinObserved, pValue: s.surgePValue, minRatio: s.surgeMinRatio };
+    if (!isSurge(input)) return;
+    const score = surgeScore(input);
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    await raiseOrUpdate(tx, {
+      kind: AlertKind.SURGE,
+      key: `${AlertKind.SURGE}:${t.district_id}:${t.matter_id}`,
+      districtId: t.district_id,
+      severity: surgeSeverity(score.ratio, score.pValue) as AlertSeverity,
+      title: `激增：${t.matter_name ?? '同一事项'}，${s.surgeWindowMinutes}分钟${observed}件，常态约${round(score.expected)}件`,
+      figures: {
+        observed,
+        expected: round(score.expected),
+        ratio: round(score.ratio),
+        pValue: score.pValue,
+        windowMinutes: s.surgeWindowMinutes,
+        baselineDays: s.surgeBaselineDays,
+        matterCode: t.matter_code,
+      },
+      ticketIds: uuids(rows[0].ids).reverse(),
+      ticketCount: observed,
+      at: t.created_at,
+      actor: 'system/surge',
+    });
+  }
+
+  /** DISSATISFIED: a return visit said dissatisfied, the ticket re-opened (预警工单). */
+  private async dissatisfied(tx: Tx, e: StreamEvent): Promise<void> {
+    const p = e.payload as { ticketId: string; number: string; districtId: string };
+    const { rows } = await tx.query<{ n: number }>(
+      `select count(*)::int as n from ticket_events where ticket_id = $1 and type = 'RETURN_VISITED' and to_status = 'REOPENED'`,
+      [p.ticketId],
+    );
+    const times = Math.max(1, rows[0]?.n ?? 1);
+    await raiseOrUpdate(tx, {
+      kind: AlertKind.DISSATISFIED,
+      key: `${AlertKind.DISSATISFIED}:${p.ticketId}`,
+      districtId: p.districtId,
+      severity: times >= 2 ? AlertSeverity.HIGH : AlertSeverity.MEDIUM,
+      title: `回访不满意：${p.number}${times >= 2 ? `（第${times}次）` : ''}，预警工单`,
+      figures: { number: p.number, dissatisfiedVisits: times },
+      ticketIds: [p.ticketId],
+      ticketCount: 1,
+      at: new Date(e.occurredAt),
+      actor: 'system/return-visit',
+    });
+  }
+}

@@ -1,0 +1,330 @@
+/**
+ * Risk alerts end to end: realistic Chinese tickets through GraphQL, the detectors on the event
+ * stream (a checkpointed consumer), the SLA clock, the alerts' queries and decisions, and the
+ * `riskAlerts` subscription over graphql-ws — a district office receives its districts' alerts
+ * and no other's.
+ */
+import { createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { ManualClock } from '../src/shared/clock';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+jest.setTimeout(60_000);
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const clock = new ManualClock(new Date('2026-03-02T01:00:00Z')); // Monday 09:00 in Guangzhou
+
+let t: TestHub;
+let operator: string;
+let supervisor: string;
+const clients: Client[] = [];
+
+interface AlertEvent {
+  id: string;
+  type: string;
+  alertId: string;
+  kind: string;
+  severity: string;
+  status: string;
+  title: string;
+  ticketCount: number;
+  peopleAffected: number | null;
+  district: { code: string };
+}
+
+beforeAll(async () => {
+  t = await startTestHub({ clock, dutyList: true, env: { SLA_CLOCK_SECONDS: '0.2' } });
+  operator = await t.token({ role: Role.OPERATOR, subject: 'op-alerts' });
+  supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-alerts' });
+});
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await t.stop();
+});
+
+async function gql<T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) {
+  const { body } = await t.raw({ query, variables }, { authorization: `Bearer ${token}` });
+  return body as { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+async function intake(input: Record<string, unknown>): Promise<{ id: string; number: string }> {
+  const res = await gql<{ createTicket: { id: string; number: string } }>(
+    operator,
+    'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id number } }',
+    { input: { channel: 'PHONE', districtCode: '440106', ...input } },
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.createTicket;
+}
+
+/** Follows riskAlerts as a district office (or another role) over its own WebSocket. */
+async function follow(token: string, variables: Record<string, unknown> = {}) {
+  const received: AlertEvent[] = [];
+  const errors: unknown[] = [];
+  const c = createClient({ url: t.hub.wsUrl.replace('localhost', '127.0.0.1'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  clients.push(c);
+  c.subscribe(
+    {
+      query: `subscription($d: [String!], $k: [AlertKind!], $s: AlertSeverity, $after: ID) {
+        riskAlerts(districtCodes: $d, kinds: $k, minSeverity: $s, after: $after) {
+          id type alertId kind severity status title ticketCount peopleAffected district { code }
+        }
+      }`,
+      variables,
+    },
+    { next: (r) => (r.errors ? errors.push(r.errors) : received.push((r.data as { riskAlerts: AlertEvent }).riskAlerts)), error: (e) => errors.push(e), complete: () => undefined },
+  );
+  await new Promise((r) => setTimeout(r, 150));
+  return { received, errors };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface AlertRow {
+  id: string;
+  kind: string;
+  severity: string;
+  status: string;
+  title: string;
+  ticketCount: number;
+  peopleAffected: number | null;
+  version: number;
+  figures: Record<string, unknown>;
+  district: { code: string };
+  evidence: { number: string }[];
+  actions: { type: string; actor: string; severity: string }[];
+}
+
+const ALERT_FIELDS = 'id kind severity status title ticketCount peopleAffected version figures district { code } evidence(first: 50) { number } actions { type actor severity }';
+
+async function alerts(token: string, filter: Record<string, unknown>): Promise<AlertRow[]> {
+  const res = await gql<{ riskAlerts: { nodes?: AlertRow[]; edges: { node: AlertRow }[] } }>(
+    token,
+    `query($f: RiskAlertFilter) { riskAlerts(first: 50, filter: $f) { edges { node { ${ALERT_FIELDS} } } } }`,
+    { f: filter },
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.riskAlerts.edges.map((e) => e.node);
+}
+
+describe('LABOUR_DISPUTE: six tickets in two days from one relocating factory', () => {
+  const tickets = [
+    ['华达电子厂搬迁不给补偿', '我是天河区华达电子厂的员工，工厂要搬到惠州，老板说不愿意去的就自己离职，不给经济补偿，请有关部门帮我们讨个说法。'],
+    ['工厂搬迁拖欠工资', '天河区珠吉路华达电子厂要搬迁，上个月工资到现在还没发，我们十几个工友都很着急。'],
+    ['华达电子厂72名员工要求搬迁补偿', '我们是华达电子厂的72名员工，工厂整体搬迁，公司拒绝支付经济补偿金，也不签解除劳动合同的协议，大家已经停工两天了。'],
+    ['电子厂搬迁补偿问题', '广州华达电子厂搬迁，公司只肯给每人一千元补偿，员工不接受，现在厂门口聚集了很多人。'],
+    ['反映华达电子厂欠薪', '华达电子厂拖欠我们两个月工资和加班费，说搬完厂再发，我们要求先结清工资。'],
+    ['华达电子厂社保断缴', '华达电子厂从今年三月起就没给我们交社保了，现在又要搬迁，担心补偿和社保都拿不到。'],
+  ];
+
+  test('exactly one HIGH alert, scoped to Tianhe, updated by each ticket, received by Tianhe’s office and no other', async () => {
+    const tianhe = await follow(await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe-office' }));
+    const yuexiu = await follow(await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440104'], subject: 'yuexiu-office' }));
+    const numbers: string[] = [];
+    for (const [title, content] of tickets) {
+      clock.advance(8 * HOUR); // six tickets over two days
+      numbers.push((await intake({ title, content, citizenPhone: `1380000${numbers.length}111`.slice(0, 11) })).number);
+    }
+    const [alert] = await until('the labour alert with all six tickets', async () => {
+      const found = await alerts(supervisor, { kinds: ['LABOUR_DISPUTE'] });
+      return found.length === 1 && found[0].ticketCount === 6 ? found : null;
+    });
+    expect(alert).toMatchObject({ kind: 'LABOUR_DISPUTE', severity: 'HIGH', status: 'OPEN', peopleAffected: 72, district: { code: '440106' } });
+    expect(alert.figures).toMatchObject({ employer: expect.stringContaining('华达电子厂'), people: 72, tickets: 6 });
+    expect(alert.evidence.map((e) => e.number).sort()).toEqual([...numbers].sort());
+    // raised by the second ticket (two tickets naming one employer), then updated by each further one
+    expect(alert.actions.map((a) => a.type)).toEqual(['RAISED', 'UPDATED', 'UPDATED', 'UPDATED', 'UPDATED']);
+    expect(alert.actions.every((a) => a.actor === 'system/labour-dispute')).toBe(true);
+
+    await until('Tianhe’s office to receive every change', async () => tianhe.received.filter((e) => e.kind === 'LABOUR_DISPUTE').length === 5);
+    const seen = tianhe.received.filter((e) => e.kind === 'LABOUR_DISPUTE');
+    expect(new Set(seen.map((e) => e.alertId))).toEqual(new Set([alert.id]));
+    expect(seen.map((e) => e.ticketCount)).toEqual([2, 3, 4, 5, 6]);
+    expect(seen[seen.length - 1]).toMatchObject({ severity: 'HIGH', peopleAffected: 72, district: { code: '440106' } });
+    expect(tianhe.errors).toEqual([]);
+    expect(yuexiu.received).toEqual([]);
+    expect(yuexiu.errors).toEqual([]);
+
+    // and by query: Yuexiu's office does not see it, Tianhe's does
+    const yuexiuToken = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440104'] });
+    expect(await alerts(yuexiuToken, {})).toEqual([]);
+    const node = await gql<{ node: unknown }>(yuexiuToken, 'query($id: ID!) { node(id: $id) { id } }', { id: alert.id });
+    expect(node.data?.node).toBeNull();
+    const tianheToken = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'] });
+    expect((await alerts(tianheToken, { kinds: ['LABOUR_DISPUTE'] })).map((a) => a.id)).toEqual([alert.id]);
+  });
+
+  test('decisions are audited; bad ones are coded errors that change nothing', async () => {
+    const [alert] = await alerts(supervisor, { kinds: ['LABOUR_DISPUTE'] });
+    const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe-duty' });
+    const other = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440104'], subject: 'yuexiu-duty' });
+    const ack = 'mutation($i: AlertChangeInput!) { acknowledgeAlert(input: $i) { status version } }';
+    const dismiss = 'mutation($i: AlertChangeInput!) { dismissAlert(input: $i) { status version } }';
+
+    expect((await gql(other, ack, { i: { id: alert.id } })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await gql(office, ack, { i: { id: alert.id, expectedVersion: alert.version - 1 } })).errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect((await gql(office, ack, { i: { id: 'not-an-id' } })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await gql(operator, ack, { i: { id: alert.id } })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const ok = await gql<{ acknowledgeAlert: { status: string; version: number } }>(office, ack, { i: { id: alert.id, expectedVersion: alert.version, note: '已联系街道和人社局' } });
+    expect(ok.data?.acknowledgeAlert).toEqual({ status: 'ACKNOWLEDGED', version: alert.version + 1 });
+    const twice = await gql(office, ack, { i: { id: alert.id } });
+    expect(twice.errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+    expect((await gql(office, dismiss, { i: { id: alert.id } })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+    const [after] = await alerts(supervisor, { kinds: ['LABOUR_DISPUTE'] });
+    expect(after.version).toBe(alert.version + 1);
+    expect(after.actions.map((a) => [a.type, a.actor]).slice(-1)).toEqual([['ACKNOWLEDGED', 'DISTRICT_OFFICE:440106/tianhe-duty']]);
+  });
+});
+
+test('REPEAT_CALLER: one caller, three tickets in a month', async () => {
+  const phone = '13922223333';
+  const numbers: string[] = [];
+  for (const [title, content] of [
+    ['小区电梯又坏了', '我住的小区3号楼电梯又停了，老人上下楼很困难。'],
+    ['电梯维修没人管', '上次反映的电梯到现在还没修好，物业说在等配件。'],
+    ['电梯问题第三次反映', '电梯已经停了两个星期，物业一直拖，请尽快处理。'],
+  ]) {
+    clock.advance(2 * DAY);
+    numbers.push((await intake({ title, content, citizenPhone: phone, districtCode: '440105' })).number);
+  }
+  const [alert] = await until('the repeat-caller alert', async () => {
+    const found = await alerts(supervisor, { kinds: ['REPEAT_CALLER'] });
+    return found.length === 1 ? found : null;
+  });
+  expect(alert).toMatchObject({ severity: 'LOW', ticketCount: 3, district: { code: '440105' } });
+  expect(alert.evidence.map((e) => e.number).sort()).toEqual(numbers.sort());
+  expect(JSON.stringify(alert)).not.toContain(phone);
+});
+
+test('SURGE: eight reports of one matter in one district within the hour, against a quiet baseline', async () => {
+  clock.advance(DAY);
+  await intake({ title: '楼上装修噪音', content: '楼上装修电钻声太吵了', matterCode: 'NOISE.SOCIAL', districtCode: '440111' });
+  clock.advance(3 * DAY);
+  const office = await follow(await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440111'] }), { k: ['SURGE'] });
+  for (let i = 0; i < 8; i++) {
+    clock.advance(5 * 60_000);
+    await intake({ title: `深夜广场音响扰民${i}`, content: '晚上十一点了还有人在小区广场用大功率音响唱歌，吵得睡不着', matterCode: 'NOISE.SOCIAL', districtCode: '440111' });
+  }
+  const [alert] = await until('the surge alert', async () => {
+    const found = await alerts(supervisor, { kinds: ['SURGE'] });
+    return found.length === 1 && found[0].ticketCount === 8 ? found : null;
+  });
+  expect(alert.district.code).toBe('440111');
+  expect(alert.figures).toMatchObject({ observed: 8, windowMinutes: 60, matterCode: 'NOISE.SOCIAL' });
+  expect(alert.figures.expected as number).toBeLessThan(1);
+  expect(alert.figures.pValue as number).toBeLessThan(1e-3);
+  await until('the office to receive the surge', async () => office.received.some((e) => e.ticketCount === 8));
+  expect(office.received.every((e) => e.kind === 'SURGE' && e.district.code === '440111')).toBe(true);
+});
+
+test('DISSATISFIED: a return visit says dissatisfied: a warning alert for the ticket', async () => {
+  const tk = await intake({ title: '路灯不亮', content: '小区门口路灯坏了一周', matterCode: 'CITY.STREETLIGHT', districtCode: '440103' });
+  const dep = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440103-UM' });
+  const step = async (token: string, m: string, input: Record<string, unknown>) => {
+    const res = await gql(token, `mutation($i: ${m[0].toUpperCase()}${m.slice(1)}Input!) { ${m}(input: $i) { version } }`, { i: { id: tk.id, ...input } });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+  };
+  const version = async () => (await gql<{ node: { version: number } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { version } } }', { id: tk.id })).data!.node.version;
+  await gql(dep, 'mutation($i: TicketChangeInput!) { acceptTicket(input: $i) { version } }', { i: { id: tk.id, expectedVersion: await version() } });
+  await gql(dep, 'mutation($i: TicketChangeInput!) { startTicket(input: $i) { version } }', { i: { id: tk.id, expectedVersion: await version() } });
+  await step(dep, 'resolveTicket', { expectedVersion: await version(), reply: '已更换灯泡' });
+  await step(operator, 'returnVisit', { expectedVersion: await version(), satisfaction: 'DISSATISFIED', resolution: 'NOT_RESOLVED' });
+  const [alert] = await until('the dissatisfied alert', async () => {
+    const found = await alerts(supervisor, { kinds: ['DISSATISFIED'] });
+    return found.length ? found : null;
+  });
+  expect(alert).toMatchObject({ severity: 'MEDIUM', district: { code: '440103' }, ticketCount: 1 });
+  expect(alert.title).toContain(tk.number);
+});
+
+test('RECURRING: helicopter noise over the same homes in four distinct weeks', async () => {
+  const at = { lat: 23.1291, lng: 113.3240 }; // the same block of flats
+  for (let week = 0; week < 4; week++) {
+    clock.advance(7 * DAY);
+    await intake({ title: '直升机低空飞行噪音', content: '又有直升机在我们小区上空低空盘旋，噪音很大，从2023年起就一直这样', matterCode: 'NOISE.AVIATION', ...at, districtCode: '440106' });
+    if (week < 3) {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await alerts(supervisor, { kinds: ['RECURRING'] })).toEqual([]);
+    }
+  }
+  const [alert] = await until('the recurring alert', async () => {
+    const found = await alerts(supervisor, { kinds: ['RECURRING'] });
+    return found.length ? found : null;
+  });
+  expect(alert).toMatchObject({ ticketCount: 4, district: { code: '440106' } });
+  expect(alert.figures).toMatchObject({ weeks: 4, matterCode: 'NOISE.AVIATION' });
+});
+
+test('OVERDUE: the SLA clock escalates an urgent ticket past its deadline, once per level', async () => {
+  const tk = await intake({ title: '燃气管道泄漏', content: '楼道里有很重的燃气味，怀疑管道泄漏', urgency: 'URGENT', matterCode: 'CITY.STREETLIGHT', districtCode: '440104' });
+  const dueAt = (await gql<{ node: { dueAt: string } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { dueAt } } }', { id: tk.id })).data!.node.dueAt;
+  clock.set(new Date(Date.parse(dueAt) + DAY + HOUR));
+  const [alert] = await until('the overdue alert', async () => {
+    const found = (await alerts(supervisor, { kinds: ['OVERDUE'] })).filter((a) => a.title.includes(tk.number));
+    return found.length ? found : null;
+  });
+  expect(alert).toMatchObject({ severity: 'MEDIUM', district: { code: '440104' } });
+  expect(alert.figures).toMatchObject({ level: 'REMINDER', urgent: true });
+  clock.advance(14 * DAY);
+  const [later] = await until('the notice', async () => {
+    const found = (await alerts(supervisor, { kinds: ['OVERDUE'] })).filter((a) => a.title.includes(tk.number) && a.severity === 'CRITICAL');
+    return found.length ? found : null;
+  });
+  expect(later.id).toBe(alert.id);
+  expect(later.figures).toMatchObject({ level: 'NOTICE' });
+  const levels = await t.hub.orm.em.getConnection().execute(`select level from supervisions s join tickets t on t.id = s.ticket_id where t.number = ? order by at, level`, [tk.number]);
+  expect((levels as { level: string }[]).map((r) => r.level).sort()).toEqual(['NOTICE', 'REMINDER', 'SUPERVISION']);
+});
+
+test('a ticket with huge or garbled text does not stop the detectors', async () => {
+  clock.advance(DAY);
+  // a NUL character is refused at the door, with a code, and nothing is written
+  const before = (await gql<{ tickets: { totalCount: number } }>(supervisor, '{ tickets(first: 1) { totalCount } }')).data!.tickets.totalCount;
+  const nul = await gql(operator, 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }', {
+    input: { channel: 'PHONE', title: '乱码', content: '欠薪\u0000工资', districtCode: '440113' },
+  });
+  expect(nul.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect((await gql<{ tickets: { totalCount: number } }>(supervisor, '{ tickets(first: 1) { totalCount } }')).data!.tickets.totalCount).toBe(before);
+  // lone surrogates, direction overrides, 4,000 characters of repeated labour words: taken in, examined, survived
+  const garbled = `\uD800${'欠薪'.repeat(10)}${'\u202E工资72名'.repeat(300)}${'几十名工人'.repeat(600)}`.slice(0, 4000);
+  await intake({ title: '乱码\uFFFF', content: garbled, districtCode: '440113' });
+  // the next situation is still found
+  const phone = '13766667777';
+  for (let i = 0; i < 3; i++) {
+    clock.advance(HOUR);
+    await intake({ title: `井盖缺失${i}`, content: '人行道上井盖没了，很危险', citizenPhone: phone, districtCode: '440113' });
+  }
+  await until('the repeat-caller alert after the garbled ticket', async () => (await alerts(supervisor, { kinds: ['REPEAT_CALLER'] })).some((a) => a.district.code === '440113'));
+  expect(t.errors.filter((e) => !e.includes('risk detectors'))).toEqual([]);
+});
+
+test('bad subscriptions: a district office asking for another district is FORBIDDEN; an unknown after is BAD_USER_INPUT', async () => {
+  const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'] });
+  const other = await follow(office, { d: ['440104'] });
+  await until('the refusal', async () => other.errors.length > 0);
+  expect(JSON.stringify(other.errors)).toContain('FORBIDDEN');
+  const unknown = await follow(office, { after: '999999999' });
+  await until('the refusal', async () => unknown.errors.length > 0);
+  expect(JSON.stringify(unknown.errors)).toContain('BAD_USER_INPUT');
+});
+
+test('resume: `after` replays every alert event missed, then goes live', async () => {
+  const all = await follow(supervisor, { after: '0' }).catch(() => null);
+  expect(all).not.toBeNull();
+  const first = await until('replayed events', async () => (all!.received.length >= 3 ? all!.received : null));
+  const resumed = await follow(supervisor, { after: first[0].id });
+  await until('the resumed stream to catch up', async () => resumed.received.length >= all!.received.length - 1);
+  expect(resumed.received.map((e) => e.id)).toEqual(all!.received.slice(1).map((e) => e.id));
+});
