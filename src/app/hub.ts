@@ -33,6 +33,7 @@ import { createBus, databaseKey } from '../realtime/bus';
 import { AlertsService } from '../alerts/alerts.service';
 import { DEFAULT_DETECTOR_SETTINGS, RiskDetectors } from '../alerts/detectors';
 import { SlaClock } from '../alerts/sla.clock';
+import { TaskForcesService } from '../taskforces/taskforces.service';
 import { CheckpointedConsumer } from '../realtime/consumer';
 import { setSocketBufferLimit } from '../realtime/fanout';
 import type { EventBus } from '../realtime/bus';
@@ -115,7 +116,8 @@ export function createServices(config: Config, clock: Clock): Services {
   const heatmaps = new HeatmapService(clock, config.HEATMAP_RESOLUTION, { retentionMs: 8 * 86_400_000, graceMs: config.HEATMAP_INDEX_GRACE_MS });
   const heatmapLive = new HeatmapLive(heatmaps);
   const alerts = new AlertsService(clock);
-  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, calendar };
+  const taskForces = new TaskForcesService(clock, tickets);
+  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, calendar };
 }
 
 /** A body that is too large or not JSON gets a coded GraphQL error with its 4xx status, never an HTML page. */
@@ -173,6 +175,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const detectors = new RiskDetectors(DEFAULT_DETECTOR_SETTINGS, log);
   const risk = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'risk', handle: (events, tx) => detectors.handle(events, tx), delayMs: 20, log });
   services.alerts.attach(pool, services.live);
+  services.taskForces.attach(pool);
   stream.onEvent((e) => {
     services.heatmaps.onEvent(e);
     services.heatmapLive.onEvent(e);

@@ -2,11 +2,12 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from './context';
 import type { TicketsService } from '../tickets/tickets.service';
 import type { AlertsService } from '../alerts/alerts.service';
+import type { TaskForcesService } from '../taskforces/taskforces.service';
 import { fromGlobalId, isUuid, Node } from '../shared/relay';
 import { ViewerType } from '../auth/viewer';
 
 /** `node(id:)` for clients that cache by global id, and `viewer`. */
-export function nodeResolver(tickets: TicketsService, alerts: AlertsService) {
+export function nodeResolver(tickets: TicketsService, alerts: AlertsService, taskForces: TaskForcesService) {
   @Resolver()
   class NodeResolver {
     @Query(() => Node, { nullable: true, description: 'Any object by its global id (null if you may not see it).' })
@@ -20,6 +21,8 @@ export function nodeResolver(tickets: TicketsService, alerts: AlertsService) {
           return (await rc.loaders.departmentById.load(local)) as unknown as Node | null;
         case 'RiskAlert':
           return (await alerts.byId(rc, local)) as unknown as Node | null;
+        case 'TaskForce':
+          return (await taskForces.byId(rc, local)) as unknown as Node | null;
         case 'District':
           return (await rc.loaders.districtById.load(local)) as unknown as Node | null;
         default:

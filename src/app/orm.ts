@@ -4,6 +4,7 @@ import type { Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
 import { RiskAlert, RiskAlertAction, RiskSignal, Supervision } from '../alerts/alert.entity';
+import { TaskForce, TaskForceAction } from '../taskforces/taskforce.entity';
 import { PersonalDataAccess } from '../tickets/personal-data-access.entity';
 import { RateLimitCounter } from './rate-limit.entity';
 import { ApiKey } from '../auth/api-key.entity';
@@ -47,6 +48,8 @@ export const ENTITIES = [
   RiskAlertAction,
   RiskSignal,
   Supervision,
+  TaskForce,
+  TaskForceAction,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */

@@ -17,6 +17,8 @@ import type { RouterService } from '../dutylist/router.service';
 import { liveResolvers } from '../realtime/live.resolver';
 import type { LiveService } from '../realtime/live.service';
 import type { WorkingCalendar } from '../shared/calendar';
+import { taskForceResolvers } from '../taskforces/taskforces.resolver';
+import type { TaskForcesService } from '../taskforces/taskforces.service';
 import { ticketsResolver } from '../tickets/tickets.resolver';
 import type { TicketsService } from '../tickets/tickets.service';
 import { PROJECT_ROOT } from './config';
@@ -31,6 +33,7 @@ export interface Services {
   heatmaps: HeatmapService;
   heatmapLive: HeatmapLive;
   alerts: AlertsService;
+  taskForces: TaskForcesService;
   calendar: WorkingCalendar;
 }
 
@@ -40,13 +43,14 @@ export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
 export async function buildHubSchema(services: Services): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
-      nodeResolver(services.tickets, services.alerts),
+      nodeResolver(services.tickets, services.alerts, services.taskForces),
       ...departmentsResolvers(services.departments),
       ...dutyListResolvers(services.dutyLists, services.router),
       ticketsResolver(services.tickets),
       ...liveResolvers(services.live, services.tickets, services.departments, services.dutyLists),
       ...heatmapResolvers(services.heatmaps, services.heatmapLive),
       ...alertResolvers(services.alerts, services.tickets, services.departments),
+      ...taskForceResolvers(services.taskForces, services.tickets, services.alerts, services.departments),
     ],
     validate: { skipMissingProperties: true, forbidUnknownValues: false },
     // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused

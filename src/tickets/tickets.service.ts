@@ -26,6 +26,7 @@ import { outboxEvent } from '../realtime/events';
 import type { Sql } from '../realtime/stream';
 import { IntakeKey } from './intake-key.entity';
 import { PersonalDataAccess } from './personal-data-access.entity';
+import { TaskForce } from '../taskforces/taskforce.entity';
 import { IntakeWriter } from './intake.writer';
 import type { IntakeUnit } from './intake.writer';
 import { ExtensionRequest } from './extension-request.entity';
@@ -130,8 +131,15 @@ export class TicketsService {
       const district = await rc.loaders.districtById.load(t.districtId);
       return !!district && rc.viewer.districtCodes.includes(district.code);
     }
-    if (role === Role.DEPARTMENT_STAFF) return this.handledByViewer(rc, t);
+    if (role === Role.DEPARTMENT_STAFF) return (await this.handledByViewer(rc, t)) || (await this.taskForceTicketIds(rc)).includes(t.id);
     return false;
+  }
+
+  /** Tickets linked to the task forces (工作专班) the viewer's department leads or joined. */
+  private async taskForceTicketIds(rc: RequestContext): Promise<string[]> {
+    const dep = await this.viewerDepartmentId(rc);
+    const forces = await rc.em.find(TaskForce, { departmentIds: { $contains: [dep] } }, { fields: ['ticketIds'] });
+    return forces.flatMap((f) => f.ticketIds);
   }
 
   /** May this viewer see the citizen's contact details on this ticket? */
@@ -209,7 +217,8 @@ export class TicketsService {
     }
     if (role === Role.DEPARTMENT_STAFF) {
       const dep = await this.viewerDepartmentId(rc);
-      return handledBy(dep);
+      const linked = await this.taskForceTicketIds(rc);
+      return linked.length ? { $or: [handledBy(dep), { id: { $in: linked } }] } : handledBy(dep);
     }
     throw forbidden(`role ${role} cannot read tickets`);
   }

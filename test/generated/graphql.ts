@@ -670,6 +670,7 @@ export type NodeQuery = { node:
     | { __typename: 'DutyListVersion', id: string }
     | { __typename: 'Matter', id: string }
     | { __typename: 'RiskAlert', id: string }
+    | { __typename: 'TaskForce', id: string }
     | { __typename: 'Ticket', number: string, id: string }
    | null };
 

@@ -1,0 +1,161 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../app/context';
+import { RiskAlert } from '../alerts/alert.entity';
+import type { AlertsService } from '../alerts/alerts.service';
+import { Department } from '../departments/department.entity';
+import { District } from '../departments/district.entity';
+import type { DepartmentsService } from '../departments/departments.service';
+import { Connection, ConnectionArgs, localId, toGlobalId } from '../shared/relay';
+import { Ticket } from '../tickets/ticket.entity';
+import type { TicketsService } from '../tickets/tickets.service';
+import { TaskForce, TaskForceAction, TaskForceStatus } from './taskforce.entity';
+import type { TaskForcesService } from './taskforces.service';
+
+export const TaskForceConnection = Connection(TaskForce, 'TaskForce');
+
+@InputType({ description: '成立专班: from an alert (its evidence tickets come along) or by hand.' })
+export class FormTaskForceInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'The lead department (牵头单位), by code.' })
+  leadDepartmentCode!: string;
+
+  @Field(() => [String], { nullable: true, description: 'Member departments (成员单位), by code.' })
+  memberDepartmentCodes?: string[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'The alert it answers; the alert moves to TASK_FORCE.' })
+  alertId?: string | null;
+
+  @Field(() => [ID], { nullable: true })
+  ticketIds?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Where it works, when neither an alert nor a district lead says so.' })
+  districtCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@InputType()
+export class TaskForceChangeInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { nullable: true, description: 'The version you saw: CONFLICT if it changed meanwhile.' })
+  expectedVersion?: number | null;
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@InputType()
+export class AddTaskForceMembersInput extends TaskForceChangeInput {
+  @Field(() => [String])
+  departmentCodes!: string[];
+}
+
+@InputType()
+export class LinkTaskForceTicketsInput extends TaskForceChangeInput {
+  @Field(() => [ID])
+  ticketIds!: string[];
+}
+
+@InputType()
+export class TaskForceFilter {
+  @Field(() => [TaskForceStatus], { nullable: true })
+  statuses?: TaskForceStatus[] | null;
+
+  @Field(() => [String], { nullable: true })
+  districtCodes?: string[] | null;
+}
+
+export function taskForceResolvers(forces: TaskForcesService, tickets: TicketsService, alerts: AlertsService, departments: DepartmentsService) {
+  @Resolver(() => TaskForce)
+  class TaskForceResolver {
+    @Query(() => TaskForceConnection, { description: '工作专班 you may see (a department: those it leads or joined), newest first.' })
+    async taskForces(
+      @Ctx() rc: RequestContext,
+      @Args(() => ConnectionArgs) page: ConnectionArgs,
+      @Arg('filter', () => TaskForceFilter, { nullable: true }) filter?: TaskForceFilter,
+    ) {
+      return TaskForceConnection.from(await forces.list(rc, filter, page));
+    }
+
+    @Query(() => TaskForce, { nullable: true })
+    taskForce(@Ctx() rc: RequestContext, @Arg('id', () => ID) id: string) {
+      return forces.byId(rc, localId(id, 'TaskForce'));
+    }
+
+    @Mutation(() => TaskForce, { description: '成立专班: supervisors, admins, or the district’s office.' })
+    formTaskForce(@Ctx() rc: RequestContext, @Arg('input', () => FormTaskForceInput) input: FormTaskForceInput) {
+      return forces.form(rc, input);
+    }
+
+    @Mutation(() => TaskForce, { description: 'Member departments join (organisers or the lead).' })
+    addTaskForceMembers(@Ctx() rc: RequestContext, @Arg('input', () => AddTaskForceMembersInput) input: AddTaskForceMembersInput) {
+      return forces.addMembers(rc, input);
+    }
+
+    @Mutation(() => TaskForce, { description: 'Link tickets you may see (organisers or the lead).' })
+    linkTaskForceTickets(@Ctx() rc: RequestContext, @Arg('input', () => LinkTaskForceTicketsInput) input: LinkTaskForceTicketsInput) {
+      return forces.linkTickets(rc, input);
+    }
+
+    @Mutation(() => TaskForce, { description: 'An entry in the action log (any member, organisers); `note` says what was done.' })
+    logTaskForceAction(@Ctx() rc: RequestContext, @Arg('input', () => TaskForceChangeInput) input: TaskForceChangeInput) {
+      return forces.logAction(rc, input);
+    }
+
+    @Mutation(() => TaskForce, { description: '专班结案: only when every linked ticket is resolved (else ILLEGAL_TRANSITION naming them); its alerts resolve with it.' })
+    closeTaskForce(@Ctx() rc: RequestContext, @Arg('input', () => TaskForceChangeInput) input: TaskForceChangeInput) {
+      return forces.close(rc, input);
+    }
+
+    @FieldResolver(() => ID)
+    id(@Root() f: TaskForce): string {
+      return toGlobalId('TaskForce', f.id);
+    }
+
+    @FieldResolver(() => District)
+    district(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
+      return departments.cachedDistrict(rc, f.districtId);
+    }
+
+    @FieldResolver(() => Department)
+    leadDepartment(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
+      return rc.loaders.departmentById.load(f.leadDepartmentId);
+    }
+
+    @FieldResolver(() => [Department], { description: 'Lead and members.' })
+    async departments(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
+      const found = await Promise.all(f.departmentIds.map((id) => rc.loaders.departmentById.load(id)));
+      return found.filter((d): d is Department => !!d);
+    }
+
+    @FieldResolver(() => [Ticket], { description: 'Linked tickets you may see.' })
+    async tickets(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
+      const found = await Promise.all(f.ticketIds.map((id) => tickets.byId(rc, id)));
+      return found.filter((t): t is Ticket => !!t);
+    }
+
+    @FieldResolver(() => Int, { description: 'Linked tickets not yet resolved.' })
+    async openTickets(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
+      const found = await Promise.all(f.ticketIds.map((id) => rc.loaders.ticketById.load(id)));
+      return found.filter((t) => t && !['RESOLVED', 'CLOSED', 'MERGED'].includes(t.status)).length;
+    }
+
+    @FieldResolver(() => [RiskAlert], { description: 'Linked alerts you may see.' })
+    async alerts(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
+      if (rc.viewer.role === 'DEPARTMENT_STAFF') return [];
+      const found = await Promise.all(f.alertIds.map((id) => alerts.byId(rc, id)));
+      return found.filter((a): a is RiskAlert => !!a);
+    }
+
+    @FieldResolver(() => [TaskForceAction], { description: 'The action log (台账).' })
+    actions(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
+      return forces.actions(rc, f);
+    }
+  }
+  return [TaskForceResolver];
+}

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { Pool, PoolClient } from 'pg';
+import type { RequestContext } from '../app/context';
+import { AlertStatus } from '../alerts/alert.entity';
+import { recordAlertChange, uuids } from '../alerts/alert.store';
+import type { AlertRow } from '../alerts/alert.store';
+import { departmentIdsFor, districtIdsFor, viewerDepartment } from '../auth/scope';
+import { actorOf, CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
+import type { Clock } from '../shared/clock';
+import { badInput, conflict, DomainError, ErrorCode, forbidden, illegalTransition, notFound } from '../shared/errors';
+import { paginate } from '../shared/paginate';
+import { localId } from '../shared/relay';
+import type { PageArgs } from '../shared/relay';
+import type { TicketsService } from '../tickets/tickets.service';
+import { TaskForce, TaskForceAction, TaskForceStatus } from './taskforce.entity';
+
+export interface FormTaskForceArgs {
+  name: string;
+  leadDepartmentCode: string;
+  memberDepartmentCodes?: string[] | null;
+  alertId?: string | null;
+  ticketIds?: string[] | null;
+  districtCode?: string | null;
+  note?: string | null;
+}
+
+export interface TaskForceChangeArgs {
+  id: string;
+  expectedVersion?: number | null;
+  note?: string | null;
+}
+
+/** Statuses a linked ticket may be in for its task force to close. */
+const DONE = new Set(['RESOLVED', 'CLOSED', 'MERGED']);
+/** Who forms task forces and changes them: supervisors, admins, the district's office. */
+const ORGANISERS = [Role.SUPERVISOR, Role.ADMIN, Role.DISTRICT_OFFICE];
+const MAX_LINKED = 500;
+
+interface Row {
+  id: string;
+  name: string;
+  status: TaskForceStatus;
+  district_id: string;
+  lead_department_id: string;
+  department_ids: string[];
+  ticket_ids: string[];
+  alert_ids: string[];
+  version: number;
+}
+
+/** 工作专班: forming, changing and closing task forces, each change audited and on the event stream. */
+export class TaskForcesService {
+  private pool: Pool | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly tickets: TicketsService,
+  ) {}
+
+  attach(pool: Pool): void {
+    this.pool = pool;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private async scope(rc: RequestContext): Promise<FilterQuery<TaskForce>> {
+    const role = requireRole(rc.viewer, ...CENTRE_ROLES, Role.ANALYST, Role.DISTRICT_OFFICE, Role.DEPARTMENT_STAFF);
+    if (role === Role.DISTRICT_OFFICE) return { districtId: { $in: await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') } };
+    if (role === Role.DEPARTMENT_STAFF) return { departmentIds: { $contains: [(await viewerDepartment(rc)).id] } };
+    return {};
+  }
+
+  async list(rc: RequestContext, filter: { statuses?: TaskForceStatus[] | null; districtCodes?: string[] | null } | null | undefined, page: PageArgs) {
+    const where: FilterQuery<TaskForce>[] = [await this.scope(rc)];
+    if (filter?.statuses?.length) where.push({ status: { $in: filter.statuses } });
+    if (filter?.districtCodes?.length) where.push({ districtId: { $in: await districtIdsFor(rc, filter.districtCodes, 'filter.districtCodes') } });
+    return paginate(rc.em, TaskForce, { $and: where }, page, { createdAt: 'desc', id: 'desc' });
+  }
+
+  async byId(rc: RequestContext, id: string): Promise<TaskForce | null> {
+    return rc.em.findOne(TaskForce, { $and: [{ id }, await this.scope(rc)] });
+  }
+
+  actions(rc: RequestContext, f: TaskForce): Promise<TaskForceAction[]> {
+    return rc.em.find(TaskForceAction, { taskForceId: f.id }, { orderBy: { id: 'asc' } });
+  }
+
+  // ---------------------------------------------------------------- changes
+
+  /** 成立专班: from an alert (its evidence tickets come along; the alert moves to TASK_FORCE) or by hand. */
+  async form(rc: RequestContext, input: FormTaskForceArgs): Promise<TaskForce> {
+    const role = requireRole(rc.viewer, ...ORGANISERS);
+    const name = input.name.trim();
+    if ([...name].length < 2 || [...name].length > 200) throw badInput('name', 'a task force needs a name of 2–200 characters');
+    const [lead] = await departmentIdsFor(rc, [input.leadDepartmentCode], 'leadDepartmentCode');
+    const members = await departmentIdsFor(rc, input.memberDepartmentCodes ?? [], 'memberDepartmentCodes');
+    const ticketIds = await this.visibleTickets(rc, input.ticketIds ?? [], 'ticketIds');
+    const alertId = input.alertId ? localId(input.alertId, 'RiskAlert', 'alertId') : null;
+    const own = role === Role.DISTRICT_OFFICE ? await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') : null;
+    const explicitDistrict = input.districtCode ? (await districtIdsFor(rc, [input.districtCode], 'districtCode'))[0] : null;
+    const note = this.note(input.note);
+    const now = this.clock.now();
+    const id = randomUUID();
+    await this.tx(async (c) => {
+      let alert: AlertRow | null = null;
+      if (alertId) {
+        const { rows } = await c.query<AlertRow>('select * from risk_alerts where id = $1 for update', [alertId]);
+        alert = rows[0] ?? null;
+        if (!alert || (own && !own.includes(alert.district_id))) throw notFound('alert', input.alertId!);
+        if (alert.status !== AlertStatus.OPEN && alert.status !== AlertStatus.ACKNOWLEDGED) {
+          throw illegalTransition(alert.status, 'form a task force for', 'the alert is no longer open');
+        }
+      }
+      const leadDistrict = (await rc.loaders.departmentById.load(lead))?.districtId ?? null;
+      const districtId = alert?.district_id ?? explicitDistrict ?? leadDistrict;
+      if (!districtId) throw badInput('districtCode', 'say which district the task force works in (its lead is a city bureau)');
+      if (own && !own.includes(districtId)) throw forbidden('a district office forms task forces in its own districts only');
+      const evidence = alert ? uuids(alert.evidence_ticket_ids) : [];
+      const linked = [...new Set([...evidence, ...ticketIds])].slice(0, MAX_LINKED);
+      const departments = [...new Set([lead, ...members])];
+      await c.query(
+        `insert into task_forces (id, name, status, district_id, lead_department_id, department_ids, ticket_ids, alert_ids, formed_by, created_at, version)
+         values ($1, $2, 'ACTIVE', $3, $4, $5, $6, $7, $8, $9, 1)`,
+        [id, name, districtId, lead, departments, linked, alert ? [alert.id] : [], actorOf(rc.viewer), now],
+      );
+      await this.record(c, id, 'FORMED', actorOf(rc.viewer), note ?? `成立专班：${name}`, now);
+      if (alert) {
+        const { rows } = await c.query<AlertRow>(
+          `update risk_alerts set status = 'TASK_FORCE', task_force_id = $2, version = version + 1, updated_at = $3 where id = $1 returning *`,
+          [alert.id, id, now],
+        );
+        await recordAlertChange(c, rows[0], 'TASK_FORCE', actorOf(rc.viewer), `专班：${name}`, now);
+      }
+    });
+    return this.reload(rc, id);
+  }
+
+  /** Adds member departments (organisers, or the lead department). */
+  addMembers(rc: RequestContext, input: TaskForceChangeArgs & { departmentCodes: string[] }) {
+    return this.change(rc, input, 'MEMBERS_ADDED', true, async (c, row) => {
+      const ids = await departmentIdsFor(rc, input.departmentCodes, 'departmentCodes');
+      const added = ids.filter((d) => !row.department_ids.includes(d));
+      if (!added.length) throw badInput('departmentCodes', 'these departments are already members');
+      await c.query('update task_forces set department_ids = department_ids || $2::uuid[] where id = $1', [row.id, added]);
+      return `加入：${input.departmentCodes.join('、')}`;
+    });
+  }
+
+  /** Links tickets you may see (organisers, or the lead department). */
+  linkTickets(rc: RequestContext, input: TaskForceChangeArgs & { ticketIds: string[] }) {
+    return this.change(rc, input, 'TICKETS_LINKED', true, async (c, row) => {
+      const ids = await this.visibleTickets(rc, input.ticketIds, 'ticketIds');
+      const added = ids.filter((t) => !row.ticket_ids.includes(t));
+      if (!added.length) throw badInput('ticketIds', 'these tickets are already linked');
+      if (row.ticket_ids.length + added.length > MAX_LINKED) throw badInput('ticketIds', `a task force links at most ${MAX_LINKED} tickets`);
+      await c.query('update task_forces set ticket_ids = ticket_ids || $2::uuid[] where id = $1', [row.id, added]);
+      return `关联工单 ${added.length} 件`;
+    });
+  }
+
+  /** An entry in the action log (any member department, organisers). */
+  logAction(rc: RequestContext, input: TaskForceChangeArgs) {
+    if (!input.note?.trim()) throw badInput('note', 'say what was done');
+    return this.change(rc, input, 'ACTION', false, async () => this.note(input.note)!);
+  }
+
+  /** 专班结案: only when every linked ticket is resolved; its alerts are resolved with it. */
+  close(rc: RequestContext, input: TaskForceChangeArgs) {
+    return this.change(rc, input, 'CLOSED', true, async (c, row, now) => {
+      const { rows: open } = await c.query<{ number: string; status: string }>(
+        'select number, status from tickets where id = any($1) order by number',
+        [row.ticket_ids],
+      );
+      const unresolved = open.filter((t) => !DONE.has(t.status));
+      if (unresolved.length) {
+        throw new DomainError(
+          ErrorCode.ILLEGAL_TRANSITION,
+          `the task force still has ${unresolved.length} unresolved ticket(s): ${unresolved.slice(0, 10).map((t) => t.number).join(', ')}`,
+          { openTickets: unresolved.map((t) => t.number) },
+        );
+      }
+      await c.query(`update task_forces set status = 'CLOSED', closed_at = $2 where id = $1`, [row.id, now]);
+      const { rows: alerts } = await c.query<AlertRow>(
+        `update risk_alerts set status = 'RESOLVED', version = version + 1, updated_at = $2 where id = any($1) and status = 'TASK_FORCE' returning *`,
+        [row.alert_ids, now],
+      );
+      for (const a of alerts) await recordAlertChange(c, a, 'RESOLVED', actorOf(rc.viewer), `专班结案：${row.name}`, now);
+      return this.note(input.note) ?? '专班结案';
+    });
+  }
+
+  /** One change: locked, checked (scope, role, version, still active), applied, logged, published. */
+  private async change(
+    rc: RequestContext,
+    input: TaskForceChangeArgs,
+    type: string,
+    organisersOrLead: boolean,
+    apply: (c: PoolClient, row: Row, now: Date) => Promise<string>,
+  ): Promise<TaskForce> {
+    const role = requireRole(rc.viewer, ...ORGANISERS, Role.DEPARTMENT_STAFF);
+    const id = localId(input.id, 'TaskForce');
+    const dep = role === Role.DEPARTMENT_STAFF ? (await viewerDepartment(rc)).id : null;
+    const own = role === Role.DISTRICT_OFFICE ? await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') : null;
+    const now = this.clock.now();
+    await this.tx(async (c) => {
+      const { rows } = await c.query<Row>('select * from task_forces where id = $1 for update', [id]);
+      const row = rows[0] ? normalise(rows[0]) : undefined;
+      if (!row || (own && !own.includes(row.district_id)) || (dep && !row.department_ids.includes(dep))) throw notFound('task force', input.id);
+      if (dep && organisersOrLead && row.lead_department_id !== dep) throw forbidden('only the lead department or an organiser may do this');
+      if (input.expectedVersion != null && row.version !== input.expectedVersion) {
+        throw conflict(`task force changed: you saw version ${input.expectedVersion}, it is now ${row.version}; reload and retry`, { currentVersion: row.version });
+      }
+      if (row.status === TaskForceStatus.CLOSED) throw illegalTransition(row.status, type.toLowerCase().replace('_', ' '), 'the task force is closed');
+      const note = await apply(c, row, now);
+      if (type !== 'ACTION') await c.query('update task_forces set version = version + 1 where id = $1', [id]);
+      await this.record(c, id, type, actorOf(rc.viewer), note, now);
+    });
+    return this.reload(rc, id);
+  }
+
+  private note(note: string | null | undefined): string | null {
+    const n = note?.trim() || null;
+    if (n && [...n].length > 2000) throw badInput('note', 'the note is at most 2,000 characters');
+    return n;
+  }
+
+  /** Ticket ids (global) the viewer may see; NOT_FOUND names the first that is not. */
+  private async visibleTickets(rc: RequestContext, globalIds: string[], field: string): Promise<string[]> {
+    if (globalIds.length > MAX_LINKED) throw badInput(field, `at most ${MAX_LINKED} tickets`);
+    const ids: string[] = [];
+    for (const g of globalIds) {
+      const local = localId(g, 'Ticket', field);
+      if (!(await this.tickets.byId(rc, local))) throw notFound('ticket', g);
+      ids.push(local);
+    }
+    return ids;
+  }
+
+  /** The action log entry and the stream event, in the change's transaction. */
+  private async record(c: PoolClient, id: string, type: string, actor: string, note: string | null, at: Date): Promise<void> {
+    await c.query('insert into task_force_actions (task_force_id, type, actor, note, at) values ($1, $2, $3, $4, $5)', [id, type, actor, note, at]);
+    const { rows } = await c.query<Row>('select * from task_forces where id = $1', [id]);
+    const f = normalise(rows[0]);
+    await c.query(
+      `insert into outbox_events (topic, type, aggregate_id, district_id, department_ids, matter_id, payload, occurred_at)
+       values ('taskforce', $1, $2, $3, $4, null, $5, $6)`,
+      [
+        type,
+        id,
+        f.district_id,
+        f.department_ids,
+        JSON.stringify({ taskForceId: id, name: f.name, status: f.status, version: f.version, tickets: f.ticket_ids.length, alerts: f.alert_ids.length, actor, note }),
+        at,
+      ],
+    );
+  }
+
+  private async tx(run: (c: PoolClient) => Promise<void>): Promise<void> {
+    if (!this.pool) throw new Error('task forces: no database');
+    const c = await this.pool.connect();
+    try {
+      await c.query('begin');
+      await run(c);
+      await c.query('commit');
+    } catch (e) {
+      await c.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  private reload(rc: RequestContext, id: string): Promise<TaskForce> {
+    return rc.em.fork().findOneOrFail(TaskForce, { id });
+  }
+}
+
+function normalise(r: Row): Row {
+  return { ...r, department_ids: uuids(r.department_ids), ticket_ids: uuids(r.ticket_ids), alert_ids: uuids(r.alert_ids) };
+}

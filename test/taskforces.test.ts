@@ -1,0 +1,154 @@
+/**
+ * 工作专班 end to end: a labour-dispute alert from realistic tickets, a task force formed from it
+ * (labour bureau leading, police and justice joining), members seeing the linked tickets, the
+ * action log, closing refused while tickets are open, then closed with its alert resolved —
+ * every change on the alert stream and in the audit logs.
+ */
+import { ManualClock } from '../src/shared/clock';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+jest.setTimeout(60_000);
+
+const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
+let t: TestHub;
+let operator: string;
+let supervisor: string;
+let office: string;
+
+beforeAll(async () => {
+  t = await startTestHub({ clock });
+  operator = await t.token({ role: Role.OPERATOR });
+  supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-li' });
+  office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe' });
+});
+afterAll(() => t.stop());
+
+async function gql<T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) {
+  const { body } = await t.raw({ query, variables }, { authorization: `Bearer ${token}` });
+  return body as { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+async function ok<T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await gql<T>(token, query, variables);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const FORCE = 'id name status version district { code } leadDepartment { code } departments { code } openTickets tickets { number status } alerts { id status } actions { type actor note }';
+
+test('from a labour alert to a closed task force', async () => {
+  // two tickets about one factory, one of them naming 72 workers: a HIGH alert
+  const tickets: { id: string; number: string }[] = [];
+  for (const content of [
+    '我们是天河区鸿运五金厂的72名员工，工厂要搬迁，老板拒绝支付经济补偿，工人已经集体停工。',
+    '鸿运五金厂拖欠我们三个月工资，现在还要搬厂，工友们都很着急。',
+  ]) {
+    clock.advance(3_600_000);
+    const r = await ok<{ createTicket: { id: string; number: string } }>(
+      operator,
+      'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id number } }',
+      { i: { channel: 'PHONE', title: '工厂搬迁补偿纠纷', content, districtCode: '440106', dispatchTo: '440106-HRSS' } },
+    );
+    tickets.push(r.createTicket);
+  }
+  const alert = await until('the labour alert', async () => {
+    const r = await ok<{ riskAlerts: { edges: { node: { id: string; status: string; ticketCount: number; severity: string } }[] } }>(
+      supervisor,
+      '{ riskAlerts(first: 5, filter: { kinds: [LABOUR_DISPUTE] }) { edges { node { id status ticketCount severity } } } }',
+    );
+    const a = r.riskAlerts.edges[0]?.node;
+    return a && a.ticketCount === 2 ? a : null;
+  });
+  expect(alert.severity).toBe('HIGH');
+
+  // the police's staff cannot see the tickets yet
+  const police = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: 'GZ-PSB', subject: 'psb-wang' });
+  const seeTicket = async (token: string) =>
+    (await ok<{ ticket: { number: string } | null }>(token, 'query($n: String!) { ticket(number: $n) { number } }', { n: tickets[0].number })).ticket;
+  expect(await seeTicket(police)).toBeNull();
+
+  // bad input: unknown lead, a name too short, a closed alert… each a coded error, nothing written
+  const form = 'mutation($i: FormTaskForceInput!) { formTaskForce(input: $i) { ' + FORCE + ' } }';
+  expect((await gql(office, form, { i: { name: '专班', leadDepartmentCode: 'NO-SUCH', alertId: alert.id } })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect((await gql(office, form, { i: { name: '专', leadDepartmentCode: '440106-HRSS', alertId: alert.id } })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect((await gql(operator, form, { i: { name: '鸿运五金厂专班', leadDepartmentCode: '440106-HRSS', alertId: alert.id } })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  const yuexiu = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440104'] });
+  expect((await gql(yuexiu, form, { i: { name: '鸿运五金厂专班', leadDepartmentCode: '440106-HRSS', alertId: alert.id } })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  expect((await ok<{ taskForces: { totalCount?: number; edges: unknown[] } }>(supervisor, '{ taskForces(first: 5) { edges { cursor } } }')).taskForces.edges).toEqual([]);
+
+  // the district office forms it from the alert
+  const formed = (
+    await ok<{ formTaskForce: Record<string, unknown> & { id: string; version: number } }>(office, form, {
+      i: { name: '鸿运五金厂搬迁补偿专班', leadDepartmentCode: '440106-HRSS', memberDepartmentCodes: ['GZ-PSB', 'GZ-JUSTICE'], alertId: alert.id, note: '区里牵头，人社、公安、司法联合处置' },
+    })
+  ).formTaskForce;
+  expect(formed).toMatchObject({
+    status: 'ACTIVE',
+    district: { code: '440106' },
+    leadDepartment: { code: '440106-HRSS' },
+    departments: [{ code: '440106-HRSS' }, { code: 'GZ-PSB' }, { code: 'GZ-JUSTICE' }],
+    openTickets: 2,
+    alerts: [{ id: alert.id, status: 'TASK_FORCE' }],
+    actions: [{ type: 'FORMED', actor: 'DISTRICT_OFFICE:440106/tianhe', note: '区里牵头，人社、公安、司法联合处置' }],
+  });
+  expect((formed.tickets as { number: string }[]).map((x) => x.number).sort()).toEqual(tickets.map((x) => x.number).sort());
+  // the alert cannot be given a second task force
+  expect((await gql(office, form, { i: { name: '第二个专班', leadDepartmentCode: '440106-HRSS', alertId: alert.id } })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+
+  // members now see the linked tickets, and the task force; they log what they did
+  expect(await seeTicket(police)).toEqual({ number: tickets[0].number });
+  const theirs = await ok<{ taskForces: { edges: { node: { id: string } }[] } }>(police, '{ taskForces(first: 5) { edges { node { id } } } }');
+  expect(theirs.taskForces.edges.map((e) => e.node.id)).toEqual([formed.id]);
+  const log = 'mutation($i: TaskForceChangeInput!) { logTaskForceAction(input: $i) { version actions { type actor note } } }';
+  const logged = await ok<{ logTaskForceAction: { version: number; actions: { type: string; actor: string }[] } }>(police, log, { i: { id: formed.id, note: '派出所民警到厂区维持秩序' } });
+  expect(logged.logTaskForceAction.actions.map((a) => a.type)).toEqual(['FORMED', 'ACTION']);
+  expect(logged.logTaskForceAction.version).toBe(formed.version);
+  // a member is not the lead: it may not close or add members
+  const close = 'mutation($i: TaskForceChangeInput!) { closeTaskForce(input: $i) { status version alerts { status } } }';
+  expect((await gql(police, close, { i: { id: formed.id } })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  // another department sees nothing
+  const water = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: 'GZ-WATER' });
+  expect((await gql(water, log, { i: { id: formed.id, note: '看看' } })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+  // closing with open tickets is refused, naming them
+  const refused = await gql(office, close, { i: { id: formed.id, expectedVersion: formed.version } });
+  expect(refused.errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+  expect((refused.errors?.[0].extensions?.openTickets as string[]).sort()).toEqual(tickets.map((x) => x.number).sort());
+
+  // the labour bureau resolves both tickets
+  const hrss = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-HRSS' });
+  for (const tk of tickets) {
+    let v = (await ok<{ node: { version: number } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { version } } }', { id: tk.id })).node.version;
+    for (const m of ['acceptTicket', 'startTicket']) {
+      v = (await ok<Record<string, { version: number }>>(hrss, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { i: { id: tk.id, expectedVersion: v } }))[m].version;
+    }
+    await ok(hrss, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { i: { id: tk.id, expectedVersion: v, reply: '经专班协调，企业已按规定支付经济补偿' } });
+  }
+
+  // a stale version is a CONFLICT; the right one closes it and resolves the alert
+  expect((await gql(office, close, { i: { id: formed.id, expectedVersion: formed.version - 1 } })).errors?.[0].extensions?.code).toBe('CONFLICT');
+  const closed = await ok<{ closeTaskForce: { status: string; version: number; alerts: { status: string }[] } }>(office, close, {
+    i: { id: formed.id, expectedVersion: formed.version, note: '补偿全部到位，专班结案' },
+  });
+  expect(closed.closeTaskForce).toEqual({ status: 'CLOSED', version: formed.version + 1, alerts: [{ status: 'RESOLVED' }] });
+  expect((await gql(office, close, { i: { id: formed.id } })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+
+  // the alert's log tells the story; the outbox carries every task-force change
+  const story = await ok<{ riskAlert: { status: string; actions: { type: string }[] } }>(supervisor, 'query($id: ID!) { riskAlert(id: $id) { status actions { type } } }', { id: alert.id });
+  expect(story.riskAlert.status).toBe('RESOLVED');
+  // raised by the first ticket (72 people), updated by the second, then the task force and its close
+  expect(story.riskAlert.actions.map((a) => a.type)).toEqual(['RAISED', 'UPDATED', 'TASK_FORCE', 'RESOLVED']);
+  const events = (await t.hub.orm.em.getConnection().execute(`select type from outbox_events where topic = 'taskforce' order by id`)) as { type: string }[];
+  expect(events.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'CLOSED']);
+});
