@@ -9,6 +9,7 @@ import { Migration20261128031721_api_keys } from './Migration20261128031721_api_
 import { Migration20261128035808_personal_data } from './Migration20261128035808_personal_data';
 import { Migration20261128040611_risk_alerts } from './Migration20261128040611_risk_alerts';
 import { Migration20261128041037_task_forces } from './Migration20261128041037_task_forces';
+import { Migration20261128041400_clues } from './Migration20261128041400_clues';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -25,4 +26,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128035808_personal_data', class: Migration20261128035808_personal_data },
   { name: 'Migration20261128040611_risk_alerts', class: Migration20261128040611_risk_alerts },
   { name: 'Migration20261128041037_task_forces', class: Migration20261128041037_task_forces },
+  { name: 'Migration20261128041400_clues', class: Migration20261128041400_clues },
 ];

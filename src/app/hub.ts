@@ -26,7 +26,7 @@ import { RouterService } from '../dutylist/router.service';
 import { WorkingCalendar } from '../shared/calendar';
 import { systemClock } from '../shared/clock';
 import type { Clock } from '../shared/clock';
-import { ErrorCode } from '../shared/errors';
+import { DomainError, ErrorCode } from '../shared/errors';
 import { HeatmapLive } from '../analytics/heatmap.live';
 import { applyHeatmapRollup, HeatmapService } from '../analytics/heatmap.service';
 import { createBus, databaseKey } from '../realtime/bus';
@@ -34,6 +34,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import { DEFAULT_DETECTOR_SETTINGS, RiskDetectors } from '../alerts/detectors';
 import { SlaClock } from '../alerts/sla.clock';
 import { TaskForcesService } from '../taskforces/taskforces.service';
+import { CluesService } from '../clues/clues.service';
 import { CheckpointedConsumer } from '../realtime/consumer';
 import { setSocketBufferLimit } from '../realtime/fanout';
 import type { EventBus } from '../realtime/bus';
@@ -46,7 +47,7 @@ import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
 import { documentCache } from './documents';
-import { RateLimits } from './rate-limit';
+import { RATE_LIMITED, RateLimits } from './rate-limit';
 import { costError, introspectionError, nulCharacterError, validationRules } from './limits';
 import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
@@ -117,7 +118,8 @@ export function createServices(config: Config, clock: Clock): Services {
   const heatmapLive = new HeatmapLive(heatmaps);
   const alerts = new AlertsService(clock);
   const taskForces = new TaskForcesService(clock, tickets);
-  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, calendar };
+  const clues = new CluesService(clock, tickets, departments);
+  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, calendar };
 }
 
 /** A body that is too large or not JSON gets a coded GraphQL error with its 4xx status, never an HTML page. */
@@ -338,6 +340,41 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+  // bulk clue feeds (未诉先办): POST /clues with a JSON array (or { "clues": [...] }); the same
+  // authentication, rate limits and body limit as /graphql; one result per clue, by index
+  app.post('/clues', express.json({ limit: config.MAX_BODY }), bodyErrors, async (req: express.Request, res: express.Response) => {
+    let viewer: Viewer;
+    try {
+      const key = req.headers['x-api-key'];
+      viewer = await authenticate(typeof key === 'string' ? `ApiKey ${key}` : req.headers.authorization);
+    } catch (e) {
+      res.status(401).json({ errors: [{ message: e instanceof Error ? e.message : 'not signed in', extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
+      return;
+    }
+    const tooMany = await rateLimits.check(RateLimits.keyOf(viewer, req.socket.remoteAddress));
+    if (tooMany) {
+      res.status(429).set('retry-after', String(tooMany.extensions.retryAfter)).json({ errors: [{ message: tooMany.message, extensions: { code: RATE_LIMITED } }] });
+      return;
+    }
+    const body: unknown = req.body;
+    const items = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { clues?: unknown }).clues) ? (body as { clues: unknown[] }).clues : null;
+    if (!items) {
+      res.status(400).json({ errors: [{ message: 'send a JSON array of clues, or { "clues": [...] }', extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
+      return;
+    }
+    try {
+      res.json({ results: await services.clues.submitMany(contextFor(viewer), items) });
+    } catch (e) {
+      if (e instanceof DomainError) {
+        const status = e.code === ErrorCode.FORBIDDEN ? 403 : e.code === ErrorCode.UNAUTHENTICATED ? 401 : 400;
+        res.status(status).json({ errors: [{ message: e.message, extensions: { code: e.code } }] });
+        return;
+      }
+      logger.error('clue feed failed', e);
+      res.status(500).json({ errors: [{ message: 'internal error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+    }
+  });
+
   app.use(
     '/graphql',
     cors(),

@@ -3,11 +3,12 @@ import type { RequestContext } from './context';
 import type { TicketsService } from '../tickets/tickets.service';
 import type { AlertsService } from '../alerts/alerts.service';
 import type { TaskForcesService } from '../taskforces/taskforces.service';
+import type { CluesService } from '../clues/clues.service';
 import { fromGlobalId, isUuid, Node } from '../shared/relay';
 import { ViewerType } from '../auth/viewer';
 
 /** `node(id:)` for clients that cache by global id, and `viewer`. */
-export function nodeResolver(tickets: TicketsService, alerts: AlertsService, taskForces: TaskForcesService) {
+export function nodeResolver(tickets: TicketsService, alerts: AlertsService, taskForces: TaskForcesService, clues: CluesService) {
   @Resolver()
   class NodeResolver {
     @Query(() => Node, { nullable: true, description: 'Any object by its global id (null if you may not see it).' })
@@ -23,6 +24,8 @@ export function nodeResolver(tickets: TicketsService, alerts: AlertsService, tas
           return (await alerts.byId(rc, local)) as unknown as Node | null;
         case 'TaskForce':
           return (await taskForces.byId(rc, local)) as unknown as Node | null;
+        case 'Clue':
+          return (await clues.byId(rc, local).catch(() => null)) as unknown as Node | null;
         case 'District':
           return (await rc.loaders.districtById.load(local)) as unknown as Node | null;
         default:

@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
 import { RiskAlert, RiskAlertAction, RiskSignal, Supervision } from '../alerts/alert.entity';
 import { TaskForce, TaskForceAction } from '../taskforces/taskforce.entity';
+import { Clue } from '../clues/clue.entity';
 import { PersonalDataAccess } from '../tickets/personal-data-access.entity';
 import { RateLimitCounter } from './rate-limit.entity';
 import { ApiKey } from '../auth/api-key.entity';
@@ -50,6 +51,7 @@ export const ENTITIES = [
   Supervision,
   TaskForce,
   TaskForceAction,
+  Clue,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */

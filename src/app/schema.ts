@@ -7,6 +7,8 @@ import { buildSchema } from 'type-graphql';
 import { alertResolvers } from '../alerts/alerts.resolver';
 import type { AlertsService } from '../alerts/alerts.service';
 import { heatmapResolvers } from '../analytics/heatmap.resolver';
+import { clueResolvers } from '../clues/clues.resolver';
+import type { CluesService } from '../clues/clues.service';
 import type { HeatmapLive } from '../analytics/heatmap.live';
 import type { HeatmapService } from '../analytics/heatmap.service';
 import { departmentsResolvers } from '../departments/departments.resolver';
@@ -34,6 +36,7 @@ export interface Services {
   heatmapLive: HeatmapLive;
   alerts: AlertsService;
   taskForces: TaskForcesService;
+  clues: CluesService;
   calendar: WorkingCalendar;
 }
 
@@ -43,7 +46,7 @@ export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
 export async function buildHubSchema(services: Services): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
-      nodeResolver(services.tickets, services.alerts, services.taskForces),
+      nodeResolver(services.tickets, services.alerts, services.taskForces, services.clues),
       ...departmentsResolvers(services.departments),
       ...dutyListResolvers(services.dutyLists, services.router),
       ticketsResolver(services.tickets),
@@ -51,6 +54,7 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
       ...heatmapResolvers(services.heatmaps, services.heatmapLive),
       ...alertResolvers(services.alerts, services.tickets, services.departments),
       ...taskForceResolvers(services.taskForces, services.tickets, services.alerts, services.departments),
+      ...clueResolvers(services.clues, services.tickets, services.departments),
     ],
     validate: { skipMissingProperties: true, forbidUnknownValues: false },
     // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused

@@ -665,6 +665,7 @@ export type NodeQueryVariables = Exact<{
 
 
 export type NodeQuery = { node:
+    | { __typename: 'Clue', id: string }
     | { __typename: 'Department', code: string, id: string }
     | { __typename: 'District', code: string, id: string }
     | { __typename: 'DutyListVersion', id: string }

@@ -1,0 +1,98 @@
+import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../shared/relay';
+
+/** 线索发现—核实—立案—督办: where a clue stands. */
+export enum ClueStatus {
+  /** 待核实: received, waiting for a supervisor */
+  RECEIVED = 'RECEIVED',
+  /** 已立案: confirmed and filed as a ticket (channel ONLINE_CLUE) */
+  FILED = 'FILED',
+  /** 已有工单: confirmed, but an existing ticket already covers it */
+  DUPLICATE = 'DUPLICATE',
+  /** 不予立案: not a matter for the hotline, or not true */
+  DISMISSED = 'DISMISSED',
+}
+registerEnumType(ClueStatus, { name: 'ClueStatus' });
+
+/**
+ * 线索 (未诉先办): a complaint found online — a post on a city forum, a short video, a news
+ * comment — before anyone called. A supervisor verifies it; a confirmed clue becomes a ticket
+ * and is supervised to closure like any other.
+ */
+@ObjectType({ implements: Node, description: '线索: a complaint found online, to be verified and filed (未诉先办).' })
+@Entity({ tableName: 'clues' })
+@Index({ properties: ['status', 'receivedAt'] })
+@Index({ properties: ['receivedAt'] })
+@Unique({ properties: ['sourcePlatform', 'sourceUrl'] })
+export class Clue {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Field(() => String, { description: 'Where it was found, e.g. 微博, 抖音, 人民网留言板.' })
+  @Property({ type: 'string', length: 64 })
+  sourcePlatform!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 1000, nullable: true })
+  sourceUrl: string | null = null;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  text!: string;
+
+  @Field(() => String, { nullable: true, description: 'The author’s public handle on the platform.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  authorHandle: string | null = null;
+
+  @Field(() => Int, { description: 'Likes on the platform: a hot-issue signal.' })
+  @Property({ type: 'integer' })
+  likes!: number;
+
+  @Field(() => Float, { nullable: true })
+  @Property({ type: 'double', nullable: true })
+  lat: number | null = null;
+
+  @Field(() => Float, { nullable: true })
+  @Property({ type: 'double', nullable: true })
+  lng: number | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  districtId: string | null = null;
+
+  @Field(() => ClueStatus)
+  @Enum({ items: () => ClueStatus })
+  status!: ClueStatus;
+
+  /** the ticket filed for it, or the existing ticket it duplicates */
+  @Property({ type: 'uuid', nullable: true })
+  ticketId: string | null = null;
+
+  @Field(() => String, { description: 'Who submitted it (a person or a feed’s API key).' })
+  @Property({ type: 'string', length: 160 })
+  submittedBy!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 160, nullable: true })
+  verifiedBy: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'The verifier’s note.' })
+  @Property({ type: 'text', nullable: true })
+  note: string | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When it was posted online, if known.' })
+  @Property({ type: 'datetime', nullable: true })
+  postedAt: Date | null = null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  receivedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  verifiedAt: Date | null = null;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  version!: number;
+}

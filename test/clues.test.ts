@@ -1,0 +1,172 @@
+/**
+ * 未诉先办 end to end: clues submitted through GraphQL and the bulk HTTP feed, verified by a
+ * supervisor (with duplicate detection against existing tickets), filed as tickets (channel
+ * ONLINE_CLUE) and followed to closure, with the loop's own figures; bad input is a coded error
+ * that writes nothing.
+ */
+import { ManualClock } from '../src/shared/clock';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+jest.setTimeout(60_000);
+
+const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
+let t: TestHub;
+let operator: string;
+let supervisor: string;
+const start = clock.now();
+
+beforeAll(async () => {
+  t = await startTestHub({ clock, dutyList: true });
+  operator = await t.token({ role: Role.OPERATOR, subject: 'op-feed' });
+  supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-zhao' });
+});
+afterAll(() => t.stop());
+afterEach(() => expect(t.errors.splice(0)).toEqual([]));
+
+async function gql<T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) {
+  const { body } = await t.raw({ query, variables }, { authorization: `Bearer ${token}` });
+  return body as { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+async function ok<T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await gql<T>(token, query, variables);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!;
+}
+const count = async () => Number(((await t.hub.orm.em.getConnection().execute('select count(*)::int as n from clues')) as { n: number }[])[0].n);
+
+const submit = 'mutation($i: SubmitClueInput!) { submitClue(input: $i) { id status likes district { code } } }';
+const verify = 'mutation($i: VerifyClueInput!) { verifyClue(input: $i) { id status version verifiedBy ticket { number channel status matter { code } } } }';
+
+test('bad clues are refused with a code naming the field, and nothing is written', async () => {
+  const before = await count();
+  const cases: [Record<string, unknown>, string][] = [
+    [{ sourcePlatform: '微博', text: '   ' }, 'text'],
+    [{ sourcePlatform: '微博', text: '井盖丢了', districtCode: '999999' }, 'districtCode'],
+    [{ sourcePlatform: '微博', text: '井盖丢了', sourceUrl: 'javascript:alert(1)' }, 'sourceUrl'],
+    [{ sourcePlatform: '微博', text: '井盖丢了', likes: -3 }, 'likes'],
+    [{ sourcePlatform: '微博', text: '井盖丢了', lat: 23.1 }, 'lng'],
+    [{ sourcePlatform: '', text: '井盖丢了' }, 'sourcePlatform'],
+    [{ sourcePlatform: '微博', text: '长'.repeat(4001) }, 'text'],
+  ];
+  for (const [i, field] of cases) {
+    const res = await gql(operator, submit, { i });
+    expect({ field, code: res.errors?.[0].extensions?.code, got: res.errors?.[0].extensions?.field }).toEqual({ field, code: 'BAD_USER_INPUT', got: field });
+  }
+  // an analyst or a department may not submit
+  const analyst = await t.token({ role: Role.ANALYST });
+  expect((await gql(analyst, submit, { i: { sourcePlatform: '微博', text: '井盖丢了' } })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect(await count()).toBe(before);
+});
+
+test('from a post to a closed ticket: verified, filed, handled, closed — and the loop’s figures', async () => {
+  // an existing ticket about something else, and one about the same problem
+  await ok(operator, 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }', {
+    i: { channel: 'PHONE', title: '路灯不亮', content: '小区门口路灯坏了', districtCode: '440106' },
+  });
+  const existing = await ok<{ createTicket: { id: string; number: string } }>(operator, 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id number } }', {
+    i: { channel: 'PHONE', title: '体育西路井盖缺失', content: '天河区体育西路地铁站B出口旁边的井盖不见了，晚上路过很危险，已经有人差点掉下去', districtCode: '440106' },
+  });
+
+  clock.advance(10 * 60_000);
+  const post = {
+    sourcePlatform: '微博',
+    sourceUrl: 'https://weibo.com/12345/Nabc',
+    text: '天河区体育西路地铁站B出口旁边的井盖不见了，晚上路过很危险，已经有人差点掉下去，希望有关部门尽快处理',
+    authorHandle: '天河小市民',
+    likes: 120,
+    districtCode: '440106',
+  };
+  const first = (await ok<{ submitClue: { id: string; status: string; likes: number } }>(operator, submit, { i: post })).submitClue;
+  expect(first).toMatchObject({ status: 'RECEIVED', likes: 120 });
+  // the same post again (a feed re-crawls it): the same clue, its likes updated
+  const again = (await ok<{ submitClue: { id: string; likes: number } }>(operator, submit, { i: { ...post, likes: 560 } })).submitClue;
+  expect(again).toMatchObject({ id: first.id, likes: 560 });
+
+  // the supervisor checks for tickets like it: the existing one comes first
+  const similar = await ok<{ clue: { similarTickets: { ticket: { number: string }; similarity: number }[] } }>(
+    supervisor,
+    'query($id: ID!) { clue(id: $id) { similarTickets { ticket { number } similarity } } }',
+    { id: first.id },
+  );
+  expect(similar.clue.similarTickets[0].ticket.number).toBe(existing.createTicket.number);
+  expect(similar.clue.similarTickets[0].similarity).toBeGreaterThan(0.6);
+  expect(similar.clue.similarTickets.map((s) => s.ticket.number)).toHaveLength(1);
+
+  // it is a duplicate of that ticket: linked, not filed again
+  const dup = (await ok<{ verifyClue: { status: string; ticket: { number: string } } }>(supervisor, verify, {
+    i: { id: first.id, decision: 'DUPLICATE', duplicateOfTicketId: existing.createTicket.id, note: '已有市民来电反映' },
+  })).verifyClue;
+  expect(dup).toMatchObject({ status: 'DUPLICATE', ticket: { number: existing.createTicket.number } });
+  expect((await gql(supervisor, verify, { i: { id: first.id, decision: 'FILE' } })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+
+  // a new post about a new problem: filed as a ticket, routed and dispatched
+  const fresh = (await ok<{ submitClue: { id: string } }>(operator, submit, {
+    i: { sourcePlatform: '抖音', sourceUrl: 'https://www.douyin.com/video/7301', text: '珠江新城花城广场晚上十点以后还有人用大功率音响跳广场舞，周边住户休息不了', likes: 3400, lat: 23.1190, lng: 113.3245 },
+  })).submitClue;
+  const operatorTry = await gql(operator, verify, { i: { id: fresh.id, decision: 'FILE' } });
+  expect(operatorTry.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect((await gql(supervisor, verify, { i: { id: fresh.id, decision: 'DISMISS' } })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  clock.advance(90 * 60_000);
+  const filed = (await ok<{ verifyClue: { status: string; verifiedBy: string; ticket: { number: string; channel: string; status: string; matter: { code: string } } } }>(supervisor, verify, {
+    i: { id: fresh.id, decision: 'FILE', title: '花城广场夜间广场舞噪音', matterCode: 'NOISE.PARK', note: '核实属实' },
+  })).verifyClue;
+  expect(filed).toMatchObject({ status: 'FILED', verifiedBy: 'SUPERVISOR/sup-zhao', ticket: { channel: 'ONLINE_CLUE', status: 'DISPATCHED', matter: { code: 'NOISE.PARK' } } });
+
+  // a third one dismissed
+  const rumour = (await ok<{ submitClue: { id: string } }>(operator, submit, { i: { sourcePlatform: '论坛', text: '听说天河要全面停水三天', districtCode: '440106' } })).submitClue;
+  await ok(supervisor, verify, { i: { id: rumour.id, decision: 'DISMISS', note: '经核实为不实信息' } });
+
+  // the filed ticket is handled, resolved and closed by the return visit
+  const ticket = await ok<{ ticket: { id: string; version: number; leadDepartment: { code: string } } }>(supervisor, 'query($n: String!) { ticket(number: $n) { id version leadDepartment { code } } }', { n: filed.ticket.number });
+  const dep = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: ticket.ticket.leadDepartment.code });
+  let v = ticket.ticket.version;
+  for (const m of ['acceptTicket', 'startTicket']) {
+    v = (await ok<Record<string, { version: number }>>(dep, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { i: { id: ticket.ticket.id, expectedVersion: v } }))[m].version;
+  }
+  v = (await ok<{ resolveTicket: { version: number } }>(dep, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { i: { id: ticket.ticket.id, expectedVersion: v, reply: '已劝导并设置音量限制' } })).resolveTicket.version;
+  await ok(operator, 'mutation($i: ReturnVisitInput!) { returnVisit(input: $i) { status } }', { i: { id: ticket.ticket.id, expectedVersion: v, satisfaction: 'SATISFIED', resolution: 'RESOLVED' } });
+
+  const figures = await ok<{ clueFigures: Record<string, number | null> }>(supervisor, 'query($from: DateTimeISO!, $to: DateTimeISO!) { clueFigures(from: $from, to: $to) { received pending filed duplicates dismissed closed medianMinutesToTicket } }', {
+    from: start.toISOString(),
+    to: new Date(clock.now().getTime() + 60_000).toISOString(),
+  });
+  expect(figures.clueFigures).toEqual({ received: 3, pending: 0, filed: 1, duplicates: 1, dismissed: 1, closed: 1, medianMinutesToTicket: 90 });
+
+  // a district office sees its districts' clues only
+  const yuexiu = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440104'] });
+  expect((await ok<{ clues: { edges: unknown[] } }>(yuexiu, '{ clues(first: 10) { edges { cursor } } }')).clues.edges).toEqual([]);
+  const tianhe = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'] });
+  expect((await ok<{ clues: { edges: unknown[] } }>(tianhe, '{ clues(first: 10) { edges { cursor } } }')).clues.edges).toHaveLength(3);
+});
+
+test('the bulk feed: POST /clues, one result per clue; auth, shape and role checked', async () => {
+  const url = t.url.replace(/\/graphql$/, '/clues');
+  const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${operator}` }) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const before = await count();
+  expect((await post([{ sourcePlatform: '微博', text: '井盖丢了' }], {})).status).toBe(401);
+  const analyst = await t.token({ role: Role.ANALYST });
+  expect((await post([{ sourcePlatform: '微博', text: '井盖丢了' }], { authorization: `Bearer ${analyst}` })).status).toBe(403);
+  expect((await post({ nope: 1 })).status).toBe(400);
+  expect((await post('{"clues": [')).status).toBe(400);
+  expect(await count()).toBe(before);
+
+  const res = await post({
+    clues: [
+      { sourcePlatform: '人民网留言板', sourceUrl: 'https://liuyan.people.com.cn/threads/1', text: '番禺区市桥街某小区垃圾清运不及时，臭气熏天', districtCode: '440113', likes: 12 },
+      { sourcePlatform: '人民网留言板', text: '' },
+      'not a clue',
+      { sourcePlatform: '微博', text: '白云区某路段红绿灯坏了', districtCode: '440111' },
+    ],
+  });
+  expect(res.status).toBe(200);
+  const { results } = (await res.json()) as { results: { index: number; id?: string; status?: string; error?: { code: string; field?: string } }[] };
+  expect(results.map((r) => [r.index, r.status ?? r.error?.code, r.error?.field])).toEqual([
+    [0, 'RECEIVED', undefined],
+    [1, 'BAD_USER_INPUT', 'text'],
+    [2, 'BAD_USER_INPUT', 'clue'],
+    [3, 'RECEIVED', undefined],
+  ]);
+  expect(await count()).toBe(before + 2);
+});
