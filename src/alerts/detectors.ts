@@ -25,6 +25,8 @@ export interface DetectorSettings {
   surgeMinObserved: number;
   surgePValue: number;
   surgeMinRatio: number;
+  /** … once the district has at least this many days of history (a new hub has no baseline) */
+  surgeMinHistoryDays: number;
   /** recurring problems: the same matter in the same H3 cell in this many distinct weeks … */
   recurringMinWeeks: number;
   /** … within this many days */
@@ -42,6 +44,7 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   surgeMinObserved: 5,
   surgePValue: 1e-3,
   surgeMinRatio: 2,
+  surgeMinHistoryDays: 7,
   recurringMinWeeks: 4,
   recurringWindowDays: 730,
 };
@@ -72,6 +75,8 @@ interface TicketRow {
  * and the detectors keep running.
  */
 export class RiskDetectors {
+  private readonly firstTicket = new Map<string, Date>();
+
   constructor(
     private readonly settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
     private readonly log: (m: string, e?: unknown) => void = () => undefined,
@@ -215,7 +220,11 @@ export class RiskDetectors {
     const windowMs = s.surgeWindowMinutes * 60_000;
     const to = t.created_at;
     const from = new Date(to.getTime() - windowMs);
-    const baselineFrom = new Date(from.getTime() - s.surgeBaselineDays * DAY);
+    // the baseline covers the days the district has history for, up to surgeBaselineDays
+    const history = (from.getTime() - (await this.firstTicketAt(tx, t.district_id)).getTime()) / DAY;
+    if (history < s.surgeMinHistoryDays) return;
+    const baselineDays = Math.min(s.surgeBaselineDays, history);
+    const baselineFrom = new Date(from.getTime() - baselineDays * DAY);
     const { rows } = await tx.query<{ observed: number; before: number; ids: string[] | string }>(
       `select count(*) filter (where created_at > $3)::int as observed,
               count(*) filter (where created_at <= $3)::int as before,
@@ -224,7 +233,7 @@ export class RiskDetectors {
       [t.district_id, t.matter_id, from, baselineFrom, to],
     );
     const observed = rows[0].observed;
-    const expected = (rows[0].before * windowMs) / (s.surgeBaselineDays * DAY);
+    const expected = (rows[0].before * windowMs) / (baselineDays * DAY);
     const input = { observed, expected, minObserved: s.surgeMinObserved, pValue: s.surgePValue, minRatio: s.surgeMinRatio };
     if (!isSurge(input)) return;
     const score = surgeScore(input);
@@ -241,7 +250,7 @@ export class RiskDetectors {
         ratio: round(score.ratio),
         pValue: score.pValue,
         windowMinutes: s.surgeWindowMinutes,
-        baselineDays: s.surgeBaselineDays,
+        baselineDays: Math.round(baselineDays * 10) / 10,
         matterCode: t.matter_code,
       },
       ticketIds: uuids(rows[0].ids).reverse(),
@@ -249,6 +258,17 @@ export class RiskDetectors {
       at: t.created_at,
       actor: 'system/surge',
     });
+  }
+
+  /** When the district's first ticket came in (cached: it only moves when retention deletes). */
+  private async firstTicketAt(tx: Tx, districtId: string): Promise<Date> {
+    let first = this.firstTicket.get(districtId);
+    if (!first) {
+      const { rows } = await tx.query<{ first: Date | null }>('select min(created_at) as first from tickets where district_id = $1', [districtId]);
+      first = rows[0]?.first ? new Date(rows[0].first) : new Date();
+      this.firstTicket.set(districtId, first);
+    }
+    return first;
   }
 
   /** DISSATISFIED: a return visit said dissatisfied, the ticket re-opened (预警工单). */
