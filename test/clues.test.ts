@@ -138,6 +138,10 @@ test('from a post to a closed ticket: verified, filed, handled, closed — and t
   expect((await ok<{ clues: { edges: unknown[] } }>(yuexiu, '{ clues(first: 10) { edges { cursor } } }')).clues.edges).toEqual([]);
   const tianhe = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'] });
   expect((await ok<{ clues: { edges: unknown[] } }>(tianhe, '{ clues(first: 10) { edges { cursor } } }')).clues.edges).toHaveLength(3);
+  const period = { from: start.toISOString(), to: new Date(clock.now().getTime() + 60_000).toISOString() };
+  const figuresQuery = 'query($from: DateTimeISO!, $to: DateTimeISO!) { clueFigures(from: $from, to: $to) { received filed } }';
+  expect((await ok<{ clueFigures: unknown }>(tianhe, figuresQuery, period)).clueFigures).toEqual({ received: 3, filed: 1 });
+  expect((await ok<{ clueFigures: unknown }>(yuexiu, figuresQuery, period)).clueFigures).toEqual({ received: 0, filed: 0 });
 });
 
 test('the bulk feed: POST /clues, one result per clue; auth, shape and role checked', async () => {

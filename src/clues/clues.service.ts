@@ -9,6 +9,7 @@ import { compareShingles, normalizeForMatching, shingleHashes } from '../hotissu
 import type { Clock } from '../shared/clock';
 import { badInput, conflict, DomainError, illegalTransition, notFound } from '../shared/errors';
 import { paginate } from '../shared/paginate';
+import { pgArray } from '../shared/insert';
 import { localId } from '../shared/relay';
 import type { PageArgs } from '../shared/relay';
 import { Ticket } from '../tickets/ticket.entity';
@@ -259,8 +260,8 @@ export class CluesService {
               percentile_cont(0.5) within group (order by extract(epoch from (t.created_at - c.received_at)) / 60)
                 filter (where c.status = 'FILED') as median
        from clues c left join tickets t on t.id = c.ticket_id
-       where c.received_at >= ? and c.received_at < ? ${scope ? 'and c.district_id = any(?)' : ''}`,
-      scope ? [from, to, scope] : [from, to],
+       where c.received_at >= ? and c.received_at < ? ${scope ? 'and c.district_id = any(?::uuid[])' : ''}`,
+      scope ? [from, to, pgArray(scope)] : [from, to],
     )) as (Omit<ClueFigures, 'medianMinutesToTicket'> & { median: number | null })[];
     const r = rows[0];
     return { ...r, medianMinutesToTicket: r.median == null ? null : Math.round(Number(r.median) * 10) / 10 };

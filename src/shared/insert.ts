@@ -40,3 +40,13 @@ export function insertRows<T extends object>(meta: EntityMetadata<T>, rows: T[],
   });
   return c.sql + tuples.join(', ');
 }
+
+/**
+ * A PostgreSQL array literal of uuids or codes (`{a,b}`), for raw statements run through
+ * MikroORM's `execute`, whose `?` bindings would otherwise spread a JS array into a list.
+ * Elements must not contain braces, commas, quotes or backslashes (uuids and codes do not).
+ */
+export function pgArray(values: readonly string[]): string {
+  for (const v of values) if (/[{},"\\\s]/.test(v)) throw new Error(`not an array element: ${v}`);
+  return `{${values.join(',')}}`;
+}

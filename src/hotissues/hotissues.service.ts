@@ -1,0 +1,93 @@
+import type { RequestContext } from '../app/context';
+import { districtIdsFor, requireOwnDistricts } from '../auth/scope';
+import { CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
+import { peopleAffected } from '../risk/extract';
+import type { Clock } from '../shared/clock';
+import { badInput } from '../shared/errors';
+import { pgArray } from '../shared/insert';
+import { hotIssues } from './cluster';
+import type { HotIssue } from './cluster';
+
+export enum HotIssueWindow {
+  LAST_24H = 'LAST_24H',
+  LAST_7D = 'LAST_7D',
+  LAST_30D = 'LAST_30D',
+}
+
+const WINDOW_MS: Record<HotIssueWindow, number> = {
+  LAST_24H: 86_400_000,
+  LAST_7D: 7 * 86_400_000,
+  LAST_30D: 30 * 86_400_000,
+};
+
+/** At most this many of the newest tickets of a window are clustered. */
+export const MAX_HOT_ISSUE_TICKETS = 5000;
+/** Answers are kept this long per window and scope: clustering thousands of texts is not free. */
+const CACHE_MS = 30_000;
+
+/** Long digit runs (phone or ID numbers a caller typed) never become a keyword. */
+const DIGITS = /\d{5,}/;
+
+interface TicketText {
+  id: string;
+  title: string;
+  content: string;
+  created_at: Date;
+  citizen_key: string | null;
+  district_code: string;
+  likes: number | null;
+}
+
+/** 热点: clusters of similar recent tickets with a heat index, per window and district. */
+export class HotIssuesService {
+  private readonly cache = new Map<string, { at: number; issues: Promise<HotIssue[]> }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async hotIssues(rc: RequestContext, window: HotIssueWindow, districtCode: string | null | undefined, first: number): Promise<HotIssue[]> {
+    const role = requireRole(rc.viewer, ...CENTRE_ROLES, Role.ANALYST, Role.DISTRICT_OFFICE);
+    if (first < 1 || first > 50) throw badInput('first', 'first must be between 1 and 50');
+    let codes: string[] | null = districtCode ? [districtCode] : null;
+    if (role === Role.DISTRICT_OFFICE) {
+      requireOwnDistricts(rc, codes);
+      codes ??= [...rc.viewer.districtCodes];
+    }
+    const districtIds = codes ? await districtIdsFor(rc, codes, 'districtCode') : null;
+    const now = this.clock.now().getTime();
+    const key = `${window}|${(districtIds ?? []).sort().join(',')}`;
+    let hit = this.cache.get(key);
+    if (!hit || now - hit.at > CACHE_MS || hit.at > now) {
+      hit = { at: now, issues: this.compute(rc, window, districtIds, new Date(now)) };
+      this.cache.set(key, hit);
+      hit.issues.catch(() => this.cache.delete(key));
+      if (this.cache.size > 200) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return (await hit.issues).slice(0, first);
+  }
+
+  private async compute(rc: RequestContext, window: HotIssueWindow, districtIds: string[] | null, now: Date): Promise<HotIssue[]> {
+    const from = new Date(now.getTime() - WINDOW_MS[window]);
+    const rows = (await rc.em.fork().getConnection().execute(
+      `select t.id, t.title, t.content, t.created_at, t.citizen_key, d.code as district_code,
+              (select max(c.likes) from clues c where c.ticket_id = t.id) as likes
+       from tickets t join districts d on d.id = t.district_id
+       where t.created_at > ? and t.created_at <= ? ${districtIds ? 'and t.district_id = any(?::uuid[])' : ''}
+       order by t.created_at desc limit ${MAX_HOT_ISSUE_TICKETS}`,
+      districtIds ? [from, now, pgArray(districtIds)] : [from, now],
+    )) as TicketText[];
+    const issues = hotIssues(
+      rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        text: r.content,
+        time: new Date(r.created_at),
+        likes: r.likes ?? 0,
+        people: peopleAffected(`${r.title}\n${r.content}`)?.count ?? 1,
+        callerId: r.citizen_key ?? undefined,
+        districtCode: r.district_code,
+      })),
+      { window: { from, to: now }, first: 50 },
+    );
+    return issues.map((i) => ({ ...i, keywords: i.keywords.filter((k) => !DIGITS.test(k)), label: i.label.split('、').filter((k) => !DIGITS.test(k)).join('、') }));
+  }
+}
