@@ -10,6 +10,7 @@ import { Migration20261128035808_personal_data } from './Migration20261128035808
 import { Migration20261128040611_risk_alerts } from './Migration20261128040611_risk_alerts';
 import { Migration20261128041037_task_forces } from './Migration20261128041037_task_forces';
 import { Migration20261128041400_clues } from './Migration20261128041400_clues';
+import { Migration20261128041711_duplicates } from './Migration20261128041711_duplicates';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -27,4 +28,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128040611_risk_alerts', class: Migration20261128040611_risk_alerts },
   { name: 'Migration20261128041037_task_forces', class: Migration20261128041037_task_forces },
   { name: 'Migration20261128041400_clues', class: Migration20261128041400_clues },
+  { name: 'Migration20261128041711_duplicates', class: Migration20261128041711_duplicates },
 ];

@@ -7,6 +7,7 @@ import { RoutingCandidate, toCandidate } from '../dutylist/dutylist.resolver';
 import { Matter } from '../dutylist/matter.entity';
 import { maskAddress, maskName, maskPhone } from '../shared/mask';
 import { Connection, ConnectionArgs, toGlobalId } from '../shared/relay';
+import { DuplicateSuggestion } from './duplicate-suggestion.entity';
 import { ExtensionRequest } from './extension-request.entity';
 import { PersonalDataAccess } from './personal-data-access.entity';
 import { ReturnVisit } from './return-visit.entity';
@@ -75,6 +76,21 @@ function citizenOf(t: Ticket, masked: boolean): Citizen {
     address: m(t.citizenAddress, maskAddress),
     masked,
   };
+}
+
+@ObjectType({ description: '重复件: the earlier open report a ticket most resembles.' })
+export class DuplicateOf {
+  @Field(() => Ticket)
+  parent!: Ticket;
+
+  @Field(() => Float, { description: 'Text similarity, 0–1.' })
+  similarity!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Metres apart, when both are located.' })
+  distanceMeters!: number | null;
+
+  @Field(() => Boolean, { description: 'True when the detector was sure and merged the ticket under it.' })
+  merged!: boolean;
 }
 
 /** Thin: authorise in the service, call one method, map the result. */
@@ -241,6 +257,16 @@ export function ticketsResolver(tickets: TicketsService) {
       const children = await rc.loaders.childrenByParent.load(t.id);
       const visible = await Promise.all(children.map((c) => tickets.canSee(rc, c)));
       return children.filter((_, i) => visible[i]);
+    }
+
+    @FieldResolver(() => DuplicateOf, {
+      nullable: true,
+      description: '重复件: the earlier open report this one most resembles, found just after intake (null: none, or one you may not see).',
+    })
+    async suggestedParent(@Root() t: Ticket, @Ctx() rc: RequestContext): Promise<DuplicateOf | null> {
+      const s = await rc.em.findOne(DuplicateSuggestion, { ticketId: t.id });
+      const parent = s ? await tickets.byId(rc, s.parentId) : null;
+      return s && parent ? { parent, similarity: s.similarity, distanceMeters: s.distanceMeters, merged: s.merged } : null;
     }
 
     @FieldResolver(() => Citizen, {

@@ -1,0 +1,172 @@
+import type { RequestContext } from '../app/context';
+import { Role } from '../auth/viewer';
+import type { Viewer } from '../auth/viewer';
+import { compareShingles, normalizeForMatching, shingleHashes } from '../hotissues/similarity';
+import type { Tx } from '../realtime/consumer';
+import type { StreamEvent } from '../realtime/events';
+import { DomainError } from '../shared/errors';
+import { toGlobalId } from '../shared/relay';
+import type { TicketsService } from './tickets.service';
+
+/** When a new ticket is another report of an open one (重复件). */
+export interface DuplicateSettings {
+  /** look this far back for the earlier report */
+  windowDays: number;
+  /** suggest a parent from this similarity (Jaccard of character shingles, or containment) */
+  suggestFrom: number;
+  /** merge at once from this similarity … */
+  mergeFrom: number;
+  /** … when both are located within this many metres (or neither is located and the caller is the same) */
+  mergeWithinMeters: number;
+  /** … and the earlier report is at most this old */
+  mergeWithinHours: number;
+  /** located tickets further apart than this are never duplicates */
+  maxMeters: number;
+}
+
+export const DEFAULT_DUPLICATE_SETTINGS: DuplicateSettings = {
+  windowDays: 7,
+  suggestFrom: 0.5,
+  mergeFrom: 0.85,
+  mergeWithinMeters: 300,
+  mergeWithinHours: 48,
+  maxMeters: 1500,
+};
+
+const CANDIDATES = 300;
+const SHINGLE_CACHE = 50_000;
+const SYSTEM: Viewer = { role: Role.OPERATOR, subject: 'system/duplicates', districtCodes: [] };
+
+interface Row {
+  id: string;
+  number: string;
+  /** only on the new ticket: candidates' texts come from the shingle cache */
+  title?: string;
+  content?: string;
+  matter_id: string | null;
+  district_id: string;
+  lat: number | null;
+  lng: number | null;
+  citizen_key: string | null;
+  created_at: Date;
+  status: string;
+  version: number;
+}
+
+/** Metres between two points (haversine). */
+export function metresBetween(aLat: number, aLng: number, bLat: number, bLng: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (bLat - aLat) * rad;
+  const dLng = (bLng - aLng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * Duplicate detection at intake, off the hot path: a checkpointed consumer of the ticket stream.
+ * For each new ticket it looks for an earlier open report in the same district (and matter, when
+ * both have one), nearby, recent and saying the same thing (character-shingle similarity). It
+ * records the best as a suggested parent; when it is sure — very similar, same matter, close in
+ * place and time — it merges the new ticket under it through the ordinary lifecycle (audited,
+ * as `system/duplicates`).
+ */
+export class DuplicateDetector {
+  /** shingles of recent tickets, so each text is cut once, not once per newer ticket (LRU) */
+  private readonly shingles = new Map<string, Uint32Array>();
+
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly contextFor: (viewer: Viewer) => RequestContext,
+    private readonly settings: DuplicateSettings = DEFAULT_DUPLICATE_SETTINGS,
+    private readonly log: (m: string, e?: unknown) => void = () => undefined,
+  ) {}
+
+  async handle(events: StreamEvent[], tx: Tx): Promise<void> {
+    const ids = events.filter((e) => e.topic === 'ticket' && e.type === 'CREATED').map((e) => e.aggregateId);
+    if (!ids.length) return;
+    const { rows } = await tx.query<Row>(`select ${COLUMNS} from tickets where id = any($1) order by created_at, id`, [ids]);
+    for (const t of rows) {
+      try {
+        await this.examine(tx, t);
+      } catch (e) {
+        this.log(`duplicates: skipped ${t.number}`, e);
+      }
+    }
+  }
+
+  private remember(id: string, text: string): Uint32Array {
+    const sh = shingleHashes(normalizeForMatching(text));
+    if (this.shingles.size >= SHINGLE_CACHE) this.shingles.delete(this.shingles.keys().next().value!);
+    this.shingles.set(id, sh);
+    return sh;
+  }
+
+  /** A ticket's shingles, from the cache (refreshed as recently used) or cut from its text. */
+  private shinglesOf(t: { id: string; title?: string; content?: string }): Uint32Array {
+    const sh = this.shingles.get(t.id);
+    if (!sh) return this.remember(t.id, `${t.title ?? ''} ${t.content ?? ''}`);
+    this.shingles.delete(t.id);
+    this.shingles.set(t.id, sh);
+    return sh;
+  }
+
+  private async examine(tx: Tx, t: Row): Promise<void> {
+    const s = this.settings;
+    const { rows: candidates } = await tx.query<Row>(
+      `select ${META} from tickets
+       where district_id = $1 and id <> $2 and created_at <= $3 and created_at > $4
+         and status not in ('MERGED', 'CLOSED') and parent_id is null
+         and ($5::uuid is null or matter_id is null or matter_id = $5)
+       order by created_at desc limit ${CANDIDATES}`,
+      [t.district_id, t.id, t.created_at, new Date(t.created_at.getTime() - s.windowDays * 86_400_000), t.matter_id],
+    );
+    if (!candidates.length) return;
+    // texts only for the candidates not cut into shingles yet
+    const missing = candidates.filter((c) => !this.shingles.has(c.id)).map((c) => c.id);
+    if (missing.length) {
+      const { rows: texts } = await tx.query<{ id: string; title: string; content: string }>('select id, title, content from tickets where id = any($1)', [missing]);
+      for (const x of texts) this.remember(x.id, `${x.title} ${x.content}`);
+    }
+    const mine = this.shinglesOf(t);
+    let best: { row: Row; score: number; metres: number | null } | null = null;
+    for (const c of candidates) {
+      const metres = t.lat != null && t.lng != null && c.lat != null && c.lng != null ? metresBetween(t.lat, t.lng, c.lat, c.lng) : null;
+      if (metres != null && metres > s.maxMeters) continue;
+      const m = compareShingles(mine, this.shinglesOf(c), s.suggestFrom);
+      if (!m) continue;
+      const score = Math.max(m.similarity, m.containment);
+      if (!best || score > best.score) best = { row: c, score, metres };
+    }
+    if (!best || best.score < s.suggestFrom) return;
+    const sure =
+      best.score >= s.mergeFrom &&
+      t.matter_id != null &&
+      best.row.matter_id === t.matter_id &&
+      (best.metres != null ? best.metres <= s.mergeWithinMeters : t.citizen_key != null && t.citizen_key === best.row.citizen_key) &&
+      t.created_at.getTime() - best.row.created_at.getTime() <= s.mergeWithinHours * 3_600_000 &&
+      (t.status === 'RECEIVED' || t.status === 'DISPATCHED');
+    await tx.query(
+      `insert into duplicate_suggestions (ticket_id, parent_id, similarity, distance_meters, merged, at)
+       values ($1, $2, $3, $4, false, $5)
+       on conflict (ticket_id) do update set parent_id = excluded.parent_id, similarity = excluded.similarity, distance_meters = excluded.distance_meters`,
+      [t.id, best.row.id, Math.round(best.score * 1000) / 1000, best.metres == null ? null : Math.round(best.metres), t.created_at],
+    );
+    if (!sure) return;
+    try {
+      // the ordinary lifecycle, in its own transaction: audited, on the stream, version-checked
+      await this.tickets.merge(this.contextFor(SYSTEM), {
+        id: toGlobalId('Ticket', t.id),
+        expectedVersion: t.version,
+        parentId: toGlobalId('Ticket', best.row.id),
+        note: `重复件：与 ${best.row.number} 相似度 ${best.score.toFixed(2)}${best.metres != null ? `，相距 ${Math.round(best.metres)} 米` : ''}`,
+      });
+      await tx.query('update duplicate_suggestions set merged = true where ticket_id = $1', [t.id]);
+    } catch (e) {
+      // someone acted on the ticket first (CONFLICT, ILLEGAL_TRANSITION): the suggestion stays
+      if (!(e instanceof DomainError)) throw e;
+    }
+  }
+}
+
+const META = 'id, number, matter_id, district_id, lat, lng, citizen_key, created_at, status, version';
+const COLUMNS = `${META}, title, content`;

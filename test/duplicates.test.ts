@@ -1,0 +1,105 @@
+/**
+ * 重复件 at intake: a second report of the same open problem, nearby and soon after, is merged
+ * under the first (audited, as system/duplicates); a similar one further away is only suggested;
+ * an unrelated one is left alone.
+ */
+import { ManualClock } from '../src/shared/clock';
+import { Role, startTestHub } from './support/hub';
+import type { TestHub } from './support/hub';
+
+jest.setTimeout(60_000);
+
+const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
+let t: TestHub;
+let operator: string;
+
+beforeAll(async () => {
+  t = await startTestHub({ clock, dutyList: true });
+  operator = await t.token({ role: Role.OPERATOR });
+});
+afterAll(() => t.stop());
+afterEach(() => expect(t.errors.splice(0)).toEqual([]));
+
+async function intake(input: Record<string, unknown>): Promise<{ id: string; number: string }> {
+  clock.advance(40 * 60_000);
+  const res = await t.raw(
+    { query: 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id number } }', variables: { i: { channel: 'PHONE', districtCode: '440106', matterCode: 'ROAD.SIDEWALK', ...input } } },
+    { authorization: `Bearer ${operator}` },
+  );
+  if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+  return (res.body.data as { createTicket: { id: string; number: string } }).createTicket;
+}
+
+interface Seen {
+  status: string;
+  parent: { number: string } | null;
+  suggestedParent: { parent: { number: string }; similarity: number; distanceMeters: number | null; merged: boolean } | null;
+  events: { type: string; actor: string }[];
+}
+
+async function read(id: string): Promise<Seen> {
+  const supervisor = await t.token({ role: Role.SUPERVISOR });
+  const res = await t.raw(
+    {
+      query: 'query($id: ID!) { node(id: $id) { ... on Ticket { status parent { number } suggestedParent { parent { number } similarity distanceMeters merged } events { type actor } } } }',
+      variables: { id },
+    },
+    { authorization: `Bearer ${supervisor}` },
+  );
+  if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+  return (res.body.data as { node: Seen }).node;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | false>): Promise<T> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a second report of the same manhole, 60 m away, is merged under the first; one 1 km away is only suggested', async () => {
+  const first = await intake({
+    title: '体育西路井盖缺失',
+    content: '天河区体育西路地铁站B出口旁边人行道上的井盖不见了，晚上路过很危险，已经有人差点掉下去，请尽快处理',
+    lat: 23.1325,
+    lng: 113.3210,
+  });
+  const second = await intake({
+    title: '井盖缺失很危险',
+    content: '天河区体育西路地铁站B出口旁边人行道上的井盖不见了，晚上路过很危险，已经有人差点掉下去，请尽快处理！',
+    lat: 23.1330,
+    lng: 113.3213,
+  });
+  const merged = await until('the merge', async () => {
+    const s = await read(second.id);
+    return s.status === 'MERGED' ? s : null;
+  });
+  expect(merged.parent?.number).toBe(first.number);
+  expect(merged.suggestedParent).toMatchObject({ parent: { number: first.number }, merged: true });
+  expect(merged.suggestedParent!.similarity).toBeGreaterThan(0.85);
+  expect(merged.suggestedParent!.distanceMeters).toBeLessThan(100);
+  expect(merged.events.map((e) => [e.type, e.actor]).slice(-1)).toEqual([['MERGED', 'OPERATOR/system/duplicates']]);
+
+  // similar words, same matter, but across the district: a suggestion, no merge
+  const far = await intake({
+    title: '井盖不见了',
+    content: '天河区天河北路人行道上的井盖不见了，晚上路过很危险，已经有人差点掉下去，请尽快处理',
+    lat: 23.1415,
+    lng: 113.3210,
+  });
+  // unrelated: nothing
+  const other = await intake({ title: '人行道地砖松动', content: '华穗路人行道地砖松动翘起，下雨天踩上去溅一身水', lat: 23.1220, lng: 113.3240 });
+  const suggested = await until('the suggestion', async () => {
+    const s = await read(far.id);
+    return s.suggestedParent ? s : null;
+  });
+  expect(suggested.status).toBe('DISPATCHED');
+  expect(suggested.suggestedParent).toMatchObject({ parent: { number: first.number }, merged: false });
+  expect(suggested.suggestedParent!.distanceMeters).toBeGreaterThan(900);
+  // the detector has seen the unrelated one by now (it works in order): no suggestion
+  expect((await read(other.id)).suggestedParent).toBeNull();
+  expect((await read(first.id)).status).toBe('DISPATCHED');
+});
