@@ -158,13 +158,18 @@ program
 
 program
   .command('token')
-  .description('print a signed bearer token for development and integrations')
+  .argument('[action]', '"create" (the default and only action)')
+  .description('print a signed bearer token for development and integrations: minsheng token [create] --role …')
   .addOption(new Option('--role <role>', 'the role').choices(Object.values(Role)).makeOptionMandatory())
   .option('--department <code>', 'department code (DEPARTMENT_STAFF)')
   .option('--district <code...>', 'district codes (DISTRICT_OFFICE)')
   .option('--subject <name>', 'who the token is for', 'dev')
   .option('--ttl <duration>', 'lifetime, e.g. 12h, 7d')
-  .action(async (opts: { role: Role; department?: string; district?: string[]; subject: string; ttl?: string }) => {
+  .action(async (action: string | undefined, opts: { role: Role; department?: string; district?: string[]; subject: string; ttl?: string }) => {
+    if (action !== undefined && action !== 'create') {
+      console.error(`minsheng token: unknown action ${action} (try: minsheng token create --role OPERATOR)`);
+      process.exit(2);
+    }
     const cfg = config();
     try {
       const token = await signToken(

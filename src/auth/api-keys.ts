@@ -61,6 +61,11 @@ export class ApiKeys {
   }
 
   /** The viewer of a presented key; UNAUTHENTICATED when it is unknown, wrong or revoked. */
+  /** Drops a key from this process's cache: its next use reads the database (revocation at once). */
+  forget(prefix: string): void {
+    this.cache.delete(prefix);
+  }
+
   async viewer(presented: string): Promise<Viewer> {
     const m = KEY.exec(presented.trim());
     if (!m) throw unauthenticated('the API key is not valid');
