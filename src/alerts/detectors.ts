@@ -92,17 +92,24 @@ export class RiskDetectors {
          where t.id = any($1) order by t.created_at, t.id`,
         [createdIds],
       );
-      for (const t of rows) {
-        await this.guarded(tx, `ticket ${t.number}`, async () => {
-          await this.labour(tx, t);
-          await this.repeatCaller(tx, t);
-          await this.recurring(tx, t);
-        });
-      }
+      const perTicket = async (t: TicketRow) => {
+        await this.labour(tx, t);
+        await this.repeatCaller(tx, t);
+        await this.recurring(tx, t);
+      };
       // one surge check per district and matter in the batch, at its latest ticket
       const latest = new Map<string, TicketRow>();
       for (const t of rows) if (t.matter_id) latest.set(`${t.district_id}:${t.matter_id}`, t);
-      for (const t of latest.values()) await this.guarded(tx, `surge ${t.number}`, () => this.surge(tx, t));
+      // the whole batch under one savepoint; only if it fails, ticket by ticket, skipping the bad one
+      const whole = await this.attempt(tx, async () => {
+        for (const t of rows) await perTicket(t);
+        for (const t of latest.values()) await this.surge(tx, t);
+      });
+      if (whole) {
+        this.log('risk detectors: a batch failed; examining its tickets one by one', whole);
+        for (const t of rows) await this.guarded(tx, `ticket ${t.number}`, () => perTicket(t));
+        for (const t of latest.values()) await this.guarded(tx, `surge ${t.number}`, () => this.surge(tx, t));
+      }
     }
     for (const e of events) {
       if (e.topic === 'ticket' && e.type === 'RETURN_VISITED' && e.payload.status === 'REOPENED') {
@@ -111,15 +118,22 @@ export class RiskDetectors {
     }
   }
 
-  private async guarded(tx: Tx, what: string, run: () => Promise<void>): Promise<void> {
+  /** Runs under a savepoint; returns the error (its work rolled back), or null. */
+  private async attempt(tx: Tx, run: () => Promise<void>): Promise<unknown> {
     await tx.query('savepoint detector');
     try {
       await run();
       await tx.query('release savepoint detector');
+      return null;
     } catch (e) {
       await tx.query('rollback to savepoint detector');
-      this.log(`risk detectors: skipped ${what}`, e);
+      return e;
     }
+  }
+
+  private async guarded(tx: Tx, what: string, run: () => Promise<void>): Promise<void> {
+    const e = await this.attempt(tx, run);
+    if (e) this.log(`risk detectors: skipped ${what}`, e);
   }
 
   /** LABOUR_DISPUTE: wage arrears, compensation, mass disputes — clustered by employer. */

@@ -35,6 +35,8 @@ import { DEFAULT_DETECTOR_SETTINGS, RiskDetectors } from '../alerts/detectors';
 import { SlaClock } from '../alerts/sla.clock';
 import { TaskForcesService } from '../taskforces/taskforces.service';
 import { CluesService } from '../clues/clues.service';
+import { HotIssuesService } from '../hotissues/hotissues.service';
+import { DEFAULT_DUPLICATE_SETTINGS, DuplicateDetector } from '../tickets/duplicates';
 import { CheckpointedConsumer } from '../realtime/consumer';
 import { setSocketBufferLimit } from '../realtime/fanout';
 import type { EventBus } from '../realtime/bus';
@@ -119,7 +121,7 @@ export function createServices(config: Config, clock: Clock): Services {
   const alerts = new AlertsService(clock);
   const taskForces = new TaskForcesService(clock, tickets);
   const clues = new CluesService(clock, tickets, departments);
-  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, calendar };
+  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, hotIssues: new HotIssuesService(clock), calendar };
 }
 
 /** A body that is too large or not JSON gets a coded GraphQL error with its 4xx status, never an HTML page. */
@@ -158,6 +160,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const services = createServices(config, clock);
   const schema = await buildHubSchema(services);
 
+  const contextFor = (viewer: Viewer): RequestContext => {
+    const em = orm.em.fork();
+    return { viewer, em, loaders: createLoaders(em) };
+  };
+
   // the realtime path: outbox → relay (one process at a time) → bus → every process's stream
   const log = (m: string, e?: unknown) => logger.error(m, e);
   const pool = new Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'minsheng-stream' });
@@ -175,19 +182,26 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, delayMs: 200, log });
   // risk detectors: the same, in their own consumer (alerts are written with the checkpoint)
   const detectors = new RiskDetectors(DEFAULT_DETECTOR_SETTINGS, log);
-  const risk = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'risk', handle: (events, tx) => detectors.handle(events, tx), delayMs: 20, log });
+  const risk = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'risk', handle: (events, tx) => detectors.handle(events, tx), delayMs: 100, log });
+  // duplicate detection after intake (重复件): suggestions, and merges when sure
+  const duplicateDetector = new DuplicateDetector(services.tickets, contextFor, DEFAULT_DUPLICATE_SETTINGS, log);
+  const duplicates = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'duplicates', handle: (events, tx) => duplicateDetector.handle(events, tx), delayMs: 200, log });
   services.alerts.attach(pool, services.live);
   services.taskForces.attach(pool);
   stream.onEvent((e) => {
     services.heatmaps.onEvent(e);
     services.heatmapLive.onEvent(e);
     rollups.kick();
-    if (e.topic === 'ticket') risk.kick();
+    if (e.topic === 'ticket') {
+      risk.kick();
+      duplicates.kick();
+    }
   });
   await stream.start();
   services.heatmaps.startIndex();
   await rollups.start();
   await risk.start();
+  await duplicates.start();
   // the SLA clock: overdue tickets escalate (催办 → 督办 → 通报), once across processes
   const slaClock = new SlaClock({ databaseUrl: options.databaseUrl, clock, calendar: services.calendar, everyMs: config.SLA_CLOCK_SECONDS * 1000, log });
   await slaClock.start();
@@ -215,10 +229,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     return key ? apiKeys.viewer(key[1]) : viewerFromAuthorization(verifier, header);
   };
 
-  const contextFor = (viewer: Viewer): RequestContext => {
-    const em = orm.em.fork();
-    return { viewer, em, loaders: createLoaders(em) };
-  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -428,6 +438,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       services.heatmapLive.stop();
       await rollups.stop();
       await risk.stop();
+      await duplicates.stop();
       await slaClock.stop();
       await stream.stop();
       await bus.stop();

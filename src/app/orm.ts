@@ -6,6 +6,7 @@ import { migrationsList } from '../../migrations';
 import { RiskAlert, RiskAlertAction, RiskSignal, Supervision } from '../alerts/alert.entity';
 import { TaskForce, TaskForceAction } from '../taskforces/taskforce.entity';
 import { Clue } from '../clues/clue.entity';
+import { DuplicateSuggestion } from '../tickets/duplicate-suggestion.entity';
 import { PersonalDataAccess } from '../tickets/personal-data-access.entity';
 import { RateLimitCounter } from './rate-limit.entity';
 import { ApiKey } from '../auth/api-key.entity';
@@ -52,6 +53,7 @@ export const ENTITIES = [
   TaskForce,
   TaskForceAction,
   Clue,
+  DuplicateSuggestion,
 ];
 
 /** Counts SQL statements; tests use it to prove that nested queries batch. */

@@ -8,6 +8,8 @@ import { alertResolvers } from '../alerts/alerts.resolver';
 import type { AlertsService } from '../alerts/alerts.service';
 import { heatmapResolvers } from '../analytics/heatmap.resolver';
 import { clueResolvers } from '../clues/clues.resolver';
+import { hotIssueResolvers } from '../hotissues/hotissues.resolver';
+import type { HotIssuesService } from '../hotissues/hotissues.service';
 import type { CluesService } from '../clues/clues.service';
 import type { HeatmapLive } from '../analytics/heatmap.live';
 import type { HeatmapService } from '../analytics/heatmap.service';
@@ -37,6 +39,7 @@ export interface Services {
   alerts: AlertsService;
   taskForces: TaskForcesService;
   clues: CluesService;
+  hotIssues: HotIssuesService;
   calendar: WorkingCalendar;
 }
 
@@ -55,6 +58,7 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
       ...alertResolvers(services.alerts, services.tickets, services.departments),
       ...taskForceResolvers(services.taskForces, services.tickets, services.alerts, services.departments),
       ...clueResolvers(services.clues, services.tickets, services.departments),
+      ...hotIssueResolvers(services.hotIssues, services.tickets),
     ],
     validate: { skipMissingProperties: true, forbidUnknownValues: false },
     // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused
