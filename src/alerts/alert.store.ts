@@ -135,7 +135,8 @@ export async function raiseOrUpdate(tx: Tx, f: Finding): Promise<'RAISED' | 'UPD
     return 'RAISED';
   }
   const old = uuids(current.evidence_ticket_ids);
-  const added = f.ticketIds.filter((id) => !old.includes(id));
+  const known = new Set(old);
+  const added = f.ticketIds.filter((id) => !known.has(id));
   const severity = maxSeverity(current.severity, f.severity);
   const people = Math.max(current.people_affected ?? 0, f.people ?? 0) || null;
   const count = f.ticketCount ?? current.ticket_count + added.length;

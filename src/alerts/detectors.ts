@@ -2,9 +2,9 @@ import type { Tx } from '../realtime/consumer';
 import type { StreamEvent } from '../realtime/events';
 import { employerKey, employerName, isLabourDispute, peopleAffected, prepareText } from '../risk/extract';
 import { labourSeverity, surgeSeverity } from '../risk/severity';
-import { distinctWeeks, isSurge, surgeScore } from '../risk/stats';
+import { isSurge, surgeScore } from '../risk/stats';
 import { AlertKind, AlertSeverity } from './alert.entity';
-import { raiseOrUpdate, uuids } from './alert.store';
+import { MAX_EVIDENCE, raiseOrUpdate, uuids } from './alert.store';
 
 /** The detectors' thresholds (configurable; the defaults are documented in the README). */
 export interface DetectorSettings {
@@ -150,8 +150,8 @@ export class RiskDetectors {
       `insert into risk_signals (kind, key, ticket_id, district_id, people, facts, at) values ($1, $2, $3, $4, $5, $6, $7)`,
       [AlertKind.LABOUR_DISPUTE, key, t.id, t.district_id, people?.count ?? null, JSON.stringify({ employer, phrase: people?.phrase ?? null, terms: match.terms }), t.created_at],
     );
-    const { rows } = await tx.query<{ n: number; people: number | null; tickets: string[] | string; employers: string[] | string }>(
-      `select count(*)::int as n, max(people) as people, array_agg(ticket_id order by at, id) as tickets
+    const { rows } = await tx.query<{ n: number; people: number | null; tickets: string[] | string }>(
+      `select count(*)::int as n, max(people) as people, (array_agg(ticket_id order by at desc, id desc))[1:${MAX_EVIDENCE}] as tickets
        from risk_signals where key = $1 and at > $2 and at <= $3`,
       [key, new Date(t.created_at.getTime() - s.labourWindowDays * DAY), t.created_at],
     );
@@ -167,7 +167,7 @@ export class RiskDetectors {
       severity,
       title: `劳资纠纷：${who}${most ? `，涉及约${most}人` : ''}，${n}件工单`,
       figures: { employer: who, people: most, tickets: n, terms: match.terms, windowDays: s.labourWindowDays },
-      ticketIds: uuids(rows[0].tickets),
+      ticketIds: uuids(rows[0].tickets).reverse(),
       ticketCount: n,
       people: most,
       at: t.created_at,
@@ -180,7 +180,7 @@ export class RiskDetectors {
     const s = this.settings;
     if (!t.citizen_key) return;
     const { rows } = await tx.query<{ n: number; ids: string[] | string }>(
-      `select count(*)::int as n, array_agg(id order by created_at, id) as ids from tickets
+      `select count(*)::int as n, (array_agg(id order by created_at desc, id desc))[1:${MAX_EVIDENCE}] as ids from tickets
        where citizen_key = $1 and created_at > $2 and created_at <= $3`,
       [t.citizen_key, new Date(t.created_at.getTime() - s.repeatWindowDays * DAY), t.created_at],
     );
@@ -194,7 +194,7 @@ export class RiskDetectors {
       severity,
       title: `重复来电：同一来电人${s.repeatWindowDays}天内${n}件工单`,
       figures: { tickets: n, windowDays: s.repeatWindowDays },
-      ticketIds: uuids(rows[0].ids),
+      ticketIds: uuids(rows[0].ids).reverse(),
       ticketCount: n,
       at: t.created_at,
       actor: 'system/repeat-caller',
@@ -205,13 +205,18 @@ export class RiskDetectors {
   private async recurring(tx: Tx, t: TicketRow): Promise<void> {
     const s = this.settings;
     if (!t.cell || !t.matter_id) return;
-    const { rows } = await tx.query<{ id: string; created_at: Date }>(
-      `select id, created_at from tickets where matter_id = $1 and cell = $2 and created_at > $3 and created_at <= $4 order by created_at, id`,
+    // weeks counted in SQL (ISO weeks, Monday first, in Asia/Shanghai): a hot cell may hold thousands
+    const { rows } = await tx.query<{ n: number; weeks: number; since: Date | null; ids: string[] | string }>(
+      `select count(*)::int as n,
+              count(distinct date_trunc('week', created_at at time zone 'Asia/Shanghai'))::int as weeks,
+              min(created_at) as since,
+              (array_agg(id order by created_at desc, id desc))[1:${MAX_EVIDENCE}] as ids
+       from tickets where matter_id = $1 and cell = $2 and created_at > $3 and created_at <= $4`,
       [t.matter_id, t.cell, new Date(t.created_at.getTime() - s.recurringWindowDays * DAY), t.created_at],
     );
-    const weeks = distinctWeeks(rows.map((r) => new Date(r.created_at)));
-    if (weeks < s.recurringMinWeeks) return;
-    const since = new Date(rows[0].created_at);
+    const { n, weeks } = rows[0];
+    if (weeks < s.recurringMinWeeks || !rows[0].since) return;
+    const since = new Date(rows[0].since);
     const severity = weeks >= 26 ? AlertSeverity.HIGH : weeks >= 8 ? AlertSeverity.MEDIUM : AlertSeverity.LOW;
     const sinceText = since.toISOString().slice(0, 10);
     await raiseOrUpdate(tx, {
@@ -220,9 +225,9 @@ export class RiskDetectors {
       districtId: t.district_id,
       severity,
       title: `反复投诉：${t.matter_name ?? '同一事项'}，同一地点${weeks}个不同周（自${sinceText}起）`,
-      figures: { weeks, tickets: rows.length, since: sinceText, matterCode: t.matter_code, cell: t.cell, windowDays: s.recurringWindowDays },
-      ticketIds: rows.map((r) => r.id),
-      ticketCount: rows.length,
+      figures: { weeks, tickets: n, since: sinceText, matterCode: t.matter_code, cell: t.cell, windowDays: s.recurringWindowDays },
+      ticketIds: uuids(rows[0].ids).reverse(),
+      ticketCount: n,
       at: t.created_at,
       actor: 'system/recurring',
     });
