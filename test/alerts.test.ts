@@ -206,6 +206,12 @@ test('REPEAT_CALLER: one caller, three tickets in a month', async () => {
   expect(alert).toMatchObject({ severity: 'LOW', ticketCount: 3, district: { code: '440105' } });
   expect(alert.evidence.map((e) => e.number).sort()).toEqual(numbers.sort());
   expect(JSON.stringify(alert)).not.toContain(phone);
+  // the same caller in another district counts there, not here: no ticket crosses a district's scope
+  clock.advance(DAY);
+  await intake({ title: '电梯问题', content: '单位楼的电梯也坏了', citizenPhone: phone, districtCode: '440106' });
+  await new Promise((r) => setTimeout(r, 300));
+  const after = await alerts(supervisor, { kinds: ['REPEAT_CALLER'] });
+  expect(after.map((a) => [a.district.code, a.ticketCount])).toEqual([['440105', 3]]);
 });
 
 test('SURGE: eight reports of one matter in one district within the hour, against a quiet week', async () => {
@@ -277,7 +283,7 @@ test('OVERDUE: the SLA clock escalates an urgent ticket past its deadline, once 
   });
   expect(alert).toMatchObject({ severity: 'MEDIUM', district: { code: '440104' } });
   expect(alert.figures).toMatchObject({ level: 'REMINDER', urgent: true });
-  clock.advance(14 * DAY);
+  clock.advance(28 * DAY); // well past 10 working days, whatever holidays fall in between
   const [later] = await until('the notice', async () => {
     const found = (await alerts(supervisor, { kinds: ['OVERDUE'] })).filter((a) => a.title.includes(tk.number) && a.severity === 'CRITICAL');
     return found.length ? found : null;

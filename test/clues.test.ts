@@ -144,6 +144,29 @@ test('from a post to a closed ticket: verified, filed, handled, closed — and t
   expect((await ok<{ clueFigures: unknown }>(yuexiu, figuresQuery, period)).clueFigures).toEqual({ received: 0, filed: 0 });
 });
 
+test('FILE and DISMISS at once: one decision wins, and a ticket exists only for a filed clue', async () => {
+  for (let i = 0; i < 5; i++) {
+    const clue = (await ok<{ submitClue: { id: string } }>(operator, submit, { i: { sourcePlatform: '论坛', text: `第${i}号帖：华穗路人行道地砖松动，下雨溅水`, districtCode: '440106' } })).submitClue;
+    const [file, dismiss] = await Promise.all([
+      gql(supervisor, verify, { i: { id: clue.id, decision: 'FILE', expectedVersion: 1 } }),
+      gql(supervisor, verify, { i: { id: clue.id, decision: 'DISMISS', expectedVersion: 1, note: '重复反映' } }),
+    ]);
+    expect([file.errors, dismiss.errors].filter(Boolean)).toHaveLength(1);
+    const final = await ok<{ clue: { status: string; ticket: { channel: string } | null } }>(supervisor, 'query($id: ID!) { clue(id: $id) { status ticket { channel } } }', { id: clue.id });
+    const tickets = (await t.hub.orm.em.getConnection().execute(`select count(*)::int as n from tickets where channel = 'ONLINE_CLUE' and content like ?`, [`第${i}号帖%`])) as { n: number }[];
+    if (final.clue.status === 'FILED') expect([final.clue.ticket?.channel, tickets[0].n]).toEqual(['ONLINE_CLUE', 1]);
+    else expect([final.clue.status, final.clue.ticket, tickets[0].n]).toEqual(['DISMISSED', null, 0]);
+  }
+});
+
+test('a FILE the ticket refuses (unknown matter) leaves the clue waiting, free for another decision', async () => {
+  const clue = (await ok<{ submitClue: { id: string } }>(operator, submit, { i: { sourcePlatform: '论坛', text: '珠江公园门口共享单车乱停放', districtCode: '440106' } })).submitClue;
+  const bad = await gql(supervisor, verify, { i: { id: clue.id, decision: 'FILE', matterCode: 'NO.SUCH' } });
+  expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  const after = await ok<{ verifyClue: { status: string } }>(supervisor, verify, { i: { id: clue.id, decision: 'DISMISS', note: '已由单车企业处理' } });
+  expect(after.verifyClue.status).toBe('DISMISSED');
+});
+
 test('the bulk feed: POST /clues, one result per clue; auth, shape and role checked', async () => {
   const url = t.url.replace(/\/graphql$/, '/clues');
   const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${operator}` }) =>
@@ -162,6 +185,10 @@ test('the bulk feed: POST /clues, one result per clue; auth, shape and role chec
       { sourcePlatform: '人民网留言板', text: '' },
       'not a clue',
       { sourcePlatform: '微博', text: '白云区某路段红绿灯坏了', districtCode: '440111' },
+      { sourcePlatform: 42, text: '井盖丢了' },
+      { sourcePlatform: '微博', text: '井盖\u0000丢了' },
+      { sourcePlatform: '微博', text: '井盖丢了', lat: 'abc', lng: 113.3 },
+      { sourcePlatform: '微博', text: '井盖丢了', likes: 3_000_000_000 },
     ],
   });
   expect(res.status).toBe(200);
@@ -171,6 +198,10 @@ test('the bulk feed: POST /clues, one result per clue; auth, shape and role chec
     [1, 'BAD_USER_INPUT', 'text'],
     [2, 'BAD_USER_INPUT', 'clue'],
     [3, 'RECEIVED', undefined],
+    [4, 'BAD_USER_INPUT', 'sourcePlatform'],
+    [5, 'BAD_USER_INPUT', 'text'],
+    [6, 'BAD_USER_INPUT', 'lat'],
+    [7, 'BAD_USER_INPUT', 'likes'],
   ]);
   expect(await count()).toBe(before + 2);
 });

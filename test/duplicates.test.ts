@@ -103,3 +103,28 @@ test('a second report of the same manhole, 60 m away, is merged under the first;
   expect((await read(other.id)).suggestedParent).toBeNull();
   expect((await read(first.id)).status).toBe('DISPATCHED');
 });
+
+test('a report of a problem already resolved is suggested, never merged into the old answer', async () => {
+  const at = { lat: 23.1100, lng: 113.2800 };
+  const text = '海珠区江南大道中地铁站C出口的盲道被共享单车占满了，盲人没法通行，请清理';
+  const first = await intake({ title: '盲道被占', content: text, ...at, districtCode: '440105' });
+  const supervisor = await t.token({ role: Role.SUPERVISOR });
+  const lead = (await t.raw({ query: 'query($id: ID!) { node(id: $id) { ... on Ticket { version leadDepartment { code } } } }', variables: { id: first.id } }, { authorization: `Bearer ${supervisor}` })).body.data as { node: { version: number; leadDepartment: { code: string } } };
+  const dep = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: lead.node.leadDepartment.code });
+  let v = lead.node.version;
+  for (const [m, input] of [['acceptTicket', 'TicketChangeInput'], ['startTicket', 'TicketChangeInput'], ['resolveTicket', 'ResolveTicketInput']] as const) {
+    const res = await t.raw(
+      { query: `mutation($i: ${input}!) { ${m}(input: $i) { version } }`, variables: { i: { id: first.id, expectedVersion: v, ...(m === 'resolveTicket' ? { reply: '已清理盲道' } : {}) } } },
+      { authorization: `Bearer ${dep}` },
+    );
+    if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+    v = (res.body.data as Record<string, { version: number }>)[m].version;
+  }
+  const again = await intake({ title: '盲道又被占了', content: `${text}。`, ...at, districtCode: '440105' });
+  const seen = await until('the suggestion', async () => {
+    const s = await read(again.id);
+    return s.suggestedParent ? s : null;
+  });
+  expect(seen.status).toBe('DISPATCHED');
+  expect(seen.suggestedParent).toMatchObject({ parent: { number: first.number }, merged: false });
+});

@@ -114,6 +114,14 @@ test('from a labour alert to a closed task force', async () => {
   const logged = await ok<{ logTaskForceAction: { version: number; actions: { type: string; actor: string }[] } }>(police, log, { i: { id: formed.id, note: '派出所民警到厂区维持秩序' } });
   expect(logged.logTaskForceAction.actions.map((a) => a.type)).toEqual(['FORMED', 'ACTION']);
   expect(logged.logTaskForceAction.version).toBe(formed.version);
+  // the police lead another task force: they may not pass this one's tickets on to it
+  const second = (await ok<{ formTaskForce: { id: string; version: number } }>(supervisor, form, { i: { name: '治安联防专班', leadDepartmentCode: 'GZ-PSB', districtCode: '440106' } })).formTaskForce;
+  const link = 'mutation($i: LinkTaskForceTicketsInput!) { linkTaskForceTickets(input: $i) { version tickets { number } } }';
+  expect((await gql(police, link, { i: { id: second.id, ticketIds: [tickets[0].id] } })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  // an organiser may; the same ticket twice is linked once
+  const linked = await ok<{ linkTaskForceTickets: { tickets: { number: string }[] } }>(supervisor, link, { i: { id: second.id, ticketIds: [tickets[0].id, tickets[0].id] } });
+  expect(linked.linkTaskForceTickets.tickets.map((x) => x.number)).toEqual([tickets[0].number]);
+
   // a member is not the lead: it may not close or add members
   const close = 'mutation($i: TaskForceChangeInput!) { closeTaskForce(input: $i) { status version alerts { status } } }';
   expect((await gql(police, close, { i: { id: formed.id } })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -150,5 +158,5 @@ test('from a labour alert to a closed task force', async () => {
   // raised by the first ticket (72 people), updated by the second, then the task force and its close
   expect(story.riskAlert.actions.map((a) => a.type)).toEqual(['RAISED', 'UPDATED', 'TASK_FORCE', 'RESOLVED']);
   const events = (await t.hub.orm.em.getConnection().execute(`select type from outbox_events where topic = 'taskforce' order by id`)) as { type: string }[];
-  expect(events.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'CLOSED']);
+  expect(events.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'FORMED', 'TICKETS_LINKED', 'CLOSED']);
 });

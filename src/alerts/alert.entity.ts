@@ -75,8 +75,7 @@ export class RiskAlert {
   @Property({ type: 'uuid' })
   districtId!: string;
 
-  /** what makes two findings the same situation, e.g. LABOUR_DISPUTE:<district>:<employer> */
-  @Field(() => String)
+  /** what makes two findings the same situation, e.g. LABOUR_DISPUTE:<district>:<employer> (internal: it may hold a caller's pseudonym) */
   @Property({ type: 'string', length: 200 })
   dedupeKey!: string;
 

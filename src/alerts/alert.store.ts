@@ -53,7 +53,6 @@ export interface AlertEventPayload {
   severity: AlertSeverity;
   status: AlertStatus;
   title: string;
-  dedupeKey: string;
   figures: Record<string, unknown>;
   ticketCount: number;
   peopleAffected: number | null;
@@ -91,7 +90,6 @@ export async function recordAlertChange(tx: Tx, row: AlertRow, type: string, act
     severity: row.severity,
     status: row.status,
     title: row.title,
-    dedupeKey: row.dedupe_key,
     figures: row.figures,
     ticketCount: row.ticket_count,
     peopleAffected: row.people_affected,

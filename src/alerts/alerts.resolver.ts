@@ -153,7 +153,8 @@ export function alertResolvers(alerts: AlertsService, tickets: TicketsService, d
 
     @FieldResolver(() => [Ticket], { description: 'Evidence tickets you may see, newest first.' })
     async evidence(@Root() a: RiskAlert, @Ctx() rc: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number) {
-      const ids = a.evidenceTicketIds.slice(-Math.max(0, Math.min(first, 200))).reverse();
+      const n = Math.max(0, Math.min(first, 200));
+      const ids = n ? a.evidenceTicketIds.slice(-n).reverse() : [];
       const found = await Promise.all(ids.map((id) => tickets.byId(rc, id)));
       return found.filter((t): t is Ticket => !!t);
     }

@@ -181,15 +181,16 @@ export class RiskDetectors {
     if (!t.citizen_key) return;
     const { rows } = await tx.query<{ n: number; ids: string[] | string }>(
       `select count(*)::int as n, (array_agg(id order by created_at desc, id desc))[1:${MAX_EVIDENCE}] as ids from tickets
-       where citizen_key = $1 and created_at > $2 and created_at <= $3`,
-      [t.citizen_key, new Date(t.created_at.getTime() - s.repeatWindowDays * DAY), t.created_at],
+       where citizen_key = $1 and district_id = $4 and created_at > $2 and created_at <= $3`,
+      [t.citizen_key, new Date(t.created_at.getTime() - s.repeatWindowDays * DAY), t.created_at, t.district_id],
     );
     const n = rows[0].n;
     if (n < s.repeatMinTickets) return;
     const severity = n >= 10 ? AlertSeverity.HIGH : n >= 5 ? AlertSeverity.MEDIUM : AlertSeverity.LOW;
     await raiseOrUpdate(tx, {
       kind: AlertKind.REPEAT_CALLER,
-      key: `${AlertKind.REPEAT_CALLER}:${t.citizen_key}`,
+      // per district: each office sees its own callers' tickets, and only those
+      key: `${AlertKind.REPEAT_CALLER}:${t.district_id}:${t.citizen_key}`,
       districtId: t.district_id,
       severity,
       title: `重复来电：同一来电人${s.repeatWindowDays}天内${n}件工单`,
@@ -211,8 +212,8 @@ export class RiskDetectors {
               count(distinct date_trunc('week', created_at at time zone 'Asia/Shanghai'))::int as weeks,
               min(created_at) as since,
               (array_agg(id order by created_at desc, id desc))[1:${MAX_EVIDENCE}] as ids
-       from tickets where matter_id = $1 and cell = $2 and created_at > $3 and created_at <= $4`,
-      [t.matter_id, t.cell, new Date(t.created_at.getTime() - s.recurringWindowDays * DAY), t.created_at],
+       from tickets where matter_id = $1 and cell = $2 and district_id = $5 and created_at > $3 and created_at <= $4`,
+      [t.matter_id, t.cell, new Date(t.created_at.getTime() - s.recurringWindowDays * DAY), t.created_at, t.district_id],
     );
     const { n, weeks } = rows[0];
     if (weeks < s.recurringMinWeeks || !rows[0].since) return;
@@ -221,7 +222,7 @@ export class RiskDetectors {
     const sinceText = since.toISOString().slice(0, 10);
     await raiseOrUpdate(tx, {
       kind: AlertKind.RECURRING,
-      key: `${AlertKind.RECURRING}:${t.matter_id}:${t.cell}`,
+      key: `${AlertKind.RECURRING}:${t.district_id}:${t.matter_id}:${t.cell}`,
       districtId: t.district_id,
       severity,
       title: `反复投诉：${t.matter_name ?? '同一事项'}，同一地点${weeks}个不同周（自${sinceText}起）`,

@@ -70,6 +70,8 @@ export interface ClueFigures {
 }
 
 const MAX_TEXT = 4000;
+/** how long a clue being filed is reserved for its verifier */
+const CLAIM_MS = 60_000;
 /** who files tickets for clues: one actor, so a retried filing finds its idempotency key */
 const FILER: Viewer = { role: Role.OPERATOR, subject: 'clues', districtCodes: [] };
 
@@ -81,28 +83,51 @@ export class CluesService {
     private readonly departments: DepartmentsService,
   ) {}
 
-  /** Checks one clue; a BAD_USER_INPUT names the field. */
+  /**
+   * Checks one clue, field by field and type by type (feeds send any JSON); a BAD_USER_INPUT
+   * names the field, and nothing is written.
+   */
   private async validate(rc: RequestContext, input: ClueInputArgs) {
-    const text = (input.text ?? '').trim();
-    if (!text) throw badInput('text', 'a clue needs its text');
-    if ([...text].length > MAX_TEXT) throw badInput('text', `the text is at most ${MAX_TEXT} characters`);
-    const platform = (input.sourcePlatform ?? '').trim();
-    if (!platform || platform.length > 64) throw badInput('sourcePlatform', 'name the platform (1–64 characters)');
-    const url = input.sourceUrl?.trim() || null;
-    if (url && (url.length > 1000 || !/^https?:\/\/\S+$/i.test(url))) throw badInput('sourceUrl', 'an http(s) URL of at most 1,000 characters');
-    const likes = input.likes ?? 0;
-    if (!Number.isInteger(likes) || likes < 0) throw badInput('likes', 'likes is a whole number, 0 or more');
-    const handle = input.authorHandle?.trim() || null;
-    if (handle && handle.length > 100) throw badInput('authorHandle', 'at most 100 characters');
-    const postedAt = input.postedAt ? new Date(input.postedAt) : null;
-    if (postedAt && Number.isNaN(postedAt.getTime())) throw badInput('postedAt', 'not a date');
-    let districtId: string | null = null;
-    if (input.districtCode || (input.lat != null && input.lng != null)) {
-      districtId = (await this.departments.districtFor(rc, { districtCode: input.districtCode, lat: input.lat, lng: input.lng })).id;
-    } else if ((input.lat == null) !== (input.lng == null)) {
-      throw badInput(input.lat == null ? 'lat' : 'lng', 'give both lat and lng, or neither');
+    const str = (field: keyof ClueInputArgs, max: number, required = false): string | null => {
+      const v = input[field];
+      if (v == null || v === '') {
+        if (required) throw badInput(field, `${field} is required`);
+        return null;
+      }
+      if (typeof v !== 'string') throw badInput(field, `${field} must be a string`);
+      if (v.includes('\u0000')) throw badInput(field, `${field} contains a NUL character`);
+      const t = v.trim();
+      if (required && !t) throw badInput(field, field === 'text' ? 'a clue needs its text' : `${field} is required`);
+      if ([...t].length > max) throw badInput(field, `${field} is at most ${max} characters`);
+      return t || null;
+    };
+    const num = (field: 'lat' | 'lng' | 'likes'): number | null => {
+      const v = input[field];
+      if (v == null) return null;
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw badInput(field, `${field} must be a number`);
+      return v;
+    };
+    const text = str('text', MAX_TEXT, true)!;
+    const platform = str('sourcePlatform', 64, true)!;
+    const url = str('sourceUrl', 1000);
+    if (url && !/^https?:\/\/\S+$/i.test(url)) throw badInput('sourceUrl', 'an http(s) URL of at most 1,000 characters');
+    const handle = str('authorHandle', 100);
+    const likes = num('likes') ?? 0;
+    if (!Number.isInteger(likes) || likes < 0 || likes > 2_147_483_647) throw badInput('likes', 'likes is a whole number from 0 to 2,147,483,647');
+    const lat = num('lat');
+    const lng = num('lng');
+    let postedAt: Date | null = null;
+    if (input.postedAt != null) {
+      postedAt = typeof input.postedAt === 'string' || input.postedAt instanceof Date ? new Date(input.postedAt) : null;
+      if (!postedAt || Number.isNaN(postedAt.getTime())) throw badInput('postedAt', 'postedAt must be a date (ISO 8601)');
     }
-    return { text, platform, url, likes, handle, postedAt, districtId, lat: input.lat ?? null, lng: input.lng ?? null };
+    const districtCode = str('districtCode', 16);
+    let districtId: string | null = null;
+    if (districtCode || lat != null || lng != null) {
+      if ((lat == null) !== (lng == null)) throw badInput(lat == null ? 'lat' : 'lng', 'give both lat and lng, or neither');
+      districtId = (await this.departments.districtFor(rc, { districtCode, lat, lng })).id;
+    }
+    return { text, platform, url, likes, handle, postedAt, districtId, lat, lng };
   }
 
   /** 线索登记: one clue; the same platform and URL again updates its likes instead of adding another. */
@@ -131,8 +156,11 @@ export class CluesService {
         const c = await this.submit(rc, raw as ClueInputArgs);
         results.push({ index, id: c.id, status: c.status });
       } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        results.push({ index, error: { code: e.code, message: e.message, field: e.extensions.field } });
+        // a value PostgreSQL refuses (22xxx: out of range, bad encoding…) is this item's bad input
+        const dataError = (e as { code?: string }).code?.startsWith('22');
+        if (!(e instanceof DomainError) && !dataError) throw e;
+        const err = e instanceof DomainError ? e : badInput('clue', `a value was refused: ${(e as Error).message}`);
+        results.push({ index, error: { code: err.code, message: err.message, field: err.extensions.field } });
       }
     }
     return results;
@@ -196,53 +224,78 @@ export class CluesService {
     if (clue.status !== ClueStatus.RECEIVED) {
       throw illegalTransition(clue.status, `${input.decision.toLowerCase()} a clue`, 'it has been verified already');
     }
-    let status: ClueStatus;
-    let ticketId: string | null = null;
-    switch (input.decision) {
-      case ClueDecision.DISMISS:
+    const now = this.clock.now();
+    const verifier = actorOf(rc.viewer);
+    const refused = async (): Promise<never> => {
+      const fresh = await rc.em.fork().findOneOrFail(Clue, { id });
+      if (fresh.status !== ClueStatus.RECEIVED) throw illegalTransition(fresh.status, `${input.decision.toLowerCase()} a clue`, 'it has been verified already');
+      if (fresh.verifiedAt && input.decision !== ClueDecision.FILE) throw illegalTransition(fresh.status, `${input.decision.toLowerCase()} a clue`, `${fresh.verifiedBy} is filing it`);
+      throw conflict(`clue changed: you saw version ${clue.version}, it is now ${fresh.version}; reload and retry`, { currentVersion: fresh.version });
+    };
+    if (input.decision !== ClueDecision.FILE) {
+      let status: ClueStatus;
+      let ticketId: string | null = null;
+      if (input.decision === ClueDecision.DISMISS) {
         if (!note) throw badInput('note', 'say why the clue is dismissed');
         status = ClueStatus.DISMISSED;
-        break;
-      case ClueDecision.DUPLICATE: {
+      } else {
         if (!input.duplicateOfTicketId) throw badInput('duplicateOfTicketId', 'name the ticket it duplicates');
         const t = await this.tickets.byId(rc, localId(input.duplicateOfTicketId, 'Ticket', 'duplicateOfTicketId'));
         if (!t) throw notFound('ticket', input.duplicateOfTicketId);
         status = ClueStatus.DUPLICATE;
         ticketId = t.id;
-        break;
       }
-      case ClueDecision.FILE: {
-        const districtCode = input.districtCode ?? (clue.districtId ? (await rc.loaders.districtById.load(clue.districtId))?.code : null);
-        if (!districtCode) throw badInput('districtCode', 'say which district the clue is in');
-        const title = (input.title?.trim() || [...clue.text.replace(/\s+/g, ' ')].slice(0, 30).join('')).slice(0, 200);
-        const source = `【网络线索】${clue.sourcePlatform}${clue.sourceUrl ? ` ${clue.sourceUrl}` : ''}`;
-        const content = [...`${clue.text}\n${source}`].slice(0, MAX_TEXT).join('');
-        // a system operator files it, keyed by the clue: a retry after a failure returns the same ticket
-        const filer = { ...rc, viewer: FILER };
-        const ticket = await this.tickets.create(filer, {
-          channel: Channel.ONLINE_CLUE,
-          category: input.category ?? TicketCategory.COMPLAINT,
-          title,
-          content,
-          lat: clue.lat,
-          lng: clue.lng,
-          districtCode,
-          urgency: Urgency.NORMAL,
-          accessNeeds: [],
-          matterCode: input.matterCode ?? null,
-          idempotencyKey: `clue:${clue.id}`,
-        });
-        status = ClueStatus.FILED;
-        ticketId = ticket.id;
-        break;
-      }
+      // one statement: only a clue still waiting, unclaimed and unchanged since it was read
+      const rows = (await rc.em.getConnection().execute(
+        `update clues set status = ?, ticket_id = ?, note = ?, verified_by = ?, verified_at = ?, version = version + 1
+         where id = ? and version = ? and status = 'RECEIVED' and (verified_at is null or verified_at < ?) returning id`,
+        [status, ticketId, note, verifier, now, clue.id, clue.version, new Date(now.getTime() - CLAIM_MS)],
+      )) as { id: string }[];
+      if (!rows.length) await refused();
+      return rc.em.fork().findOneOrFail(Clue, { id });
     }
-    const rows = (await rc.em.getConnection().execute(
-      `update clues set status = ?, ticket_id = ?, note = ?, verified_by = ?, verified_at = ?, version = version + 1
-       where id = ? and version = ? returning id`,
-      [status, ticketId, note, actorOf(rc.viewer), this.clock.now(), clue.id, clue.version],
+
+    // FILE: claim the clue first (no other decision may land while it is being filed), file the
+    // ticket, then mark it filed. A refused ticket (bad matter…) releases the claim; a crash
+    // leaves it for CLAIM_MS, after which filing again returns the same ticket (keyed by the clue).
+    const districtCode = input.districtCode ?? (clue.districtId ? (await rc.loaders.districtById.load(clue.districtId))?.code : null);
+    if (!districtCode) throw badInput('districtCode', 'say which district the clue is in');
+    await this.departments.districtFor(rc, { districtCode });
+    const claimed = (await rc.em.getConnection().execute(
+      `update clues set verified_by = ?, verified_at = ?
+       where id = ? and version = ? and status = 'RECEIVED' and (verified_at is null or verified_at < ?) returning id`,
+      [verifier, now, clue.id, clue.version, new Date(now.getTime() - CLAIM_MS)],
     )) as { id: string }[];
-    if (!rows.length) throw conflict('someone verified this clue at the same time; reload');
+    if (!claimed.length) await refused();
+    const release = () =>
+      rc.em.getConnection().execute(`update clues set verified_by = null, verified_at = null where id = ? and status = 'RECEIVED' and verified_by = ?`, [clue.id, verifier]);
+    const title = (input.title?.trim() || [...clue.text.replace(/\s+/g, ' ')].slice(0, 30).join('')).slice(0, 200);
+    const source = `【网络线索】${clue.sourcePlatform}${clue.sourceUrl ? ` ${clue.sourceUrl}` : ''}（核实：${verifier}）`;
+    const content = [...`${clue.text}\n${source}`].slice(0, MAX_TEXT).join('');
+    // a system operator files it, keyed by the clue: a retry after a failure returns the same ticket
+    const ticket = await this.tickets.create(
+      { ...rc, viewer: FILER },
+      {
+        channel: Channel.ONLINE_CLUE,
+        category: input.category ?? TicketCategory.COMPLAINT,
+        title,
+        content,
+        lat: clue.lat,
+        lng: clue.lng,
+        districtCode,
+        urgency: Urgency.NORMAL,
+        accessNeeds: [],
+        matterCode: input.matterCode ?? null,
+        idempotencyKey: `clue:${clue.id}`,
+      },
+    ).catch(async (e: unknown) => {
+      if (e instanceof DomainError) await release();
+      throw e;
+    });
+    await rc.em.getConnection().execute(
+      `update clues set status = 'FILED', ticket_id = ?, note = ?, version = version + 1 where id = ? and status = 'RECEIVED'`,
+      [ticket.id, note, clue.id],
+    );
     return rc.em.fork().findOneOrFail(Clue, { id });
   }
 

@@ -139,9 +139,9 @@ export function taskForceResolvers(forces: TaskForcesService, tickets: TicketsSe
       return found.filter((t): t is Ticket => !!t);
     }
 
-    @FieldResolver(() => Int, { description: 'Linked tickets not yet resolved.' })
+    @FieldResolver(() => Int, { description: 'Linked tickets you may see that are not yet resolved.' })
     async openTickets(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
-      const found = await Promise.all(f.ticketIds.map((id) => rc.loaders.ticketById.load(id)));
+      const found = await Promise.all(f.ticketIds.map((id) => tickets.byId(rc, id)));
       return found.filter((t) => t && !['RESOLVED', 'CLOSED', 'MERGED'].includes(t.status)).length;
     }
 

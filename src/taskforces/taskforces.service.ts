@@ -116,8 +116,11 @@ export class TaskForcesService {
       const districtId = alert?.district_id ?? explicitDistrict ?? leadDistrict;
       if (!districtId) throw badInput('districtCode', 'say which district the task force works in (its lead is a city bureau)');
       if (own && !own.includes(districtId)) throw forbidden('a district office forms task forces in its own districts only');
-      const evidence = alert ? uuids(alert.evidence_ticket_ids) : [];
-      const linked = [...new Set([...evidence, ...ticketIds])].slice(0, MAX_LINKED);
+      // the alert's evidence comes along, as far as the viewer may see it
+      const evidence: string[] = [];
+      for (const id of alert ? uuids(alert.evidence_ticket_ids) : []) if (await this.linkable(rc, id)) evidence.push(id);
+      const linked = [...new Set([...evidence, ...ticketIds])];
+      if (linked.length > MAX_LINKED) throw badInput('ticketIds', `a task force links at most ${MAX_LINKED} tickets (the alert brings ${evidence.length})`);
       const departments = [...new Set([lead, ...members])];
       await c.query(
         `insert into task_forces (id, name, status, district_id, lead_department_id, department_ids, ticket_ids, alert_ids, formed_by, created_at, version)
@@ -139,7 +142,7 @@ export class TaskForcesService {
   /** Adds member departments (organisers, or the lead department). */
   addMembers(rc: RequestContext, input: TaskForceChangeArgs & { departmentCodes: string[] }) {
     return this.change(rc, input, 'MEMBERS_ADDED', true, async (c, row) => {
-      const ids = await departmentIdsFor(rc, input.departmentCodes, 'departmentCodes');
+      const ids = [...new Set(await departmentIdsFor(rc, input.departmentCodes, 'departmentCodes'))];
       const added = ids.filter((d) => !row.department_ids.includes(d));
       if (!added.length) throw badInput('departmentCodes', 'these departments are already members');
       await c.query('update task_forces set department_ids = department_ids || $2::uuid[] where id = $1', [row.id, added]);
@@ -225,16 +228,27 @@ export class TaskForcesService {
     return n;
   }
 
-  /** Ticket ids (global) the viewer may see; NOT_FOUND names the first that is not. */
+  /**
+   * Ticket ids (global) the viewer may link, each once; NOT_FOUND names the first it may not. A
+   * department links only tickets it leads or co-handles — not ones it sees through another
+   * task force, which would pass them on to this one's members.
+   */
   private async visibleTickets(rc: RequestContext, globalIds: string[], field: string): Promise<string[]> {
-    if (globalIds.length > MAX_LINKED) throw badInput(field, `at most ${MAX_LINKED} tickets`);
+    const unique = [...new Set(globalIds)];
+    if (unique.length > MAX_LINKED) throw badInput(field, `at most ${MAX_LINKED} tickets`);
     const ids: string[] = [];
-    for (const g of globalIds) {
+    for (const g of unique) {
       const local = localId(g, 'Ticket', field);
-      if (!(await this.tickets.byId(rc, local))) throw notFound('ticket', g);
+      if (!(await this.linkable(rc, local))) throw notFound('ticket', g);
       ids.push(local);
     }
     return ids;
+  }
+
+  private async linkable(rc: RequestContext, id: string): Promise<boolean> {
+    const t = await this.tickets.byId(rc, id);
+    if (!t) return false;
+    return rc.viewer.role !== Role.DEPARTMENT_STAFF || this.tickets.handledByViewer(rc, t);
   }
 
   /** The action log entry and the stream event, in the change's transaction. */

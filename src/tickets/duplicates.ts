@@ -51,6 +51,7 @@ interface Row {
   created_at: Date;
   status: string;
   version: number;
+  parent_id: string | null;
 }
 
 /** Metres between two points (haversine). */
@@ -86,9 +87,13 @@ export class DuplicateDetector {
     if (!ids.length) return;
     const { rows } = await tx.query<Row>(`select ${COLUMNS} from tickets where id = any($1) order by created_at, id`, [ids]);
     for (const t of rows) {
+      // each ticket under a savepoint: one that fails is skipped, the batch and checkpoint go on
+      await tx.query('savepoint duplicate');
       try {
         await this.examine(tx, t);
+        await tx.query('release savepoint duplicate');
       } catch (e) {
+        await tx.query('rollback to savepoint duplicate');
         this.log(`duplicates: skipped ${t.number}`, e);
       }
     }
@@ -139,17 +144,21 @@ export class DuplicateDetector {
     }
     if (!best || best.score < s.suggestFrom) return;
     const sure =
+      // only into a parent still being worked: a resolved one's reply is not this report's answer
+      OPEN_PARENT.has(best.row.status) &&
       best.score >= s.mergeFrom &&
       t.matter_id != null &&
       best.row.matter_id === t.matter_id &&
       (best.metres != null ? best.metres <= s.mergeWithinMeters : t.citizen_key != null && t.citizen_key === best.row.citizen_key) &&
       t.created_at.getTime() - best.row.created_at.getTime() <= s.mergeWithinHours * 3_600_000 &&
       (t.status === 'RECEIVED' || t.status === 'DISPATCHED');
+    // `merged` from the ticket itself: a replay after a crash finds it merged already
     await tx.query(
       `insert into duplicate_suggestions (ticket_id, parent_id, similarity, distance_meters, merged, at)
-       values ($1, $2, $3, $4, false, $5)
-       on conflict (ticket_id) do update set parent_id = excluded.parent_id, similarity = excluded.similarity, distance_meters = excluded.distance_meters`,
-      [t.id, best.row.id, Math.round(best.score * 1000) / 1000, best.metres == null ? null : Math.round(best.metres), t.created_at],
+       values ($1, $2, $3, $4, $5, $6)
+       on conflict (ticket_id) do update set parent_id = excluded.parent_id, similarity = excluded.similarity,
+         distance_meters = excluded.distance_meters, merged = excluded.merged`,
+      [t.id, best.row.id, Math.round(best.score * 1000) / 1000, best.metres == null ? null : Math.round(best.metres), t.parent_id === best.row.id, t.created_at],
     );
     if (!sure) return;
     try {
@@ -168,5 +177,7 @@ export class DuplicateDetector {
   }
 }
 
-const META = 'id, number, matter_id, district_id, lat, lng, citizen_key, created_at, status, version';
+const META = 'id, number, matter_id, district_id, lat, lng, citizen_key, created_at, status, version, parent_id';
+/** parents a report may be merged into: still being worked */
+const OPEN_PARENT = new Set(['RECEIVED', 'DISPATCHED', 'ACCEPTED', 'IN_PROGRESS', 'ARBITRATION']);
 const COLUMNS = `${META}, title, content`;

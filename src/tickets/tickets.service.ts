@@ -197,7 +197,7 @@ export class TicketsService {
   }
 
   /** Is the viewer's department the lead or a co-handler of the ticket? */
-  private async handledByViewer(rc: RequestContext, t: Ticket): Promise<boolean> {
+  async handledByViewer(rc: RequestContext, t: Ticket): Promise<boolean> {
     const dep = await this.viewerDepartmentId(rc);
     return t.leadDepartmentId === dep || t.coDepartmentIds.includes(dep);
   }
