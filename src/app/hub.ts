@@ -253,6 +253,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     config.RATE_LIMIT_PER_MINUTE,
     rateStore === 'redis' ? { kind: 'redis', url: config.REDIS_URL!, namespace: databaseKey(options.databaseUrl) } : ratePool ? { kind: 'postgres', pool: ratePool } : { kind: 'memory' },
   );
+  await rateLimits.ready();
   const limited = (a: ExecutionArgs) => {
     const rc = a.contextValue as LiveContext;
     return rateLimits.check(RateLimits.keyOf(rc.viewer, rc.address));

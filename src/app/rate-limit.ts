@@ -51,6 +51,19 @@ export class RateLimits {
     }
   }
 
+  /** Waits (up to `timeoutMs`) for the shared store's connection, so the first calls count there too. */
+  async ready(timeoutMs = 5000): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   static keyOf(viewer: Viewer, address: string | undefined): string {
     return viewer.role ? `${viewer.role}:${viewer.subject}` : `ip:${address ?? 'unknown'}`;
   }
