@@ -15,6 +15,7 @@ import { createServices } from '../app/hub';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
 import { ManualClock } from '../shared/clock';
+import type { Sql } from '../realtime/stream';
 import { toGlobalId } from '../shared/relay';
 import type { Ticket } from '../tickets/ticket.entity';
 import { Channel, Resolution, Satisfaction, TicketCategory, Urgency } from '../tickets/ticket.enums';
@@ -163,12 +164,28 @@ export async function seedDutyList(orm: MikroORM, config: Config, clock: Clock =
   return { number: version.number, matters: await em.count(Matter, { versionId: version.id }) };
 }
 
+/** Raw statements ($1 parameters) on a connection of the ORM's pool. */
+function pgSql(orm: MikroORM): Sql {
+  const knex = orm.em.getConnection().getKnex();
+  return async <T>(text: string, params?: unknown[]): Promise<T[]> => {
+    const client = (await knex.client.acquireConnection()) as { query(text: string, params?: unknown[]): Promise<{ rows: T[] }> };
+    try {
+      return (await client.query(text, params)).rows;
+    } finally {
+      await knex.client.releaseConnection(client);
+    }
+  };
+}
+
 async function seedDemoTickets(orm: MikroORM, config: Config, departments: Map<string, Department>): Promise<number> {
   const now = new Date();
   const clock = new ManualClock(now);
   // the scripted histories are dispatched by hand; the fresh calls at the end go through the router
   const { tickets } = createServices({ ...config, ROUTING_THRESHOLD: 1.01 }, clock);
   const live = createServices(config, clock).tickets;
+  // intake writes through the intake writer, as in the hub
+  tickets.attach(orm, pgSql(orm));
+  live.attach(orm, pgSql(orm));
   const codeById = new Map([...departments.values()].map((d) => [d.id, d.code]));
   const rc = (viewer: Viewer): RequestContext => {
     const fork = orm.em.fork();
