@@ -92,23 +92,33 @@ export class RiskDetectors {
          where t.id = any($1) order by t.created_at, t.id`,
         [createdIds],
       );
-      const perTicket = async (t: TicketRow) => {
-        await this.labour(tx, t);
-        await this.repeatCaller(tx, t);
-        await this.recurring(tx, t);
+      // labour disputes ticket by ticket (each updates its alert); callers, places and surges once
+      // per batch at their latest ticket — its counts take in the batch's earlier ones, so a caller
+      // with hundreds of tickets a minute costs one check, not hundreds
+      const latest = (key: (t: TicketRow) => string | null) => {
+        const m = new Map<string, TicketRow>();
+        for (const t of rows) {
+          const k = key(t);
+          if (k) m.set(k, t);
+        }
+        return [...m.values()];
       };
-      // one surge check per district and matter in the batch, at its latest ticket
-      const latest = new Map<string, TicketRow>();
-      for (const t of rows) if (t.matter_id) latest.set(`${t.district_id}:${t.matter_id}`, t);
-      // the whole batch under one savepoint; only if it fails, ticket by ticket, skipping the bad one
+      const callers = latest((t) => (t.citizen_key ? `${t.district_id}:${t.citizen_key}` : null));
+      const places = latest((t) => (t.cell && t.matter_id ? `${t.district_id}:${t.matter_id}:${t.cell}` : null));
+      const surges = latest((t) => (t.matter_id ? `${t.district_id}:${t.matter_id}` : null));
+      const checks: [string, TicketRow, (t: TicketRow) => Promise<void>][] = [
+        ...rows.map((t): [string, TicketRow, (t: TicketRow) => Promise<void>] => ['labour', t, (x) => this.labour(tx, x)]),
+        ...callers.map((t): [string, TicketRow, (t: TicketRow) => Promise<void>] => ['repeat caller', t, (x) => this.repeatCaller(tx, x)]),
+        ...places.map((t): [string, TicketRow, (t: TicketRow) => Promise<void>] => ['recurring', t, (x) => this.recurring(tx, x)]),
+        ...surges.map((t): [string, TicketRow, (t: TicketRow) => Promise<void>] => ['surge', t, (x) => this.surge(tx, x)]),
+      ];
+      // the whole batch under one savepoint; only if it fails, check by check, skipping the bad one
       const whole = await this.attempt(tx, async () => {
-        for (const t of rows) await perTicket(t);
-        for (const t of latest.values()) await this.surge(tx, t);
+        for (const [, t, check] of checks) await check(t);
       });
       if (whole) {
         this.log('risk detectors: a batch failed; examining its tickets one by one', whole);
-        for (const t of rows) await this.guarded(tx, `ticket ${t.number}`, () => perTicket(t));
-        for (const t of latest.values()) await this.guarded(tx, `surge ${t.number}`, () => this.surge(tx, t));
+        for (const [what, t, check] of checks) await this.guarded(tx, `${what} ${t.number}`, () => check(t));
       }
     }
     for (const e of events) {
