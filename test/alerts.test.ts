@@ -292,6 +292,8 @@ test('OVERDUE: the SLA clock escalates an urgent ticket past its deadline, once 
   expect(later.figures).toMatchObject({ level: 'NOTICE' });
   const levels = await t.hub.orm.em.getConnection().execute(`select level from supervisions s join tickets t on t.id = s.ticket_id where t.number = ? order by at, level`, [tk.number]);
   expect((levels as { level: string }[]).map((r) => r.level).sort()).toEqual(['NOTICE', 'REMINDER', 'SUPERVISION']);
+  const onTicket = await gql<{ node: { supervisions: { level: string }[] } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { supervisions { level dueAt at } } } }', { id: tk.id });
+  expect(onTicket.data?.node.supervisions.map((x) => x.level)).toEqual(['REMINDER', 'SUPERVISION', 'NOTICE']);
 });
 
 test('a ticket with huge or garbled text does not stop the detectors', async () => {

@@ -4,6 +4,8 @@
  * action log, closing refused while tickets are open, then closed with its alert resolved —
  * every change on the alert stream and in the audit logs.
  */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { ManualClock } from '../src/shared/clock';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
@@ -87,6 +89,17 @@ test('from a labour alert to a closed task force', async () => {
   expect((await gql(yuexiu, form, { i: { name: '鸿运五金厂专班', leadDepartmentCode: '440106-HRSS', alertId: alert.id } })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
   expect((await ok<{ taskForces: { totalCount?: number; edges: unknown[] } }>(supervisor, '{ taskForces(first: 5) { edges { cursor } } }')).taskForces.edges).toEqual([]);
 
+  // the police (a member to be) and the water bureau (not) follow task-force changes live
+  const follow = (token: string) => {
+    const got: { type: string; name: string }[] = [];
+    const c = createClient({ url: t.hub.wsUrl.replace('localhost', '127.0.0.1'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    c.subscribe({ query: 'subscription { taskForceEvents { id type name status tickets actor } }' }, { next: (r) => got.push((r.data as { taskForceEvents: { type: string; name: string } }).taskForceEvents), error: () => undefined, complete: () => undefined });
+    return { got, dispose: () => c.dispose() };
+  };
+  const policeLive = follow(police);
+  const waterLive = follow(await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: 'GZ-WATER', subject: 'water-live' }));
+  await new Promise((r) => setTimeout(r, 200));
+
   // the district office forms it from the alert
   const formed = (
     await ok<{ formTaskForce: Record<string, unknown> & { id: string; version: number } }>(office, form, {
@@ -157,6 +170,11 @@ test('from a labour alert to a closed task force', async () => {
   expect(story.riskAlert.status).toBe('RESOLVED');
   // raised by the first ticket (72 people), updated by the second, then the task force and its close
   expect(story.riskAlert.actions.map((a) => a.type)).toEqual(['RAISED', 'UPDATED', 'TASK_FORCE', 'RESOLVED']);
+  await until('the police to see the task force close', async () => policeLive.got.some((e) => e.type === 'CLOSED'));
+  expect(policeLive.got.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'FORMED', 'TICKETS_LINKED', 'CLOSED']);
+  expect(waterLive.got).toEqual([]);
+  await policeLive.dispose();
+  await waterLive.dispose();
   const events = (await t.hub.orm.em.getConnection().execute(`select type from outbox_events where topic = 'taskforce' order by id`)) as { type: string }[];
   expect(events.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'FORMED', 'TICKETS_LINKED', 'CLOSED']);
 });

@@ -8,7 +8,7 @@ import type { LiveContext } from '../realtime/live.service';
 import { Connection, ConnectionArgs, localId, toGlobalId } from '../shared/relay';
 import { Ticket } from '../tickets/ticket.entity';
 import type { TicketsService } from '../tickets/tickets.service';
-import { AlertKind, AlertSeverity, AlertStatus, RiskAlert, RiskAlertAction } from './alert.entity';
+import { AlertKind, AlertSeverity, AlertStatus, RiskAlert, RiskAlertAction, Supervision } from './alert.entity';
 import type { AlertEventPayload } from './alert.store';
 import type { AlertsService } from './alerts.service';
 
@@ -165,6 +165,16 @@ export function alertResolvers(alerts: AlertsService, tickets: TicketsService, d
     }
   }
 
+  @Resolver(() => Ticket)
+  class TicketSupervisionResolver {
+    @FieldResolver(() => [Supervision], { description: '催办 / 督办 / 通报: the SLA clock’s escalations of this ticket, oldest first.' })
+    async supervisions(@Root() t: Ticket, @Ctx() rc: RequestContext) {
+      const rank = { REMINDER: 0, SUPERVISION: 1, NOTICE: 2 };
+      const rows = await rc.em.find(Supervision, { ticketId: t.id });
+      return rows.sort((a, b) => a.at.getTime() - b.at.getTime() || rank[a.level] - rank[b.level]);
+    }
+  }
+
   @Resolver(() => RiskAlertEvent)
   class RiskAlertStreamResolver {
     @Subscription(() => RiskAlertEvent, {
@@ -193,5 +203,5 @@ export function alertResolvers(alerts: AlertsService, tickets: TicketsService, d
       return departments.cachedDistrict(rc, e.districtId);
     }
   }
-  return [RiskAlertResolver, RiskAlertStreamResolver];
+  return [RiskAlertResolver, RiskAlertStreamResolver, TicketSupervisionResolver];
 }

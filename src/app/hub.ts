@@ -187,7 +187,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const duplicateDetector = new DuplicateDetector(services.tickets, contextFor, DEFAULT_DUPLICATE_SETTINGS, log);
   const duplicates = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'duplicates', handle: (events, tx) => duplicateDetector.handle(events, tx), delayMs: 200, log });
   services.alerts.attach(pool, services.live);
-  services.taskForces.attach(pool);
+  services.taskForces.attach(pool, services.live);
   stream.onEvent((e) => {
     services.heatmaps.onEvent(e);
     services.heatmapLive.onEvent(e);

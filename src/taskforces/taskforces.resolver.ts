@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { StreamEvent } from '../realtime/events';
+import type { LiveContext } from '../realtime/live.service';
 import type { RequestContext } from '../app/context';
 import { RiskAlert } from '../alerts/alert.entity';
 import type { AlertsService } from '../alerts/alerts.service';
@@ -68,6 +70,39 @@ export class TaskForceFilter {
 
   @Field(() => [String], { nullable: true })
   districtCodes?: string[] | null;
+}
+
+@ObjectType({ description: 'A task force formed or changed, as it happens (or replayed after `after`).' })
+export class TaskForceEvent {
+  @Field(() => ID, { description: 'The event id: reconnect with `after` set to the last one you received.' })
+  id!: string;
+
+  @Field(() => String, { description: 'FORMED, MEMBERS_ADDED, TICKETS_LINKED, ACTION, CLOSED.' })
+  type!: string;
+
+  @Field(() => ID)
+  taskForceId!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => TaskForceStatus)
+  status!: TaskForceStatus;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => Int, { description: 'Linked tickets after the change.' })
+  tickets!: number;
+
+  @Field(() => String)
+  actor!: string;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+
+  @Field(() => Date)
+  occurredAt!: Date;
 }
 
 export function taskForceResolvers(forces: TaskForcesService, tickets: TicketsService, alerts: AlertsService, departments: DepartmentsService) {
@@ -157,5 +192,35 @@ export function taskForceResolvers(forces: TaskForcesService, tickets: TicketsSe
       return forces.actions(rc, f);
     }
   }
-  return [TaskForceResolver];
+  @Resolver(() => TaskForceEvent)
+  class TaskForceStreamResolver {
+    @Subscription(() => TaskForceEvent, {
+      description: 'Task-force changes as they happen: a department’s own task forces, a district office’s districts’, all for the centre. Resumable with `after`.',
+      subscribe: ({ args, context, info }) => forces.subscribe(context as LiveContext, args.after as string | undefined, info),
+    })
+    taskForceEvents(@Root() e: StreamEvent, @Arg('after', () => ID, { nullable: true }) _after?: string): TaskForceEvent {
+      const p = e.payload as { taskForceId: string; name: string; status: TaskForceStatus; version: number; tickets: number; actor: string; note: string | null };
+      return Object.assign(new TaskForceEvent(), {
+        id: e.position,
+        type: e.type,
+        taskForceId: toGlobalId('TaskForce', p.taskForceId),
+        name: p.name,
+        status: p.status,
+        version: p.version,
+        tickets: p.tickets,
+        actor: p.actor,
+        note: p.note,
+        occurredAt: new Date(e.occurredAt),
+      });
+    }
+  }
+
+  @Resolver(() => RiskAlert)
+  class AlertTaskForceResolver {
+    @FieldResolver(() => TaskForce, { nullable: true, description: 'The task force working on it (if you may see it).' })
+    taskForce(@Root() a: RiskAlert, @Ctx() rc: RequestContext) {
+      return a.taskForceId ? forces.byId(rc, a.taskForceId) : null;
+    }
+  }
+  return [TaskForceResolver, TaskForceStreamResolver, AlertTaskForceResolver];
 }

@@ -13,6 +13,9 @@ import { paginate } from '../shared/paginate';
 import { localId } from '../shared/relay';
 import type { PageArgs } from '../shared/relay';
 import type { TicketsService } from '../tickets/tickets.service';
+import type { StreamEvent } from '../realtime/events';
+import type { LiveContext, LiveService } from '../realtime/live.service';
+import type { GraphQLResolveInfo } from 'graphql';
 import { TaskForce, TaskForceAction, TaskForceStatus } from './taskforce.entity';
 
 export interface FormTaskForceArgs {
@@ -52,14 +55,36 @@ interface Row {
 /** 工作专班: forming, changing and closing task forces, each change audited and on the event stream. */
 export class TaskForcesService {
   private pool: Pool | null = null;
+  private live: LiveService | null = null;
 
   constructor(
     private readonly clock: Clock,
     private readonly tickets: TicketsService,
   ) {}
 
-  attach(pool: Pool): void {
+  attach(pool: Pool, live: LiveService): void {
     this.pool = pool;
+    this.live = live;
+  }
+
+  /**
+   * The taskForceEvents subscription: a department follows the task forces it leads or joined, a
+   * district office its districts', the centre all; with `after`, missed events first.
+   */
+  async subscribe(rc: LiveContext, after: string | null | undefined, info: GraphQLResolveInfo) {
+    if (!this.live) throw new Error('task forces: the event stream is not running');
+    const role = requireRole(rc.viewer, ...CENTRE_ROLES, Role.ANALYST, Role.DISTRICT_OFFICE, Role.DEPARTMENT_STAFF);
+    const tests: ((e: StreamEvent) => boolean)[] = [(e) => e.topic === 'taskforce'];
+    if (role === Role.DISTRICT_OFFICE) {
+      const ids = new Set(await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes'));
+      tests.push((e) => !!e.districtId && ids.has(e.districtId));
+    } else if (role === Role.DEPARTMENT_STAFF) {
+      const dep = (await viewerDepartment(rc)).id;
+      tests.push((e) => e.departmentIds.includes(dep));
+    }
+    if (after != null) await this.live.checkAfter(after);
+    const v = rc.viewer;
+    return this.live.groups.join(rc, info, `taskforces|${v.role}|${v.departmentCode ?? ''}|${[...v.districtCodes].sort().join(',')}`, (e) => tests.every((t) => t(e)), after ?? null);
   }
 
   // ---------------------------------------------------------------- reading
