@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { ManualClock } from '../src/shared/clock';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
+import { until } from './support/wait';
 
 jest.setTimeout(60_000);
 
@@ -79,16 +80,6 @@ async function follow(token: string, variables: Record<string, unknown> = {}) {
   );
   await new Promise((r) => setTimeout(r, 150));
   return { received, errors };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 interface AlertRow {

@@ -6,6 +6,7 @@
 import { ManualClock } from '../src/shared/clock';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
+import { until } from './support/wait';
 
 jest.setTimeout(60_000);
 
@@ -48,16 +49,6 @@ async function read(id: string): Promise<Seen> {
   );
   if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
   return (res.body.data as { node: Seen }).node;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | false>): Promise<T> {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test('a second report of the same manhole, 60 m away, is merged under the first; one 1 km away is only suggested', async () => {

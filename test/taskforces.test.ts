@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { ManualClock } from '../src/shared/clock';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
+import { until } from './support/wait';
 
 jest.setTimeout(60_000);
 
@@ -35,16 +36,6 @@ async function ok<T = Record<string, unknown>>(token: string, query: string, var
   const res = await gql<T>(token, query, variables);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data!;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const FORCE = 'id name status version district { code } leadDepartment { code } departments { code } openTickets tickets { number status } alerts { id status } actions { type actor note }';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../realtime/consumer';
+import { insertEvent, parseUuidArray } from '../realtime/events';
 import { ACTIVE_ALERT_STATUSES, AlertSeverity, AlertStatus, SEVERITY_RANK } from './alert.entity';
 import type { AlertKind } from './alert.entity';
 
@@ -65,12 +66,6 @@ export interface AlertEventPayload {
   note: string | null;
 }
 
-export function uuids(v: string[] | string | null | undefined): string[] {
-  if (!v) return [];
-  if (Array.isArray(v)) return v;
-  const inner = v.replace(/^\{|\}$/g, '');
-  return inner ? inner.split(',') : [];
-}
 
 export function maxSeverity(a: AlertSeverity, b: AlertSeverity): AlertSeverity {
   return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
@@ -101,11 +96,7 @@ export async function recordAlertChange(tx: Tx, row: AlertRow, type: string, act
     actor,
     note,
   };
-  await tx.query(
-    `insert into outbox_events (topic, type, aggregate_id, district_id, department_ids, matter_id, payload, occurred_at)
-     values ('alert', $1, $2, $3, '{}', null, $4, $5)`,
-    [type, row.id, row.district_id, JSON.stringify(payload), at],
-  );
+  await insertEvent(tx, { topic: 'alert', type, aggregateId: row.id, districtId: row.district_id, payload: { ...payload }, occurredAt: at });
 }
 
 /**
@@ -132,7 +123,7 @@ export async function raiseOrUpdate(tx: Tx, f: Finding): Promise<'RAISED' | 'UPD
     await recordAlertChange(tx, created[0], 'RAISED', f.actor, null, f.at);
     return 'RAISED';
   }
-  const old = uuids(current.evidence_ticket_ids);
+  const old = parseUuidArray(current.evidence_ticket_ids);
   const known = new Set(old);
   const added = f.ticketIds.filter((id) => !known.has(id));
   const severity = maxSeverity(current.severity, f.severity);

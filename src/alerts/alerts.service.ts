@@ -4,6 +4,7 @@ import type { RequestContext } from '../app/context';
 import { districtIdsFor, requireOwnDistricts } from '../auth/scope';
 import { actorOf, CENTRE_ROLES, requireRole, requireSignedIn, Role } from '../auth/viewer';
 import type { Clock } from '../shared/clock';
+import { inTransaction } from '../shared/transaction';
 import { badInput, conflict, illegalTransition, notFound } from '../shared/errors';
 import { paginate } from '../shared/paginate';
 import { localId } from '../shared/relay';
@@ -106,9 +107,7 @@ export class AlertsService {
     if (note && [...note].length > 2000) throw badInput('note', 'the note is at most 2,000 characters');
     const scope = role === Role.DISTRICT_OFFICE ? await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') : null;
     const move = MOVES[what];
-    const c = await this.db.connect();
-    try {
-      await c.query('begin');
+    await inTransaction(this.db, async (c) => {
       const { rows } = await c.query<AlertRow>('select * from risk_alerts where id = $1 for update', [id]);
       const row = rows[0];
       if (!row || (scope && !scope.includes(row.district_id))) throw notFound('alert', input.id);
@@ -122,13 +121,7 @@ export class AlertsService {
         [id, move.to, now],
       );
       await recordAlertChange(c, updated[0], move.type, actorOf(rc.viewer), note, now);
-      await c.query('commit');
-    } catch (e) {
-      await c.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+    });
     return (await rc.em.fork().findOne(RiskAlert, { id }))!;
   }
 

@@ -4,7 +4,8 @@ import { employerKey, employerName, isLabourDispute, peopleAffected, prepareText
 import { labourSeverity, surgeSeverity } from '../risk/severity';
 import { isSurge, surgeScore } from '../risk/stats';
 import { AlertKind, AlertSeverity } from './alert.entity';
-import { MAX_EVIDENCE, raiseOrUpdate, uuids } from './alert.store';
+import { parseUuidArray } from '../realtime/events';
+import { MAX_EVIDENCE, raiseOrUpdate } from './alert.store';
 
 /** The detectors' thresholds (configurable; the defaults are documented in the README). */
 export interface DetectorSettings {
@@ -177,7 +178,7 @@ export class RiskDetectors {
       severity,
       title: `劳资纠纷：${who}${most ? `，涉及约${most}人` : ''}，${n}件工单`,
       figures: { employer: who, people: most, tickets: n, terms: match.terms, windowDays: s.labourWindowDays },
-      ticketIds: uuids(rows[0].tickets).reverse(),
+      ticketIds: parseUuidArray(rows[0].tickets).reverse(),
       ticketCount: n,
       people: most,
       at: t.created_at,
@@ -205,7 +206,7 @@ export class RiskDetectors {
       severity,
       title: `重复来电：同一来电人${s.repeatWindowDays}天内${n}件工单`,
       figures: { tickets: n, windowDays: s.repeatWindowDays },
-      ticketIds: uuids(rows[0].ids).reverse(),
+      ticketIds: parseUuidArray(rows[0].ids).reverse(),
       ticketCount: n,
       at: t.created_at,
       actor: 'system/repeat-caller',
@@ -237,7 +238,7 @@ export class RiskDetectors {
       severity,
       title: `反复投诉：${t.matter_name ?? '同一事项'}，同一地点${weeks}个不同周（自${sinceText}起）`,
       figures: { weeks, tickets: n, since: sinceText, matterCode: t.matter_code, cell: t.cell, windowDays: s.recurringWindowDays },
-      ticketIds: uuids(rows[0].ids).reverse(),
+      ticketIds: parseUuidArray(rows[0].ids).reverse(),
       ticketCount: n,
       at: t.created_at,
       actor: 'system/recurring',
@@ -283,7 +284,7 @@ export class RiskDetectors {
         baselineDays: Math.round(baselineDays * 10) / 10,
         matterCode: t.matter_code,
       },
-      ticketIds: uuids(rows[0].ids).reverse(),
+      ticketIds: parseUuidArray(rows[0].ids).reverse(),
       ticketCount: observed,
       at: t.created_at,
       actor: 'system/surge',

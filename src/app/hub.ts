@@ -49,7 +49,7 @@ import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
 import { documentCache } from './documents';
-import { RATE_LIMITED, RateLimits } from './rate-limit';
+import { RateLimits } from './rate-limit';
 import { costError, introspectionError, nulCharacterError, validationRules } from './limits';
 import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
@@ -351,38 +351,41 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       res.status(503).json({ status: 'database unavailable' });
     }
   });
-  // bulk clue feeds (未诉先办): POST /clues with a JSON array (or { "clues": [...] }); the same
-  // authentication, rate limits and body limit as /graphql; one result per clue, by index
-  app.post('/clues', express.json({ limit: config.MAX_BODY }), bodyErrors, async (req: express.Request, res: express.Response) => {
+  /** The caller of an HTTP request, signed in and within its rate limit; else the coded error (401, 429). */
+  const httpViewer = async (req: express.Request): Promise<Viewer> => {
     let viewer: Viewer;
     try {
       const key = req.headers['x-api-key'];
       viewer = await authenticate(typeof key === 'string' ? `ApiKey ${key}` : req.headers.authorization);
     } catch (e) {
-      res.status(401).json({ errors: [{ message: e instanceof Error ? e.message : 'not signed in', extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
-      return;
+      throw unauthenticated(e);
     }
     const tooMany = await rateLimits.check(RateLimits.keyOf(viewer, req.socket.remoteAddress));
-    if (tooMany) {
-      res.status(429).set('retry-after', String(tooMany.extensions.retryAfter)).json({ errors: [{ message: tooMany.message, extensions: { code: RATE_LIMITED } }] });
-      return;
-    }
-    const body: unknown = req.body;
-    const items = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { clues?: unknown }).clues) ? (body as { clues: unknown[] }).clues : null;
-    if (!items) {
-      res.status(400).json({ errors: [{ message: 'send a JSON array of clues, or { "clues": [...] }', extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
-      return;
-    }
+    if (tooMany) throw tooMany;
+    return viewer;
+  };
+
+  // bulk clue feeds (未诉先办): POST /clues with a JSON array (or { "clues": [...] }); the same
+  // authentication, rate limits and body limit as /graphql; one result per clue, by index
+  app.post('/clues', express.json({ limit: config.MAX_BODY }), bodyErrors, async (req: express.Request, res: express.Response) => {
     try {
+      const viewer = await httpViewer(req);
+      const body: unknown = req.body;
+      const items = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { clues?: unknown }).clues) ? (body as { clues: unknown[] }).clues : null;
+      if (!items) throw new DomainError(ErrorCode.BAD_USER_INPUT, 'send a JSON array of clues, or { "clues": [...] }');
       res.json({ results: await services.clues.submitMany(contextFor(viewer), items) });
     } catch (e) {
-      if (e instanceof DomainError) {
-        const status = e.code === ErrorCode.FORBIDDEN ? 403 : e.code === ErrorCode.UNAUTHENTICATED ? 401 : 400;
-        res.status(status).json({ errors: [{ message: e.message, extensions: { code: e.code } }] });
+      if (!(e instanceof GraphQLError)) {
+        logger.error('clue feed failed', e);
+        res.status(500).json({ errors: [{ message: 'internal error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
         return;
       }
-      logger.error('clue feed failed', e);
-      res.status(500).json({ errors: [{ message: 'internal error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+      const http = e.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+      const code = String(e.extensions.code);
+      for (const [k, v] of http?.headers ?? []) res.set(k, v);
+      const status = http?.status ?? (code === ErrorCode.FORBIDDEN ? 403 : code === ErrorCode.UNAUTHENTICATED ? 401 : 400);
+      const { http: _http, ...extensions } = e.extensions;
+      res.status(status).json({ errors: [{ message: e.message, extensions }] });
     }
   });
 
@@ -391,20 +394,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cors(),
     express.json({ limit: config.MAX_BODY }),
     bodyErrors,
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        let viewer: Viewer;
-        try {
-          const key = req.headers['x-api-key'];
-          viewer = await authenticate(typeof key === 'string' ? `ApiKey ${key}` : req.headers.authorization);
-        } catch (e) {
-          throw unauthenticated(e);
-        }
-        const tooMany = await rateLimits.check(RateLimits.keyOf(viewer, req.socket.remoteAddress));
-        if (tooMany) throw tooMany;
-        return contextFor(viewer);
-      },
-    }),
+    expressMiddleware(apollo, { context: async ({ req }) => contextFor(await httpViewer(req)) }),
   );
 
   const port = options.port ?? config.PORT;

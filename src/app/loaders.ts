@@ -4,6 +4,7 @@ import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
 import { DutyListVersion } from '../dutylist/duty-list-version.entity';
 import { Matter } from '../dutylist/matter.entity';
+import { TaskForce } from '../taskforces/taskforce.entity';
 import { ExtensionRequest } from '../tickets/extension-request.entity';
 import { ReturnVisit } from '../tickets/return-visit.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
@@ -60,6 +61,10 @@ export function createLoaders(em: EntityManager) {
     mattersByVersion: manyBy(em, Matter, 'versionId', { position: 'asc', code: 'asc' }),
     matterById: byId(em, Matter),
     dutyListVersionById: byId(em, DutyListVersion),
+    /** per department: the tickets linked to the task forces it leads or joined (once a request) */
+    taskForceTicketIds: new DataLoader<string, string[]>((deps) =>
+      Promise.all(deps.map(async (dep) => (await em.find(TaskForce, { departmentIds: { $contains: [dep] } }, { fields: ['ticketIds'] })).flatMap((f) => f.ticketIds))),
+    ),
   };
 }
 

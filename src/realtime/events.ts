@@ -41,6 +41,15 @@ export function outboxEvent(e: NewEvent): OutboxEvent {
   });
 }
 
+/** Inserts an event on a raw connection, in the caller's transaction (services that write with SQL). */
+export async function insertEvent(tx: { query(sql: string, params?: unknown[]): Promise<unknown> }, e: NewEvent): Promise<void> {
+  await tx.query(
+    `insert into outbox_events (topic, type, aggregate_id, district_id, department_ids, matter_id, payload, occurred_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [e.topic, e.type, e.aggregateId, e.districtId ?? null, e.departmentIds ?? [], e.matterId ?? null, JSON.stringify(e.payload), e.occurredAt],
+  );
+}
+
 /** Adds an event to the unit of work: it is inserted by the same flush, in the same transaction, as the change. */
 export function recordEvent(em: EntityManager, e: NewEvent): void {
   em.persist(outboxEvent(e));
@@ -73,7 +82,8 @@ export function streamEventOf(r: OutboxRow): StreamEvent {
   };
 }
 
-function parseUuidArray(v: string[] | string | null): string[] {
+/** A uuid[] column as pg returns it: an array, or a `{a,b}` literal when its type is not registered. */
+export function parseUuidArray(v: string[] | string | null | undefined): string[] {
   if (!v) return [];
   if (Array.isArray(v)) return v;
   const inner = v.replace(/^\{|\}$/g, '');

@@ -3,7 +3,7 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
 import type { RequestContext } from '../app/context';
 import { AlertStatus } from '../alerts/alert.entity';
-import { recordAlertChange, uuids } from '../alerts/alert.store';
+import { recordAlertChange } from '../alerts/alert.store';
 import type { AlertRow } from '../alerts/alert.store';
 import { departmentIdsFor, districtIdsFor, viewerDepartment } from '../auth/scope';
 import { actorOf, CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
@@ -13,7 +13,9 @@ import { paginate } from '../shared/paginate';
 import { localId } from '../shared/relay';
 import type { PageArgs } from '../shared/relay';
 import type { TicketsService } from '../tickets/tickets.service';
+import { insertEvent, parseUuidArray } from '../realtime/events';
 import type { StreamEvent } from '../realtime/events';
+import { inTransaction } from '../shared/transaction';
 import type { LiveContext, LiveService } from '../realtime/live.service';
 import type { GraphQLResolveInfo } from 'graphql';
 import { TaskForce, TaskForceAction, TaskForceStatus } from './taskforce.entity';
@@ -143,7 +145,7 @@ export class TaskForcesService {
       if (own && !own.includes(districtId)) throw forbidden('a district office forms task forces in its own districts only');
       // the alert's evidence comes along, as far as the viewer may see it
       const evidence: string[] = [];
-      for (const id of alert ? uuids(alert.evidence_ticket_ids) : []) if (await this.linkable(rc, id)) evidence.push(id);
+      for (const id of alert ? parseUuidArray(alert.evidence_ticket_ids) : []) if (await this.linkable(rc, id)) evidence.push(id);
       const linked = [...new Set([...evidence, ...ticketIds])];
       if (linked.length > MAX_LINKED) throw badInput('ticketIds', `a task force links at most ${MAX_LINKED} tickets (the alert brings ${evidence.length})`);
       const departments = [...new Set([lead, ...members])];
@@ -281,33 +283,20 @@ export class TaskForcesService {
     await c.query('insert into task_force_actions (task_force_id, type, actor, note, at) values ($1, $2, $3, $4, $5)', [id, type, actor, note, at]);
     const { rows } = await c.query<Row>('select * from task_forces where id = $1', [id]);
     const f = normalise(rows[0]);
-    await c.query(
-      `insert into outbox_events (topic, type, aggregate_id, district_id, department_ids, matter_id, payload, occurred_at)
-       values ('taskforce', $1, $2, $3, $4, null, $5, $6)`,
-      [
-        type,
-        id,
-        f.district_id,
-        f.department_ids,
-        JSON.stringify({ taskForceId: id, name: f.name, status: f.status, version: f.version, tickets: f.ticket_ids.length, alerts: f.alert_ids.length, actor, note }),
-        at,
-      ],
-    );
+    await insertEvent(c, {
+      topic: 'taskforce',
+      type,
+      aggregateId: id,
+      districtId: f.district_id,
+      departmentIds: f.department_ids,
+      payload: { taskForceId: id, name: f.name, status: f.status, version: f.version, tickets: f.ticket_ids.length, alerts: f.alert_ids.length, actor, note },
+      occurredAt: at,
+    });
   }
 
-  private async tx(run: (c: PoolClient) => Promise<void>): Promise<void> {
+  private tx(run: (c: PoolClient) => Promise<void>): Promise<void> {
     if (!this.pool) throw new Error('task forces: no database');
-    const c = await this.pool.connect();
-    try {
-      await c.query('begin');
-      await run(c);
-      await c.query('commit');
-    } catch (e) {
-      await c.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+    return inTransaction(this.pool, run);
   }
 
   private reload(rc: RequestContext, id: string): Promise<TaskForce> {
@@ -316,5 +305,5 @@ export class TaskForcesService {
 }
 
 function normalise(r: Row): Row {
-  return { ...r, department_ids: uuids(r.department_ids), ticket_ids: uuids(r.ticket_ids), alert_ids: uuids(r.alert_ids) };
+  return { ...r, department_ids: parseUuidArray(r.department_ids), ticket_ids: parseUuidArray(r.ticket_ids), alert_ids: parseUuidArray(r.alert_ids) };
 }

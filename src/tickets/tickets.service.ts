@@ -26,7 +26,6 @@ import { outboxEvent } from '../realtime/events';
 import type { Sql } from '../realtime/stream';
 import { IntakeKey } from './intake-key.entity';
 import { PersonalDataAccess } from './personal-data-access.entity';
-import { TaskForce } from '../taskforces/taskforce.entity';
 import { IntakeWriter } from './intake.writer';
 import type { IntakeUnit } from './intake.writer';
 import { ExtensionRequest } from './extension-request.entity';
@@ -137,9 +136,7 @@ export class TicketsService {
 
   /** Tickets linked to the task forces (工作专班) the viewer's department leads or joined. */
   private async taskForceTicketIds(rc: RequestContext): Promise<string[]> {
-    const dep = await this.viewerDepartmentId(rc);
-    const forces = await rc.em.find(TaskForce, { departmentIds: { $contains: [dep] } }, { fields: ['ticketIds'] });
-    return forces.flatMap((f) => f.ticketIds);
+    return rc.loaders.taskForceTicketIds.load(await this.viewerDepartmentId(rc));
   }
 
   /** May this viewer see the citizen's contact details on this ticket? */
