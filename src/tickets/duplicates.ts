@@ -6,6 +6,7 @@ import type { Tx } from '../realtime/consumer';
 import type { StreamEvent } from '../realtime/events';
 import { DomainError } from '../shared/errors';
 import { toGlobalId } from '../shared/relay';
+import { DuplicateSuggestion } from './duplicate-suggestion.entity';
 import type { TicketsService } from './tickets.service';
 
 /** When a new ticket is another report of an open one (重复件). */
@@ -152,28 +153,41 @@ export class DuplicateDetector {
       (best.metres != null ? best.metres <= s.mergeWithinMeters : t.citizen_key != null && t.citizen_key === best.row.citizen_key) &&
       t.created_at.getTime() - best.row.created_at.getTime() <= s.mergeWithinHours * 3_600_000 &&
       (t.status === 'RECEIVED' || t.status === 'DISPATCHED');
+    const suggestion = {
+      ticketId: t.id,
+      parentId: best.row.id,
+      similarity: Math.round(best.score * 1000) / 1000,
+      distanceMeters: best.metres == null ? null : Math.round(best.metres),
+      at: t.created_at,
+    };
+    if (sure) {
+      try {
+        // the ordinary lifecycle, in its own transaction (audited, on the stream, version-checked),
+        // with the suggestion committed in it: a reader never sees MERGED without its reason
+        await this.tickets.merge(
+          this.contextFor(SYSTEM),
+          {
+            id: toGlobalId('Ticket', t.id),
+            expectedVersion: t.version,
+            parentId: toGlobalId('Ticket', best.row.id),
+            note: `重复件：与 ${best.row.number} 相似度 ${best.score.toFixed(2)}${best.metres != null ? `，相距 ${Math.round(best.metres)} 米` : ''}`,
+          },
+          (em) => em.upsert(DuplicateSuggestion, { ...suggestion, merged: true }).then(() => undefined),
+        );
+        return;
+      } catch (e) {
+        // someone acted on the ticket first (CONFLICT, ILLEGAL_TRANSITION): only a suggestion
+        if (!(e instanceof DomainError)) throw e;
+      }
+    }
     // `merged` from the ticket itself: a replay after a crash finds it merged already
     await tx.query(
       `insert into duplicate_suggestions (ticket_id, parent_id, similarity, distance_meters, merged, at)
        values ($1, $2, $3, $4, $5, $6)
        on conflict (ticket_id) do update set parent_id = excluded.parent_id, similarity = excluded.similarity,
          distance_meters = excluded.distance_meters, merged = excluded.merged`,
-      [t.id, best.row.id, Math.round(best.score * 1000) / 1000, best.metres == null ? null : Math.round(best.metres), t.parent_id === best.row.id, t.created_at],
+      [t.id, suggestion.parentId, suggestion.similarity, suggestion.distanceMeters, t.parent_id === best.row.id, t.created_at],
     );
-    if (!sure) return;
-    try {
-      // the ordinary lifecycle, in its own transaction: audited, on the stream, version-checked
-      await this.tickets.merge(this.contextFor(SYSTEM), {
-        id: toGlobalId('Ticket', t.id),
-        expectedVersion: t.version,
-        parentId: toGlobalId('Ticket', best.row.id),
-        note: `重复件：与 ${best.row.number} 相似度 ${best.score.toFixed(2)}${best.metres != null ? `，相距 ${Math.round(best.metres)} 米` : ''}`,
-      });
-      await tx.query('update duplicate_suggestions set merged = true where ticket_id = $1', [t.id]);
-    } catch (e) {
-      // someone acted on the ticket first (CONFLICT, ILLEGAL_TRANSITION): the suggestion stays
-      if (!(e instanceof DomainError)) throw e;
-    }
   }
 }
 

@@ -752,8 +752,12 @@ export class TicketsService {
     });
   }
 
-  /** Merges a duplicate report under its parent; the parent's reply reaches every caller. */
-  merge(rc: RequestContext, input: MergeTicketInput) {
+  /**
+   * Merges a duplicate report under its parent; the parent's reply reaches every caller.
+   * `alsoInTransaction` lets an internal caller (the duplicate detector) commit its own record
+   * of the merge with it, so no reader sees one without the other.
+   */
+  merge(rc: RequestContext, input: MergeTicketInput, alsoInTransaction?: (em: EntityManager) => Promise<void>) {
     return this.change(rc, input, CENTRE, async (em, t) => {
       const parentId = localId(input.parentId, 'Ticket', 'parentId');
       if (parentId === t.id) throw badInput('parentId', 'a ticket cannot be merged into itself');
@@ -771,6 +775,7 @@ export class TicketsService {
       if (parent.status === TicketStatus.RESOLVED && parent.reply) {
         await this.apply(em, rc.viewer, t, { kind: 'parentResolved', reply: parent.reply }, `resolved with ${parent.number}`);
       }
+      await alsoInTransaction?.(em);
     });
   }
 }
