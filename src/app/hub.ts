@@ -45,6 +45,7 @@ import type { LiveContext } from '../realtime/live.service';
 import { OutboxRelay } from '../realtime/relay';
 import { EventStream } from '../realtime/stream';
 import { RetentionJob } from '../tickets/retention.job';
+import { INTAKE_STATEMENTS_IN_FLIGHT } from '../tickets/intake.writer';
 import { TicketsService } from '../tickets/tickets.service';
 import type { Config } from './config';
 import type { RequestContext } from './context';
@@ -176,7 +177,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   services.live.attach(schema, stream, sql);
   setSocketBufferLimit(config.SUBSCRIPTION_BUFFER_BYTES);
   services.heatmaps.attach(sql);
-  services.tickets.attach(orm, sql);
+  // intake's group-commit statements on connections of their own: never queued behind the relay
+  const intakePool = new Pool({ connectionString: options.databaseUrl, max: INTAKE_STATEMENTS_IN_FLIGHT, application_name: 'minsheng-intake' });
+  intakePool.on('error', (e) => log('intake pool error', e));
+  services.tickets.attach(orm, async <T>(text: string, params?: unknown[]) => (await intakePool.query(text, params)).rows as T[]);
   services.heatmapLive.attach(schema);
   // heatmap rollups: exactly once, once across processes, woken by every event
   const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, delayMs: 200, log });
@@ -436,6 +440,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       await rateLimits.close();
       await ratePool?.end();
       await pool.end();
+      await intakePool.end();
       await orm.close(true);
     },
   };

@@ -23,17 +23,22 @@ interface Waiting {
 
 const MAX_BATCH = 100;
 const NUMBER_BLOCK = 20;
+/** statements in flight at once (each on its own connection): give the writer a pool this size */
+export const INTAKE_STATEMENTS_IN_FLIGHT = 3;
 
 /**
  * The intake hot path's writer. A new ticket, its events and its outbox rows go to the
- * database in ONE statement (data-modifying CTEs: atomic, no BEGIN/COMMIT round trips), and
- * intakes that arrive while a statement is in flight share the next one (group commit). If a
- * shared statement fails, each intake in it is retried alone, so one bad row fails only itself.
- * Ticket numbers come from the sequence in small blocks.
+ * database in ONE statement (data-modifying CTEs: atomic, no BEGIN/COMMIT round trips). Up to
+ * `INTAKE_STATEMENTS_IN_FLIGHT` statements run at once; intakes that arrive while all of them
+ * are busy share the next one (group commit). A ticket thus waits for at most one statement
+ * ahead of its own, however busy the hotline, and a slow commit does not hold up the others.
+ * If a shared statement fails, each intake in it is retried alone, so one bad row fails only
+ * itself. Ticket numbers come from the sequence in small blocks. Each intake's rows are in one
+ * statement, so the order of one ticket's events holds; the relay orders the outbox by commit.
  */
 export class IntakeWriter {
   private readonly queue: Waiting[] = [];
-  private busy = false;
+  private inFlight = 0;
   private numbers: number[] = [];
   private refill: Promise<void> | null = null;
   private readonly meta: {
@@ -46,6 +51,7 @@ export class IntakeWriter {
   constructor(
     orm: MikroORM,
     private readonly sql: Sql,
+    private readonly maxInFlight = INTAKE_STATEMENTS_IN_FLIGHT,
   ) {
     const m = orm.getMetadata();
     this.meta = { ticket: m.get(Ticket.name), event: m.get(TicketEvent.name), outbox: m.get(OutboxEvent.name), key: m.get(IntakeKey.name) };
@@ -65,34 +71,36 @@ export class IntakeWriter {
   write(unit: IntakeUnit): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ unit, resolve, reject });
-      if (!this.busy) void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.busy = true;
+  /** Starts statements while there is work and a free slot. */
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(batch: Waiting[]): Promise<void> {
     try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_BATCH);
+      await this.insert(batch.map((w) => w.unit));
+      for (const w of batch) w.resolve();
+    } catch (e) {
+      if (batch.length === 1) return batch[0].reject(e);
+      for (const w of batch) {
         try {
-          await this.insert(batch.map((w) => w.unit));
-          for (const w of batch) w.resolve();
-        } catch (e) {
-          if (batch.length === 1) batch[0].reject(e);
-          else {
-            for (const w of batch) {
-              try {
-                await this.insert([w.unit]);
-                w.resolve();
-              } catch (err) {
-                w.reject(err);
-              }
-            }
-          }
+          await this.insert([w.unit]);
+          w.resolve();
+        } catch (err) {
+          w.reject(err);
         }
       }
-    } finally {
-      this.busy = false;
     }
   }
 

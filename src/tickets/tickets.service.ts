@@ -110,6 +110,7 @@ export class TicketsService {
   constructor(private readonly deps: TicketsServiceDeps) {}
 
   /** Connects the intake hot path to the database (the hub does it at start). */
+  /** `sql`: a pool of at least `INTAKE_STATEMENTS_IN_FLIGHT` connections for intake alone. */
   attach(orm: MikroORM, sql: Sql): void {
     this.intakeWriter = new IntakeWriter(orm, sql);
   }
