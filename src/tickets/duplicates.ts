@@ -87,16 +87,27 @@ export class DuplicateDetector {
     const ids = events.filter((e) => e.topic === 'ticket' && e.type === 'CREATED').map((e) => e.aggregateId);
     if (!ids.length) return;
     const { rows } = await tx.query<Row>(`select ${COLUMNS} from tickets where id = any($1) order by created_at, id`, [ids]);
+    if (!rows.length) return;
+    // the whole batch in a few statements; only if that fails, ticket by ticket, skipping a bad one
+    const whole = await this.attempt(tx, () => this.examine(tx, rows));
+    if (!whole) return;
+    this.log('duplicates: a batch failed; examining its tickets one by one', whole);
     for (const t of rows) {
-      // each ticket under a savepoint: one that fails is skipped, the batch and checkpoint go on
-      await tx.query('savepoint duplicate');
-      try {
-        await this.examine(tx, t);
-        await tx.query('release savepoint duplicate');
-      } catch (e) {
-        await tx.query('rollback to savepoint duplicate');
-        this.log(`duplicates: skipped ${t.number}`, e);
-      }
+      const e = await this.attempt(tx, () => this.examine(tx, [t]));
+      if (e) this.log(`duplicates: skipped ${t.number}`, e);
+    }
+  }
+
+  /** Runs under a savepoint; returns the error (its work rolled back), or null. */
+  private async attempt(tx: Tx, run: () => Promise<void>): Promise<unknown> {
+    await tx.query('savepoint duplicate');
+    try {
+      await run();
+      await tx.query('release savepoint duplicate');
+      return null;
+    } catch (e) {
+      await tx.query('rollback to savepoint duplicate');
+      return e;
     }
   }
 
@@ -116,78 +127,126 @@ export class DuplicateDetector {
     return sh;
   }
 
-  private async examine(tx: Tx, t: Row): Promise<void> {
+  /**
+   * Examines new tickets, oldest first: the candidates of all of them in one statement, their
+   * texts in one more, the suggestions in one insert; a merge is its own transaction.
+   */
+  private async examine(tx: Tx, batch: Row[]): Promise<void> {
     const s = this.settings;
-    const { rows: candidates } = await tx.query<Row>(
-      `select ${META} from tickets
-       where district_id = $1 and id <> $2 and created_at <= $3 and created_at > $4
-         and status not in ('MERGED', 'CLOSED') and parent_id is null
-         and ($5::uuid is null or matter_id is null or matter_id = $5)
-       order by created_at desc limit ${CANDIDATES}`,
-      [t.district_id, t.id, t.created_at, new Date(t.created_at.getTime() - s.windowDays * 86_400_000), t.matter_id],
+    const { rows: found } = await tx.query<Row & { of: string }>(
+      `select k.of, c.* from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::float8[], $6::float8[]) as k(of, district_id, created_at, matter_id, lat, lng)
+       cross join lateral (
+         select ${META.split(', ').map((c) => `t.${c}`).join(', ')} from tickets t
+         where t.district_id = k.district_id and t.id <> k.of and t.created_at <= k.created_at
+           and t.created_at > k.created_at - make_interval(days => $7)
+           and t.status not in ('MERGED', 'CLOSED') and t.parent_id is null
+           and (k.matter_id is null or t.matter_id is null or t.matter_id = k.matter_id)
+           -- located both: only within maxMeters' box (the exact distance is measured below)
+           and (k.lat is null or t.lat is null or (
+             t.lat between k.lat - $8 / 111320.0 and k.lat + $8 / 111320.0
+             and t.lng between k.lng - $8 / (111320.0 * cos(radians(k.lat))) and k.lng + $8 / (111320.0 * cos(radians(k.lat)))))
+         order by t.created_at desc limit ${CANDIDATES}) c`,
+      [
+        batch.map((t) => t.id),
+        batch.map((t) => t.district_id),
+        batch.map((t) => t.created_at),
+        batch.map((t) => t.matter_id),
+        batch.map((t) => t.lat),
+        batch.map((t) => t.lng),
+        s.windowDays,
+        s.maxMeters,
+      ],
     );
-    if (!candidates.length) return;
-    // texts only for the candidates not cut into shingles yet
-    const missing = candidates.filter((c) => !this.shingles.has(c.id)).map((c) => c.id);
+    const candidatesOf = new Map<string, Row[]>();
+    for (const c of found) {
+      const list = candidatesOf.get(c.of);
+      if (list) list.push(c);
+      else candidatesOf.set(c.of, [c]);
+    }
+    // texts only for the candidates not cut into shingles yet (the batch's own are at hand)
+    for (const t of batch) if (!this.shingles.has(t.id)) this.remember(t.id, `${t.title ?? ''} ${t.content ?? ''}`);
+    const missing = [...new Set(found.filter((c) => !this.shingles.has(c.id)).map((c) => c.id))];
     if (missing.length) {
       const { rows: texts } = await tx.query<{ id: string; title: string; content: string }>('select id, title, content from tickets where id = any($1)', [missing]);
       for (const x of texts) this.remember(x.id, `${x.title} ${x.content}`);
     }
-    const mine = this.shinglesOf(t);
-    let best: { row: Row; score: number; metres: number | null } | null = null;
-    for (const c of candidates) {
-      const metres = t.lat != null && t.lng != null && c.lat != null && c.lng != null ? metresBetween(t.lat, t.lng, c.lat, c.lng) : null;
-      if (metres != null && metres > s.maxMeters) continue;
-      const m = compareShingles(mine, this.shinglesOf(c), s.suggestFrom);
-      if (!m) continue;
-      const score = Math.max(m.similarity, m.containment);
-      if (!best || score > best.score) best = { row: c, score, metres };
-    }
-    if (!best || best.score < s.suggestFrom) return;
-    const sure =
-      // only into a parent still being worked: a resolved one's reply is not this report's answer
-      OPEN_PARENT.has(best.row.status) &&
-      best.score >= s.mergeFrom &&
-      t.matter_id != null &&
-      best.row.matter_id === t.matter_id &&
-      (best.metres != null ? best.metres <= s.mergeWithinMeters : t.citizen_key != null && t.citizen_key === best.row.citizen_key) &&
-      t.created_at.getTime() - best.row.created_at.getTime() <= s.mergeWithinHours * 3_600_000 &&
-      (t.status === 'RECEIVED' || t.status === 'DISPATCHED');
-    const suggestion = {
-      ticketId: t.id,
-      parentId: best.row.id,
-      similarity: Math.round(best.score * 1000) / 1000,
-      distanceMeters: best.metres == null ? null : Math.round(best.metres),
-      at: t.created_at,
-    };
-    if (sure) {
-      try {
-        // the ordinary lifecycle, in its own transaction (audited, on the stream, version-checked),
-        // with the suggestion committed in it: a reader never sees MERGED without its reason
-        await this.tickets.merge(
-          this.contextFor(SYSTEM),
-          {
-            id: toGlobalId('Ticket', t.id),
-            expectedVersion: t.version,
-            parentId: toGlobalId('Ticket', best.row.id),
-            note: `重复件：与 ${best.row.number} 相似度 ${best.score.toFixed(2)}${best.metres != null ? `，相距 ${Math.round(best.metres)} 米` : ''}`,
-          },
-          (em) => em.upsert(DuplicateSuggestion, { ...suggestion, merged: true }).then(() => undefined),
-        );
-        return;
-      } catch (e) {
-        // someone acted on the ticket first (CONFLICT, ILLEGAL_TRANSITION): only a suggestion
-        if (!(e instanceof DomainError)) throw e;
+    /** merged by this pass: no longer a parent for the batch's later tickets */
+    const mergedNow = new Set<string>();
+    const suggestions: unknown[][] = [];
+    for (const t of batch) {
+      const candidates = (candidatesOf.get(t.id) ?? []).filter((c) => !mergedNow.has(c.id));
+      if (!candidates.length) continue;
+      const mine = this.shinglesOf(t);
+      let best: { row: Row; score: number; metres: number | null } | null = null;
+      for (const c of candidates) {
+        const metres = t.lat != null && t.lng != null && c.lat != null && c.lng != null ? metresBetween(t.lat, t.lng, c.lat, c.lng) : null;
+        if (metres != null && metres > s.maxMeters) continue;
+        const m = compareShingles(mine, this.shinglesOf(c), s.suggestFrom);
+        if (!m) continue;
+        const score = Math.max(m.similarity, m.containment);
+        if (!best || score > best.score) best = { row: c, score, metres };
       }
+      if (!best || best.score < s.suggestFrom) continue;
+      const sure =
+        // only into a parent still being worked: a resolved one's reply is not this report's answer
+        OPEN_PARENT.has(best.row.status) &&
+        best.score >= s.mergeFrom &&
+        t.matter_id != null &&
+        best.row.matter_id === t.matter_id &&
+        (best.metres != null ? best.metres <= s.mergeWithinMeters : t.citizen_key != null && t.citizen_key === best.row.citizen_key) &&
+        t.created_at.getTime() - best.row.created_at.getTime() <= s.mergeWithinHours * 3_600_000 &&
+        (t.status === 'RECEIVED' || t.status === 'DISPATCHED');
+      const suggestion = {
+        ticketId: t.id,
+        parentId: best.row.id,
+        similarity: Math.round(best.score * 1000) / 1000,
+        distanceMeters: best.metres == null ? null : Math.round(best.metres),
+        at: t.created_at,
+      };
+      if (sure && (await this.merge(t, best, suggestion))) {
+        mergedNow.add(t.id);
+        continue;
+      }
+      // `merged` from the ticket itself: a replay after a crash finds it merged already
+      suggestions.push([suggestion.ticketId, suggestion.parentId, suggestion.similarity, suggestion.distanceMeters, t.parent_id === best.row.id, suggestion.at]);
     }
-    // `merged` from the ticket itself: a replay after a crash finds it merged already
+    if (!suggestions.length) return;
+    const columns = ['uuid', 'uuid', 'float8', 'int4', 'bool', 'timestamptz'];
     await tx.query(
       `insert into duplicate_suggestions (ticket_id, parent_id, similarity, distance_meters, merged, at)
-       values ($1, $2, $3, $4, $5, $6)
+       select * from unnest(${columns.map((c, i) => `$${i + 1}::${c}[]`).join(', ')})
        on conflict (ticket_id) do update set parent_id = excluded.parent_id, similarity = excluded.similarity,
-         distance_meters = excluded.distance_meters, merged = excluded.merged`,
-      [t.id, suggestion.parentId, suggestion.similarity, suggestion.distanceMeters, t.parent_id === best.row.id, t.created_at],
+         distance_meters = excluded.distance_meters, merged = duplicate_suggestions.merged or excluded.merged`,
+      columns.map((_, i) => suggestions.map((r) => r[i])),
     );
+  }
+
+  /**
+   * Merges through the ordinary lifecycle, in its own transaction (audited, on the stream,
+   * version-checked), with the suggestion committed in it: a reader never sees MERGED without
+   * its reason. False when someone acted on the ticket first (CONFLICT, ILLEGAL_TRANSITION).
+   */
+  private async merge(
+    t: Row,
+    best: { row: Row; score: number; metres: number | null },
+    suggestion: Omit<DuplicateSuggestion, 'merged'>,
+  ): Promise<boolean> {
+    try {
+      await this.tickets.merge(
+        this.contextFor(SYSTEM),
+        {
+          id: toGlobalId('Ticket', t.id),
+          expectedVersion: t.version,
+          parentId: toGlobalId('Ticket', best.row.id),
+          note: `重复件：与 ${best.row.number} 相似度 ${best.score.toFixed(2)}${best.metres != null ? `，相距 ${Math.round(best.metres)} 米` : ''}`,
+        },
+        (em) => em.upsert(DuplicateSuggestion, { ...suggestion, merged: true }).then(() => undefined),
+      );
+      return true;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return false;
+    }
   }
 }
 
