@@ -107,19 +107,24 @@ export class RiskDetectors {
       const callers = latest((t) => (t.citizen_key ? `${t.district_id}:${t.citizen_key}` : null));
       const places = latest((t) => (t.cell && t.matter_id ? `${t.district_id}:${t.matter_id}:${t.cell}` : null));
       const surges = latest((t) => (t.matter_id ? `${t.district_id}:${t.matter_id}` : null));
-      const checks: [string, TicketRow, (t: TicketRow) => Promise<void>][] = [
-        ...rows.map((t): [string, TicketRow, (t: TicketRow) => Promise<void>] => ['labour', t, (x) => this.labour(tx, x)]),
-        ...callers.map((t): [string, TicketRow, (t: TicketRow) => Promise<void>] => ['repeat caller', t, (x) => this.repeatCaller(tx, x)]),
-        ...places.map((t): [string, TicketRow, (t: TicketRow) => Promise<void>] => ['recurring', t, (x) => this.recurring(tx, x)]),
-        ...surges.map((t): [string, TicketRow, (t: TicketRow) => Promise<void>] => ['surge', t, (x) => this.surge(tx, x)]),
+      // each check takes a list of tickets: repeat callers and recurring places in one statement
+      // for the whole list, labour disputes and surges ticket by ticket
+      const each = (check: (t: TicketRow) => Promise<void>) => async (ts: TicketRow[]) => {
+        for (const t of ts) await check(t);
+      };
+      const checks: [string, TicketRow[], (ts: TicketRow[]) => Promise<void>][] = [
+        ['labour', rows, each((t) => this.labour(tx, t))],
+        ['repeat caller', callers, (ts) => this.repeatCallers(tx, ts)],
+        ['recurring', places, (ts) => this.recurring(tx, ts)],
+        ['surge', surges, each((t) => this.surge(tx, t))],
       ];
-      // the whole batch under one savepoint; only if it fails, check by check, skipping the bad one
+      // the whole batch under one savepoint; only if it fails, ticket by ticket, skipping the bad one
       const whole = await this.attempt(tx, async () => {
-        for (const [, t, check] of checks) await check(t);
+        for (const [, ts, check] of checks) if (ts.length) await check(ts);
       });
       if (whole) {
         this.log('risk detectors: a batch failed; examining its tickets one by one', whole);
-        for (const [what, t, check] of checks) await this.guarded(tx, `${what} ${t.number}`, () => check(t));
+        for (const [what, ts, check] of checks) for (const t of ts) await this.guarded(tx, `${what} ${t.number}`, () => check([t]));
       }
     }
     for (const e of events) {
@@ -186,63 +191,75 @@ export class RiskDetectors {
     });
   }
 
-  /** REPEAT_CALLER: one caller (by pseudonym), many tickets. */
-  private async repeatCaller(tx: Tx, t: TicketRow): Promise<void> {
+  /** REPEAT_CALLER: one caller (by pseudonym), many tickets. Each caller counted at its ticket. */
+  private async repeatCallers(tx: Tx, ts: TicketRow[]): Promise<void> {
     const s = this.settings;
-    if (!t.citizen_key) return;
-    const { rows } = await tx.query<{ n: number; ids: string[] | string }>(
-      `select count(*)::int as n, (array_agg(id order by created_at desc, id desc))[1:${MAX_EVIDENCE}] as ids from tickets
-       where citizen_key = $1 and district_id = $4 and created_at > $2 and created_at <= $3`,
-      [t.citizen_key, new Date(t.created_at.getTime() - s.repeatWindowDays * DAY), t.created_at, t.district_id],
+    const keyed = ts.filter((t) => t.citizen_key);
+    if (!keyed.length) return;
+    const { rows } = await tx.query<{ i: string; n: number; ids: string[] | string }>(
+      `select k.i, count(*)::int as n, (array_agg(t.id order by t.created_at desc, t.id desc))[1:${MAX_EVIDENCE}] as ids
+       from unnest($1::text[], $2::uuid[], $3::timestamptz[]) with ordinality as k(citizen_key, district_id, at, i)
+       join tickets t on t.citizen_key = k.citizen_key and t.district_id = k.district_id
+         and t.created_at > k.at - make_interval(days => $4) and t.created_at <= k.at
+       group by k.i having count(*) >= $5`,
+      [keyed.map((t) => t.citizen_key), keyed.map((t) => t.district_id), keyed.map((t) => t.created_at), s.repeatWindowDays, s.repeatMinTickets],
     );
-    const n = rows[0].n;
-    if (n < s.repeatMinTickets) return;
-    const severity = n >= 10 ? AlertSeverity.HIGH : n >= 5 ? AlertSeverity.MEDIUM : AlertSeverity.LOW;
-    await raiseOrUpdate(tx, {
-      kind: AlertKind.REPEAT_CALLER,
-      // per district: each office sees its own callers' tickets, and only those
-      key: `${AlertKind.REPEAT_CALLER}:${t.district_id}:${t.citizen_key}`,
-      districtId: t.district_id,
-      severity,
-      title: `重复来电：同一来电人${s.repeatWindowDays}天内${n}件工单`,
-      figures: { tickets: n, windowDays: s.repeatWindowDays },
-      ticketIds: parseUuidArray(rows[0].ids).reverse(),
-      ticketCount: n,
-      at: t.created_at,
-      actor: 'system/repeat-caller',
-    });
+    for (const r of rows) {
+      const t = keyed[Number(r.i) - 1];
+      const n = r.n;
+      const severity = n >= 10 ? AlertSeverity.HIGH : n >= 5 ? AlertSeverity.MEDIUM : AlertSeverity.LOW;
+      await raiseOrUpdate(tx, {
+        kind: AlertKind.REPEAT_CALLER,
+        // per district: each office sees its own callers' tickets, and only those
+        key: `${AlertKind.REPEAT_CALLER}:${t.district_id}:${t.citizen_key}`,
+        districtId: t.district_id,
+        severity,
+        title: `重复来电：同一来电人${s.repeatWindowDays}天内${n}件工单`,
+        figures: { tickets: n, windowDays: s.repeatWindowDays },
+        ticketIds: parseUuidArray(r.ids).reverse(),
+        ticketCount: n,
+        at: t.created_at,
+        actor: 'system/repeat-caller',
+      });
+    }
   }
 
-  /** RECURRING: the same matter at the same place (H3 cell) in many distinct weeks. */
-  private async recurring(tx: Tx, t: TicketRow): Promise<void> {
+  /** RECURRING: the same matter at the same place (H3 cell) in many distinct weeks. Each place counted at its ticket. */
+  private async recurring(tx: Tx, ts: TicketRow[]): Promise<void> {
     const s = this.settings;
-    if (!t.cell || !t.matter_id) return;
+    const placed = ts.filter((t) => t.cell && t.matter_id);
+    if (!placed.length) return;
     // weeks counted in SQL (ISO weeks, Monday first, in Asia/Shanghai): a hot cell may hold thousands
-    const { rows } = await tx.query<{ n: number; weeks: number; since: Date | null; ids: string[] | string }>(
-      `select count(*)::int as n,
-              count(distinct date_trunc('week', created_at at time zone 'Asia/Shanghai'))::int as weeks,
-              min(created_at) as since,
-              (array_agg(id order by created_at desc, id desc))[1:${MAX_EVIDENCE}] as ids
-       from tickets where matter_id = $1 and cell = $2 and district_id = $5 and created_at > $3 and created_at <= $4`,
-      [t.matter_id, t.cell, new Date(t.created_at.getTime() - s.recurringWindowDays * DAY), t.created_at, t.district_id],
+    const { rows } = await tx.query<{ i: string; n: number; weeks: number; since: Date; ids: string[] | string }>(
+      `select k.i, count(*)::int as n,
+              count(distinct date_trunc('week', t.created_at at time zone 'Asia/Shanghai'))::int as weeks,
+              min(t.created_at) as since,
+              (array_agg(t.id order by t.created_at desc, t.id desc))[1:${MAX_EVIDENCE}] as ids
+       from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[]) with ordinality as k(matter_id, cell, district_id, at, i)
+       join tickets t on t.matter_id = k.matter_id and t.cell = k.cell and t.district_id = k.district_id
+         and t.created_at > k.at - make_interval(days => $5) and t.created_at <= k.at
+       group by k.i having count(distinct date_trunc('week', t.created_at at time zone 'Asia/Shanghai')) >= $6`,
+      [placed.map((t) => t.matter_id), placed.map((t) => t.cell), placed.map((t) => t.district_id), placed.map((t) => t.created_at), s.recurringWindowDays, s.recurringMinWeeks],
     );
-    const { n, weeks } = rows[0];
-    if (weeks < s.recurringMinWeeks || !rows[0].since) return;
-    const since = new Date(rows[0].since);
-    const severity = weeks >= 26 ? AlertSeverity.HIGH : weeks >= 8 ? AlertSeverity.MEDIUM : AlertSeverity.LOW;
-    const sinceText = since.toISOString().slice(0, 10);
-    await raiseOrUpdate(tx, {
-      kind: AlertKind.RECURRING,
-      key: `${AlertKind.RECURRING}:${t.district_id}:${t.matter_id}:${t.cell}`,
-      districtId: t.district_id,
-      severity,
-      title: `反复投诉：${t.matter_name ?? '同一事项'}，同一地点${weeks}个不同周（自${sinceText}起）`,
-      figures: { weeks, tickets: n, since: sinceText, matterCode: t.matter_code, cell: t.cell, windowDays: s.recurringWindowDays },
-      ticketIds: parseUuidArray(rows[0].ids).reverse(),
-      ticketCount: n,
-      at: t.created_at,
-      actor: 'system/recurring',
-    });
+    for (const r of rows) {
+      const t = placed[Number(r.i) - 1];
+      const { n, weeks } = r;
+      const since = new Date(r.since);
+      const severity = weeks >= 26 ? AlertSeverity.HIGH : weeks >= 8 ? AlertSeverity.MEDIUM : AlertSeverity.LOW;
+      const sinceText = since.toISOString().slice(0, 10);
+      await raiseOrUpdate(tx, {
+        kind: AlertKind.RECURRING,
+        key: `${AlertKind.RECURRING}:${t.district_id}:${t.matter_id}:${t.cell}`,
+        districtId: t.district_id,
+        severity,
+        title: `反复投诉：${t.matter_name ?? '同一事项'}，同一地点${weeks}个不同周（自${sinceText}起）`,
+        figures: { weeks, tickets: n, since: sinceText, matterCode: t.matter_code, cell: t.cell, windowDays: s.recurringWindowDays },
+        ticketIds: parseUuidArray(r.ids).reverse(),
+        ticketCount: n,
+        at: t.created_at,
+        actor: 'system/recurring',
+      });
+    }
   }
 
   /** SURGE: one matter in one district well above its baseline (Poisson). */
