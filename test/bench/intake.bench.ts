@@ -4,20 +4,28 @@
  *   npm run build && node dist/test/bench/intake.bench.js [--concurrency 50] [--requests 2000] [--runs 3]
  *
  * Starts a hub on a throw-away embedded PostgreSQL (or DATABASE_URL's server, in a scratch
- * database), loads Guangzhou's directory and the demo duty list, then sends realistic calls
- * (the demo duty list's own examples are NOT used: the calls below are separate sentences,
- * varied by district) and measures end-to-end latency of `createTicket` and the share that
- * the router dispatched at once. The operators' requests come from a separate process (keep-alive
- * HTTP), as they would from their browsers. Prints a table and a JSON line.
+ * database), loads Guangzhou's directory and the demo duty list, then sends realistic calls and
+ * measures end-to-end latency of `createTicket` and the share that the router dispatched at once.
+ * The operators' requests come from a separate process (keep-alive HTTP), as they would from
+ * their browsers. Prints a table and a JSON line.
+ *
+ * `--calls simulated` (default): every request a different call from `minsheng simulate`'s
+ * generator: distinct callers, text, places, channels, as a hotline hears them (the demo duty
+ * list's own examples are not used). `--calls fixed`: 16 sentences × 11 districts from one phone
+ * number, over and over — after the first round every ticket repeats an open one by the same
+ * caller, so the duplicate detector merges nearly all of them: a stress case for merging, not a
+ * hotline's traffic.
  */
 import 'reflect-metadata';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../src/app/config';
 import { startHub } from '../../src/app/hub';
 import { Role, signToken } from '../../src/auth/viewer';
 import { seedDirectory, seedDutyList } from '../../src/seed/demo';
 import { GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
+import { CallGenerator } from '../../src/simulate/generator';
 import { inChild } from './support/child';
-import { arg, benchDatabase, percentile as pct } from './support/db';
+import { arg, benchDatabase, percentile as pct, stringArg } from './support/db';
 import type { LoadRequest, LoadResult } from './support/http-load';
 
 /** Runs the load in a separate process, as operators' browsers are. */
@@ -56,32 +64,48 @@ async function main(): Promise<void> {
     await seedDutyList(hub.orm, config);
     const token = await signToken(config.authSecret, { role: Role.OPERATOR, subject: 'bench' });
     const query = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { number status } }`;
-    const bodies = Array.from({ length: 176 }, (_, i) => {
-      const d = GUANGZHOU_DISTRICTS[i % GUANGZHOU_DISTRICTS.length];
-      return JSON.stringify({
-        query,
-        variables: { input: { channel: 'PHONE', title: '来电', content: `${CALLS[i % CALLS.length]}（${d.name}）`, districtCode: d.code, citizenPhone: '13800138000' } },
-      });
-    });
+    const calls = stringArg('calls', 'simulated');
+    if (calls !== 'simulated' && calls !== 'fixed') throw new Error('--calls is simulated or fixed');
+    const generator = new CallGenerator(2026);
+    // enough distinct calls that no run repeats one (warm-ups included)
+    const bodies =
+      calls === 'simulated'
+        ? Array.from({ length: 500 + runs * (requests + 4 * concurrency) + 40 }, () => JSON.stringify({ query, variables: { input: generator.next() } }))
+        : Array.from({ length: 176 }, (_, i) => {
+            const d = GUANGZHOU_DISTRICTS[i % GUANGZHOU_DISTRICTS.length];
+            return JSON.stringify({
+              query,
+              variables: { input: { channel: 'PHONE', title: '来电', content: `${CALLS[i % CALLS.length]}（${d.name}）`, districtCode: d.code, citizenPhone: '13800138000' } },
+            });
+          });
     // each run's clients connect and warm up first (4 requests each, not measured)
-    const request = (n: number, c: number): LoadRequest => ({ url: hub.url.replace('localhost', '127.0.0.1'), token, concurrency: c, requests: n, bodies, warmup: 4 * c });
+    // (simulated calls: each run its own slice of the calls, so none is sent twice)
+    let next = 0;
+    const request = (n: number, c: number): LoadRequest => {
+      const slice = calls === 'simulated' ? bodies.slice(next, (next += n + 4 * c)) : bodies;
+      return { url: hub.url.replace('localhost', '127.0.0.1'), token, concurrency: c, requests: n, bodies: slice, warmup: 4 * c };
+    };
     // warm-up: the model loads, connections open, JIT settles
     await load(request(500, 10), 'DISPATCHED');
-    const results: { run: number; p50: number; p99: number; max: number; perSecond: number; dispatched: number }[] = [];
+    const results: { run: number; p50: number; p99: number; max: number; perSecond: number; dispatched: number; loopDelayP99: number; loopDelayMax: number }[] = [];
     for (let run = 1; run <= runs; run++) {
+      // how long the hub's event loop was held up (the hub runs in this process)
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
       const r = await load(request(requests, concurrency), 'DISPATCHED');
+      loop.disable();
       if (r.errors.length) throw new Error(`errors: ${r.errors.join('\n')}`);
       const lat = r.latencies.sort((a, b) => a - b);
-      results.push({ run, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1], perSecond: requests / r.seconds, dispatched: r.marked / requests });
+      results.push({ run, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1], perSecond: requests / r.seconds, dispatched: r.marked / requests, loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6 });
     }
     const med = (k: 'p50' | 'p99' | 'perSecond') => [...results.map((r) => r[k])].sort((a, b) => a - b)[Math.floor(results.length / 2)];
-    console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run, ${concurrency} concurrent, ${runs} runs`);
-    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake');
+    console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent, ${runs} runs`);
+    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | hub event-loop delay p99 / max ms');
     for (const r of results) {
-      console.log(`${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${(r.dispatched * 100).toFixed(1)}%`);
+      console.log(`${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`);
     }
     console.log(`median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s`);
-    console.log(JSON.stringify({ bench: 'intake', concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
+    console.log(JSON.stringify({ bench: 'intake', calls, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
   } finally {
     await hub.stop();
     await db.stop();

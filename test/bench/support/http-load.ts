@@ -37,7 +37,7 @@ export async function runLoad(r: LoadRequest, marker = ''): Promise<LoadResult> 
   const errors: string[] = [];
   let marked = 0;
   const once = async (i: number) => {
-    const reply = await postJson(agent, u, r.token, bodies[i % bodies.length]);
+    const reply = await postJson(agent, u, r.token, bodies[((r.warmup ?? 0) + i) % bodies.length]);
     latencies.push(reply.ms);
     if ((reply.status !== 200 || reply.text.includes('"errors"')) && errors.length < 5) errors.push(reply.text.slice(0, 300));
     if (marker && reply.text.includes(marker)) marked++;
