@@ -134,24 +134,45 @@ function publicKeyOf(v: TokenVerifier): Promise<PublicKey> | null {
   return k;
 }
 
+/**
+ * Tokens verified lately, with their viewer and expiry: a dashboard or an operator's browser
+ * sends the same token with every request, and checking its signature each time is wasted work.
+ * Keyed by the verifier's secret and the token; an entry is used only until the token's `exp`.
+ */
+const verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
+const VERIFIED_MAX = 10_000;
+
 /** Reads the viewer from an `Authorization: Bearer …` header; no header → anonymous. */
 export async function viewerFromAuthorization(verifier: string | TokenVerifier, header: string | undefined | null): Promise<Viewer> {
   if (!header) return ANONYMOUS;
   const v: TokenVerifier = typeof verifier === 'string' ? { secret: verifier } : verifier;
   const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!m) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+  const cacheKey = `${v.secret}\u0000${v.publicKeyPem ?? v.jwksUrl ?? ''}\u0000${m[1]}`;
+  const hit = verified.get(cacheKey);
+  if (hit) {
+    if (hit.expiresAt > Date.now()) return hit.viewer;
+    verified.delete(cacheKey);
+  }
+  const viewer = await verifyBearer(v, m[1]);
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+  verified.set(cacheKey, viewer);
+  return viewer.viewer;
+}
+
+async function verifyBearer(v: TokenVerifier, token: string): Promise<{ viewer: Viewer; expiresAt: number }> {
   try {
-    const alg = decodeProtectedHeader(m[1]).alg ?? '';
+    const alg = decodeProtectedHeader(token).alg ?? '';
     let payload: JWTPayload;
     if (alg === 'HS256') {
-      ({ payload } = await jwtVerify(m[1], new TextEncoder().encode(v.secret), { issuer: ISSUER, algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(v.secret), { issuer: ISSUER, algorithms: ['HS256'] }));
     } else {
       const key = publicKeyOf(v);
       if (!key || !ASYMMETRIC.includes(alg)) throw new Error(`tokens signed with ${alg} are not accepted`);
       const k = await key;
       const options = { issuer: v.issuer ?? ISSUER, algorithms: ASYMMETRIC };
       ({ payload } =
-        typeof k === 'function' ? await jwtVerify(m[1], k, options) : await jwtVerify(m[1], k, options));
+        typeof k === 'function' ? await jwtVerify(token, k, options) : await jwtVerify(token, k, options));
     }
     const role = payload.role as Role;
     const claims: TokenClaims = {
@@ -161,12 +182,15 @@ export async function viewerFromAuthorization(verifier: string | TokenVerifier, 
       districtCodes: Array.isArray(payload.dis) ? payload.dis.map(String) : [],
     };
     validateClaims(claims);
-    return {
+    // shared by the requests that bring the same token: frozen
+    const viewer: Viewer = Object.freeze({
       role,
       subject: claims.subject,
       departmentCode: claims.departmentCode,
-      districtCodes: claims.districtCodes ?? [],
-    };
+      districtCodes: Object.freeze([...(claims.districtCodes ?? [])]) as string[],
+    });
+    // cached until it expires; a token without `exp` is re-checked after a minute
+    return { viewer, expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now() + 60_000 };
   } catch (e) {
     const reason = e instanceof joseErrors.JWTExpired ? 'the token has expired' : 'the token is not valid';
     throw unauthenticated(reason);
