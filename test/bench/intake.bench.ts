@@ -15,6 +15,10 @@
  * number, over and over — after the first round every ticket repeats an open one by the same
  * caller, so the duplicate detector merges nearly all of them: a stress case for merging, not a
  * hotline's traffic.
+ *
+ * `--mode closed` (default): a closed loop, each of the N clients sending its next call as soon as
+ * the last is answered — throughput-bound: latency = N / throughput. `--mode burst`: N calls at the
+ * same instant, all answered, 100 ms of quiet, again — how long each of N simultaneous intakes takes.
  */
 import 'reflect-metadata';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -65,6 +69,8 @@ async function main(): Promise<void> {
     const token = await signToken(config.authSecret, { role: Role.OPERATOR, subject: 'bench' });
     const query = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { number status } }`;
     const calls = stringArg('calls', 'simulated');
+    const mode = stringArg('mode', 'closed');
+    if (mode !== 'closed' && mode !== 'burst') throw new Error('--mode is closed or burst');
     if (calls !== 'simulated' && calls !== 'fixed') throw new Error('--calls is simulated or fixed');
     const generator = new CallGenerator(2026);
     // enough distinct calls that no run repeats one (warm-ups included)
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
     let next = 0;
     const request = (n: number, c: number): LoadRequest => {
       const slice = calls === 'simulated' ? bodies.slice(next, (next += n + 4 * c)) : bodies;
-      return { url: hub.url.replace('localhost', '127.0.0.1'), token, concurrency: c, requests: n, bodies: slice, warmup: 4 * c };
+      return { url: hub.url.replace('localhost', '127.0.0.1'), token, concurrency: c, requests: n, bodies: slice, warmup: 4 * c, burstPauseMs: mode === 'burst' && c === concurrency ? 100 : undefined };
     };
     // warm-up: the model loads, connections open, JIT settles
     await load(request(500, 10), 'DISPATCHED');
@@ -99,13 +105,13 @@ async function main(): Promise<void> {
       results.push({ run, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1], perSecond: requests / r.seconds, dispatched: r.marked / requests, loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6 });
     }
     const med = (k: 'p50' | 'p99' | 'perSecond') => [...results.map((r) => r[k])].sort((a, b) => a - b)[Math.floor(results.length / 2)];
-    console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent, ${runs} runs`);
+    console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent (${mode === 'closed' ? 'closed loop' : `bursts of ${concurrency} at once, 100 ms apart`}), ${runs} runs`);
     console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | hub event-loop delay p99 / max ms');
     for (const r of results) {
       console.log(`${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`);
     }
     console.log(`median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s`);
-    console.log(JSON.stringify({ bench: 'intake', calls, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
+    console.log(JSON.stringify({ bench: 'intake', calls, mode, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
   } finally {
     await hub.stop();
     await db.stop();

@@ -19,6 +19,11 @@ export interface LoadRequest {
    * and a cold process at once.
    */
   warmup?: number;
+  /**
+   * Bursts instead of a closed loop: `concurrency` requests at the same instant, all answered,
+   * then this many ms of quiet, and again, until `requests` are sent.
+   */
+  burstPauseMs?: number;
 }
 
 export interface LoadResult {
@@ -52,11 +57,19 @@ export async function runLoad(r: LoadRequest, marker = ''): Promise<LoadResult> 
   }
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: r.concurrency }, async () => {
-      while (next < r.requests) await once(next++);
-    }),
-  );
+  if (r.burstPauseMs != null) {
+    while (next < r.requests) {
+      const wave = Array.from({ length: Math.min(r.concurrency, r.requests - next) }, () => next++);
+      await Promise.all(wave.map((i) => once(i)));
+      await new Promise((ok) => setTimeout(ok, r.burstPauseMs));
+    }
+  } else {
+    await Promise.all(
+      Array.from({ length: r.concurrency }, async () => {
+        while (next < r.requests) await once(next++);
+      }),
+    );
+  }
   const seconds = (performance.now() - t0) / 1000;
   agent.destroy();
   return { latencies, seconds, errors, marked };
