@@ -35,6 +35,7 @@ export const DEFAULT_DUPLICATE_SETTINGS: DuplicateSettings = {
 };
 
 const CANDIDATES = 300;
+const YIELD_AFTER_MS = 4;
 const SHINGLE_CACHE = 50_000;
 const SYSTEM: Viewer = { role: Role.OPERATOR, subject: 'system/duplicates', districtCodes: [] };
 
@@ -173,7 +174,13 @@ export class DuplicateDetector {
     /** merged by this pass: no longer a parent for the batch's later tickets */
     const mergedNow = new Set<string>();
     const suggestions: unknown[][] = [];
+    let since = performance.now();
     for (const t of batch) {
+      // a big batch is compared in slices of a few ms: intake requests wait on the same event loop
+      if (performance.now() - since > YIELD_AFTER_MS) {
+        await new Promise((ok) => setImmediate(ok));
+        since = performance.now();
+      }
       const candidates = (candidatesOf.get(t.id) ?? []).filter((c) => !mergedNow.has(c.id));
       if (!candidates.length) continue;
       const mine = this.shinglesOf(t);
