@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { BREAK, getNamedType, getNullableType, GraphQLError, isListType, specifiedRules, visit } from 'graphql';
+import { BREAK, getNamedType, getNullableType, GraphQLError, isListType, Kind, specifiedRules, visit } from 'graphql';
 import { Role } from '../auth/viewer';
 import type { DocumentNode, GraphQLSchema, ValidationContext, ValidationRule } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
@@ -99,17 +99,46 @@ function listSizeEstimator({ field, args, childComplexity }: ComplexityEstimator
  * back instead of executing when it is over the limit, else null.
  */
 export function costError(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, maxCost: number): GraphQLError | null {
-  let cost: number;
-  try {
-    cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName, estimators: [listSizeEstimator] });
-  } catch {
-    return null; // bad variables: execution reports them with their own code
-  }
-  if (cost <= maxCost) return null;
+  const cost = costOf(schema, document, variables ?? {}, operationName);
+  if (cost == null || cost <= maxCost) return null;
   return new GraphQLError(`this operation would cost ${cost}; the limit is ${maxCost}: ask for smaller pages or fewer fields`, {
     extensions: { code: QUERY_TOO_COMPLEX, cost, limit: maxCost, http: { status: 400 } },
   });
 }
+
+/**
+ * Costs of documents already seen (the server keeps one parsed document per query text), by
+ * operation and the values of the only variables a cost depends on: page sizes (`first`,
+ * `last`) and `@include`/`@skip` conditions. A form sent with new input each time is costed once.
+ */
+const costs = new WeakMap<DocumentNode, { schema: GraphQLSchema; costVariables: string[]; byKey: Map<string, number | null> }>();
+
+function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): number | null {
+  let entry = costs.get(document);
+  if (!entry || entry.schema !== schema) {
+    const names = new Set<string>();
+    visit(document, {
+      Argument(node) {
+        if (node.value.kind === Kind.VARIABLE && COST_ARGUMENTS.has(node.name.value)) names.add(node.value.name.value);
+      },
+    });
+    entry = { schema, costVariables: [...names], byKey: new Map() };
+    costs.set(document, entry);
+  }
+  const key = JSON.stringify([operationName ?? null, ...entry.costVariables.map((v) => variables[v] ?? null)]);
+  if (entry.byKey.has(key)) return entry.byKey.get(key)!;
+  let cost: number | null;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName, estimators: [listSizeEstimator] });
+  } catch {
+    cost = null; // bad variables: execution reports them with their own code
+  }
+  if (entry.byKey.size < 1000) entry.byKey.set(key, cost);
+  return cost;
+}
+
+/** the arguments whose variables change an operation's cost */
+const COST_ARGUMENTS = new Set(['first', 'last', 'if']);
 
 /**
  * A NUL character (U+0000) anywhere in the variables or in a string literal: PostgreSQL text
