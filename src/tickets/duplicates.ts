@@ -137,16 +137,11 @@ export class DuplicateDetector {
     const { rows: found } = await tx.query<Row & { of: string }>(
       `select k.of, c.* from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::float8[], $6::float8[]) as k(of, district_id, created_at, matter_id, lat, lng)
        cross join lateral (
-         select ${META.split(', ').map((c) => `t.${c}`).join(', ')} from tickets t
-         where t.district_id = k.district_id and t.id <> k.of and t.created_at <= k.created_at
-           and t.created_at > k.created_at - make_interval(days => $7)
-           and t.status not in ('MERGED', 'CLOSED') and t.parent_id is null
-           and (k.matter_id is null or t.matter_id is null or t.matter_id = k.matter_id)
-           -- located both: only within maxMeters' box (the exact distance is measured below)
-           and (k.lat is null or t.lat is null or (
-             t.lat between k.lat - $8 / 111320.0 and k.lat + $8 / 111320.0
-             and t.lng between k.lng - $8 / (111320.0 * cos(radians(k.lat))) and k.lng + $8 / (111320.0 * cos(radians(k.lat)))))
-         order by t.created_at desc limit ${CANDIDATES}) c`,
+         -- three index ranges (district, matter, time): the same matter, no matter yet, and —
+         -- for a ticket without a matter — any other; an OR over them would scan the district
+         (${candidates('t.matter_id = k.matter_id')})
+         union all (${candidates('t.matter_id is null')})
+         union all (${candidates('k.matter_id is null and t.matter_id is not null')})) c`,
       [
         batch.map((t) => t.id),
         batch.map((t) => t.district_id),
@@ -255,6 +250,19 @@ export class DuplicateDetector {
       return false;
     }
   }
+}
+
+/** One index range of a ticket's candidates (k: the new ticket), newest first. */
+function candidates(matter: string): string {
+  return `select ${META.split(', ').map((c) => `t.${c}`).join(', ')} from tickets t
+    where t.district_id = k.district_id and ${matter}
+      and t.created_at <= k.created_at and t.created_at > k.created_at - make_interval(days => $7) and t.id <> k.of
+      and t.status not in ('MERGED', 'CLOSED') and t.parent_id is null
+      -- located both: only within maxMeters' box (the exact distance is measured below)
+      and (k.lat is null or t.lat is null or (
+        t.lat between k.lat - $8 / 111320.0 and k.lat + $8 / 111320.0
+        and t.lng between k.lng - $8 / (111320.0 * cos(radians(k.lat))) and k.lng + $8 / (111320.0 * cos(radians(k.lat)))))
+    order by t.created_at desc limit ${CANDIDATES}`;
 }
 
 const META = 'id, number, matter_id, district_id, lat, lng, citizen_key, created_at, status, version, parent_id';
