@@ -57,6 +57,7 @@ export class RouterService {
   private loaded: Loaded | null = null;
   private loading: Promise<Loaded | null> | null = null;
   private checkedAt = 0;
+  private checking = false;
 
   constructor(
     private readonly dutyLists: DutyListService,
@@ -72,8 +73,15 @@ export class RouterService {
   /** The model for the version in force, loading or training it when needed. */
   private async current(em: EntityManager): Promise<Loaded | null> {
     // the intake hot path: no query while the version in force was confirmed a moment ago
-    if (this.loaded && Date.now() - this.checkedAt < IN_FORCE_TTL) return this.loaded;
-    const version = await this.dutyLists.inForce(em);
+    // (and while one request checks, the others keep the model they have: one query, not fifty)
+    if (this.loaded && (Date.now() - this.checkedAt < IN_FORCE_TTL || this.checking)) return this.loaded;
+    this.checking = true;
+    let version: DutyListVersion | null;
+    try {
+      version = await this.dutyLists.inForce(em);
+    } finally {
+      this.checking = false;
+    }
     this.checkedAt = Date.now();
     if (!version) return null;
     if (this.loaded?.version.id === version.id) return this.loaded;
