@@ -1,7 +1,7 @@
 /**
  * Intake → DISPATCHED through GraphQL, with N concurrent operators.
  *
- *   npm run build && node dist/test/bench/intake.bench.js [--concurrency 50] [--requests 2000] [--runs 3]
+ *   npm run build && node dist/test/bench/intake.bench.js [--concurrency 50] [--requests 2000] [--runs 3] [--calls simulated|fixed] [--mode closed|burst] [--hubs 1]
  *
  * Starts a hub on a throw-away embedded PostgreSQL (or DATABASE_URL's server, in a scratch
  * database), loads Guangzhou's directory and the demo duty list, then sends realistic calls and
@@ -19,6 +19,8 @@
  * `--mode closed` (default): a closed loop, each of the N clients sending its next call as soon as
  * the last is answered — throughput-bound: latency = N / throughput. `--mode burst`: N calls at the
  * same instant, all answered, 100 ms of quiet, again — how long each of N simultaneous intakes takes.
+ * `--hubs K`: K hub processes on the one database (`EVENT_BUS=postgres`), the operators spread
+ * evenly over them, as behind a load balancer.
  */
 import 'reflect-metadata';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -31,6 +33,8 @@ import { CallGenerator } from '../../src/simulate/generator';
 import { inChild } from './support/child';
 import { arg, benchDatabase, percentile as pct, stringArg } from './support/db';
 import type { LoadRequest, LoadResult } from './support/http-load';
+import { spawnHub } from '../support/process';
+import type { HubProcess } from '../support/process';
 
 /** Runs the load in a separate process, as operators' browsers are. */
 function load(request: LoadRequest, marker: string): Promise<LoadResult> {
@@ -60,19 +64,26 @@ async function main(): Promise<void> {
   const concurrency = arg('concurrency', 50);
   const requests = arg('requests', 2000);
   const runs = arg('runs', 3);
+  const hubs = arg('hubs', 1);
   const db = await benchDatabase('intake');
   // the operators share one token here (each has their own at work): lift the per-caller limit
-  const config = loadConfig({
+  const env: Record<string, string> = {
     NODE_ENV: 'production',
     AUTH_SECRET: 'bench-secret-bench-secret-bench-secret',
     DATABASE_URL: db.url,
     HOST: '127.0.0.1',
     RATE_LIMIT_PER_MINUTE: '10000000',
-  });
+    // several processes share events through PostgreSQL (as `minsheng serve` would be run)
+    ...(hubs > 1 ? { EVENT_BUS: 'postgres' } : {}),
+  };
+  const config = loadConfig(env);
   const hub = await startHub({ config, databaseUrl: db.url, port: 0, logger: { info: () => undefined, error: (m, e) => console.error(m, e) } });
+  const others: HubProcess[] = [];
   try {
     await seedDirectory(hub.orm);
     await seedDutyList(hub.orm, config);
+    for (let i = 1; i < hubs; i++) others.push(await spawnHub(db.url, env));
+    const urls = [hub.url, ...others.map((o) => o.url)].map((u) => u.replace('localhost', '127.0.0.1'));
     const token = await signToken(config.authSecret, { role: Role.OPERATOR, subject: 'bench' });
     const query = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { number status } }`;
     const calls = stringArg('calls', 'simulated');
@@ -94,32 +105,45 @@ async function main(): Promise<void> {
     // each run's clients connect and warm up first (4 requests each, not measured)
     // (simulated calls: each run its own slice of the calls, so none is sent twice)
     let next = 0;
-    const request = (n: number, c: number): LoadRequest => {
+    const request = (url: string, n: number, c: number, burst: boolean): LoadRequest => {
       const slice = calls === 'simulated' ? bodies.slice(next, (next += n + 4 * c)) : bodies;
-      return { url: hub.url.replace('localhost', '127.0.0.1'), token, concurrency: c, requests: n, bodies: slice, warmup: 4 * c, burstPauseMs: mode === 'burst' && c === concurrency ? 100 : undefined };
+      return { url, token, concurrency: c, requests: n, bodies: slice, warmup: 4 * c, burstPauseMs: burst ? 100 : undefined };
+    };
+    /** The operators spread evenly over the hub processes, a load process for each. */
+    const loadAll = async (n: number, c: number, burst: boolean): Promise<LoadResult> => {
+      const parts = await Promise.all(
+        urls.map((url, i) => load(request(url, Math.floor(n / urls.length) + (i < n % urls.length ? 1 : 0), Math.floor(c / urls.length) + (i < c % urls.length ? 1 : 0), burst), 'DISPATCHED')),
+      );
+      return {
+        latencies: parts.flatMap((p) => p.latencies),
+        seconds: Math.max(...parts.map((p) => p.seconds)),
+        errors: parts.flatMap((p) => p.errors),
+        marked: parts.reduce((a, p) => a + p.marked, 0),
+      };
     };
     // warm-up: the model loads, connections open, JIT settles
-    await load(request(500, 10), 'DISPATCHED');
+    await loadAll(500 * urls.length, 10 * urls.length, false);
     const results: { run: number; p50: number; p99: number; max: number; perSecond: number; dispatched: number; loopDelayP99: number; loopDelayMax: number }[] = [];
     for (let run = 1; run <= runs; run++) {
-      // how long the hub's event loop was held up (the hub runs in this process)
+      // how long the hub's event loop was held up (the first hub runs in this process)
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
-      const r = await load(request(requests, concurrency), 'DISPATCHED');
+      const r = await loadAll(requests, concurrency, mode === 'burst');
       loop.disable();
       if (r.errors.length) throw new Error(`errors: ${r.errors.join('\n')}`);
       const lat = r.latencies.sort((a, b) => a - b);
       results.push({ run, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1], perSecond: requests / r.seconds, dispatched: r.marked / requests, loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6 });
     }
     const med = (k: 'p50' | 'p99' | 'perSecond') => [...results.map((r) => r[k])].sort((a, b) => a - b)[Math.floor(results.length / 2)];
-    console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent (${mode === 'closed' ? 'closed loop' : `bursts of ${concurrency} at once, 100 ms apart`}), ${runs} runs`);
+    console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent over ${hubs} hub process(es) (${mode === 'closed' ? 'closed loop' : `bursts of ${concurrency} at once, 100 ms apart`}), ${runs} runs`);
     console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | hub event-loop delay p99 / max ms');
     for (const r of results) {
       console.log(`${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`);
     }
     console.log(`median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s`);
-    console.log(JSON.stringify({ bench: 'intake', calls, mode, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
+    console.log(JSON.stringify({ bench: 'intake', calls, mode, hubs, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
   } finally {
+    for (const o of others) await o.stop().catch(() => undefined);
     await hub.stop();
     await db.stop();
   }
