@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -335,6 +336,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         },
       },
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // no HTTP caching of GraphQL answers (they are per viewer): skip the per-field cache hints
+      ApolloServerPluginCacheControlDisabled(),
       {
         async serverWillStart() {
           return { drainServer: async () => void (await wsCleanup.dispose()) };
