@@ -11,6 +11,7 @@ import { Migration20261128040611_risk_alerts } from './Migration20261128040611_r
 import { Migration20261128041037_task_forces } from './Migration20261128041037_task_forces';
 import { Migration20261128041400_clues } from './Migration20261128041400_clues';
 import { Migration20261128041711_duplicates } from './Migration20261128041711_duplicates';
+import { Migration20261128071335_place_and_caller_indexes } from './Migration20261128071335_place_and_caller_indexes';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -29,4 +30,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128041037_task_forces', class: Migration20261128041037_task_forces },
   { name: 'Migration20261128041400_clues', class: Migration20261128041400_clues },
   { name: 'Migration20261128041711_duplicates', class: Migration20261128041711_duplicates },
+  { name: 'Migration20261128071335_place_and_caller_indexes', class: Migration20261128071335_place_and_caller_indexes },
 ];

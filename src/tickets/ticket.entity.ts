@@ -36,7 +36,9 @@ export class Location {
 @Index({ properties: ['status', 'dueAt'] })
 @Index({ properties: ['createdAt', 'id'] })
 @Index({ properties: ['districtId', 'matterId', 'createdAt'] })
-@Index({ properties: ['matterId', 'cell', 'createdAt'] })
+// a place's history (recurring problems) and a caller's (repeat callers), each within a district
+@Index({ properties: ['matterId', 'cell', 'districtId', 'createdAt'] })
+@Index({ properties: ['citizenKey', 'districtId', 'createdAt'] })
 // heatmap edges (the part-hours of a window) read located tickets by time, index-only
 @Index({
   name: 'tickets_located_created_at',
@@ -117,7 +119,7 @@ export class Ticket {
    * A pseudonym of the caller (HMAC of the phone number): repeat callers can still be counted
    * after the personal data is gone.
    */
-  @Property({ type: 'string', length: 64, nullable: true, index: true })
+  @Property({ type: 'string', length: 64, nullable: true })
   citizenKey?: string | null;
 
   /** When the retention job removed the caller's personal data (个人信息去标识化). */
