@@ -123,22 +123,30 @@ async function main(): Promise<void> {
     };
     // warm-up: the model loads, connections open, JIT settles
     await loadAll(500 * urls.length, 10 * urls.length, false);
-    const results: { run: number; p50: number; p99: number; max: number; perSecond: number; dispatched: number; loopDelayP99: number; loopDelayMax: number }[] = [];
+    const results: { run: number; p50: number; p99: number; max: number; perSecond: number; dispatched: number; loopDelayP99: number; loopDelayMax: number; consumersBehind: string }[] = [];
     for (let run = 1; run <= runs; run++) {
       // how long the hub's event loop was held up (the first hub runs in this process)
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
       const r = await loadAll(requests, concurrency, mode === 'burst');
       loop.disable();
+      // how far the background consumers (duplicates, risk, heatmap rollups) are behind the relay
+      const lags = await hub.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ name: string; behind: string }[]>(
+          `select c.name, o.p - c.position as behind from consumer_checkpoints c, (select max(position) as p from outbox_events) o order by c.name`,
+        );
+      const behind = lags.map((l) => `${l.name} ${l.behind}`).join(', ');
       if (r.errors.length) throw new Error(`errors: ${r.errors.join('\n')}`);
       const lat = r.latencies.sort((a, b) => a - b);
-      results.push({ run, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1], perSecond: requests / r.seconds, dispatched: r.marked / requests, loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6 });
+      results.push({ run, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1], perSecond: requests / r.seconds, dispatched: r.marked / requests, loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6, consumersBehind: behind });
     }
     const med = (k: 'p50' | 'p99' | 'perSecond') => [...results.map((r) => r[k])].sort((a, b) => a - b)[Math.floor(results.length / 2)];
     console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent over ${hubs} hub process(es) (${mode === 'closed' ? 'closed loop' : `bursts of ${concurrency} at once, 100 ms apart`}), ${runs} runs`);
-    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | hub event-loop delay p99 / max ms');
+    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | hub event-loop delay p99 / max ms | consumers behind at the end (events)');
     for (const r of results) {
-      console.log(`${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`);
+      console.log(`${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${`${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`.padEnd(33)} | ${r.consumersBehind}`);
     }
     console.log(`median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s`);
     console.log(JSON.stringify({ bench: 'intake', calls, mode, hubs, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
