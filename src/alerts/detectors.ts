@@ -1,3 +1,4 @@
+import { underSavepoint } from '../realtime/consumer';
 import type { Tx } from '../realtime/consumer';
 import type { StreamEvent } from '../realtime/events';
 import { employerKey, employerName, isLabourDispute, peopleAffected, prepareText } from '../risk/extract';
@@ -119,7 +120,7 @@ export class RiskDetectors {
         ['surge', surges, each((t) => this.surge(tx, t))],
       ];
       // the whole batch under one savepoint; only if it fails, ticket by ticket, skipping the bad one
-      const whole = await this.attempt(tx, async () => {
+      const whole = await underSavepoint(tx, async () => {
         for (const [, ts, check] of checks) if (ts.length) await check(ts);
       });
       if (whole) {
@@ -134,21 +135,8 @@ export class RiskDetectors {
     }
   }
 
-  /** Runs under a savepoint; returns the error (its work rolled back), or null. */
-  private async attempt(tx: Tx, run: () => Promise<void>): Promise<unknown> {
-    await tx.query('savepoint detector');
-    try {
-      await run();
-      await tx.query('release savepoint detector');
-      return null;
-    } catch (e) {
-      await tx.query('rollback to savepoint detector');
-      return e;
-    }
-  }
-
   private async guarded(tx: Tx, what: string, run: () => Promise<void>): Promise<void> {
-    const e = await this.attempt(tx, run);
+    const e = await underSavepoint(tx, run);
     if (e) this.log(`risk detectors: skipped ${what}`, e);
   }
 

@@ -45,6 +45,7 @@ import { LiveService } from '../realtime/live.service';
 import type { LiveContext } from '../realtime/live.service';
 import { OutboxRelay } from '../realtime/relay';
 import { EventStream } from '../realtime/stream';
+import type { Sql } from '../realtime/stream';
 import { RetentionJob } from '../tickets/retention.job';
 import { INTAKE_STATEMENTS_IN_FLIGHT } from '../tickets/intake.writer';
 import { TicketsService } from '../tickets/tickets.service';
@@ -173,7 +174,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   pool.on('error', (e) => log('stream pool error', e));
   const bus = createBus(config.EVENT_BUS, { databaseUrl: options.databaseUrl, redisUrl: config.REDIS_URL }, log);
   await bus.start();
-  const sql = async <T>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as T[];
+  const sqlOn = (p: Pool): Sql => async <T>(text: string, params?: unknown[]) => (await p.query(text, params)).rows as T[];
+  const sql = sqlOn(pool);
   const stream = new EventStream({ sql, bus, log });
   services.live.attach(schema, stream, sql);
   setSocketBufferLimit(config.SUBSCRIPTION_BUFFER_BYTES);
@@ -181,7 +183,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // intake's group-commit statements on connections of their own: never queued behind the relay
   const intakePool = new Pool({ connectionString: options.databaseUrl, max: INTAKE_STATEMENTS_IN_FLIGHT, application_name: 'minsheng-intake' });
   intakePool.on('error', (e) => log('intake pool error', e));
-  services.tickets.attach(orm, async <T>(text: string, params?: unknown[]) => (await intakePool.query(text, params)).rows as T[]);
+  services.tickets.attach(orm, sqlOn(intakePool));
   services.heatmapLive.attach(schema);
   // heatmap rollups: exactly once, once across processes, woken by every event
   const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, delayMs: 200, log });

@@ -8,6 +8,23 @@ export interface Tx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
 }
 
+/**
+ * Runs `run` under a savepoint of the consumer's transaction: its work is rolled back if it
+ * throws, and the error is returned (null when it succeeded), so a handler can skip what fails
+ * and keep its batch and checkpoint going.
+ */
+export async function underSavepoint(tx: Tx, run: () => Promise<void>): Promise<unknown> {
+  await tx.query('savepoint consumer_step');
+  try {
+    await run();
+    await tx.query('release savepoint consumer_step');
+    return null;
+  } catch (e) {
+    await tx.query('rollback to savepoint consumer_step');
+    return e;
+  }
+}
+
 export interface ConsumerOptions {
   databaseUrl: string;
   /** the checkpoint's name; also the leader lock's */

@@ -2,6 +2,7 @@ import type { RequestContext } from '../app/context';
 import { Role } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
 import { compareShingles, normalizeForMatching, shingleHashes } from '../hotissues/similarity';
+import { underSavepoint } from '../realtime/consumer';
 import type { Tx } from '../realtime/consumer';
 import type { StreamEvent } from '../realtime/events';
 import { DomainError } from '../shared/errors';
@@ -90,25 +91,12 @@ export class DuplicateDetector {
     const { rows } = await tx.query<Row>(`select ${COLUMNS} from tickets where id = any($1) order by created_at, id`, [ids]);
     if (!rows.length) return;
     // the whole batch in a few statements; only if that fails, ticket by ticket, skipping a bad one
-    const whole = await this.attempt(tx, () => this.examine(tx, rows));
+    const whole = await underSavepoint(tx, () => this.examine(tx, rows));
     if (!whole) return;
     this.log('duplicates: a batch failed; examining its tickets one by one', whole);
     for (const t of rows) {
-      const e = await this.attempt(tx, () => this.examine(tx, [t]));
+      const e = await underSavepoint(tx, () => this.examine(tx, [t]));
       if (e) this.log(`duplicates: skipped ${t.number}`, e);
-    }
-  }
-
-  /** Runs under a savepoint; returns the error (its work rolled back), or null. */
-  private async attempt(tx: Tx, run: () => Promise<void>): Promise<unknown> {
-    await tx.query('savepoint duplicate');
-    try {
-      await run();
-      await tx.query('release savepoint duplicate');
-      return null;
-    } catch (e) {
-      await tx.query('rollback to savepoint duplicate');
-      return e;
     }
   }
 
