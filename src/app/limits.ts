@@ -163,7 +163,19 @@ function findNul(value: unknown, path: string, depth = 0): string | null {
   return null;
 }
 
+/** per parsed document (the HTTP and WebSocket paths reuse cached documents) */
+const literalNul = new WeakMap<DocumentNode, string | null>();
+
 function findNulInLiterals(document: DocumentNode): string | null {
+  let found = literalNul.get(document);
+  if (found === undefined) {
+    found = scanLiterals(document);
+    literalNul.set(document, found);
+  }
+  return found;
+}
+
+function scanLiterals(document: DocumentNode): string | null {
   let found: string | null = null;
   visit(document, {
     StringValue(node) {
