@@ -8,7 +8,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
 import express from 'express';
 import type { ErrorRequestHandler } from 'express';
@@ -57,6 +57,7 @@ import { costError, introspectionError, nulCharacterError, validationRules } fro
 import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
 import { createLoaders } from './loaders';
+import type { Loaders } from './loaders';
 import { initOrm, migrateUp } from './orm';
 import type { QueryCounter } from './orm';
 import { buildHubSchema } from './schema';
@@ -163,9 +164,20 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const services = createServices(config, clock);
   const schema = await buildHubSchema(services);
 
+  // the entity manager and loaders are made on first use: an intake with a warm router and
+  // directory needs neither
   const contextFor = (viewer: Viewer): RequestContext => {
-    const em = orm.em.fork();
-    return { viewer, em, loaders: createLoaders(em) };
+    let em: EntityManager | undefined;
+    let loaders: Loaders | undefined;
+    return {
+      viewer,
+      get em() {
+        return (em ??= orm.em.fork());
+      },
+      get loaders() {
+        return (loaders ??= createLoaders(this.em));
+      },
+    };
   };
 
   // the realtime path: outbox → relay (one process at a time) → bus → every process's stream

@@ -71,21 +71,21 @@ export class RouterService {
   }
 
   /** The model for the version in force, loading or training it when needed. */
-  private async current(em: EntityManager): Promise<Loaded | null> {
+  private async current(rc: Pick<RequestContext, 'em'>): Promise<Loaded | null> {
     // the intake hot path: no query while the version in force was confirmed a moment ago
     // (and while one request checks, the others keep the model they have: one query, not fifty)
     if (this.loaded && (Date.now() - this.checkedAt < IN_FORCE_TTL || this.checking)) return this.loaded;
     this.checking = true;
     let version: DutyListVersion | null;
     try {
-      version = await this.dutyLists.inForce(em);
+      version = await this.dutyLists.inForce(rc.em);
     } finally {
       this.checking = false;
     }
     this.checkedAt = Date.now();
     if (!version) return null;
     if (this.loaded?.version.id === version.id) return this.loaded;
-    this.loading ??= this.load(em.fork(), version).finally(() => (this.loading = null));
+    this.loading ??= this.load(rc.em.fork(), version).finally(() => (this.loading = null));
     return this.loading;
   }
 
@@ -176,13 +176,14 @@ export class RouterService {
 
   async status(rc: RequestContext): Promise<RouterStatus> {
     requireSignedIn(rc.viewer);
-    const loaded = await this.current(rc.em);
+    const loaded = await this.current(rc);
     return loaded?.status ?? { versionNumber: null, trainedAt: null, listExamples: 0, historyExamples: 0, matters: 0 };
   }
 
   /** Ranked matters for a text in a district, each with the department it resolves to there. */
-  async suggest(em: EntityManager, text: string, districtId: string, k = 3): Promise<{ version: DutyListVersion | null; candidates: Suggestion[] }> {
-    const loaded = await this.current(em);
+  async suggest(rc: Pick<RequestContext, 'em'>, text: string, districtId: string, k = 3): Promise<{ version: DutyListVersion | null; candidates: Suggestion[] }> {
+    // rc.em is forked on first use: a warm router answers without one
+    const loaded = await this.current(rc);
     if (!loaded) return { version: null, candidates: [] };
     const predictions = loaded.classifier.predict(text, k);
     const candidates: Suggestion[] = [];
@@ -193,7 +194,7 @@ export class RouterService {
       const key = matter.level === DepartmentLevel.CITY ? `${matter.code}|city` : `${matter.code}|${districtId}`;
       let department = loaded.departments.get(key);
       if (department === undefined) {
-        department = await this.dutyLists.resolveDepartment(em, matter, districtId);
+        department = await this.dutyLists.resolveDepartment(rc.em, matter, districtId);
         loaded.departments.set(key, department);
       }
       candidates.push({
@@ -218,7 +219,7 @@ export class RouterService {
     if (!text) throw badInput('text', 'text must not be blank');
     if (text.length > 4000) throw badInput('text', 'text must be at most 4,000 characters');
     const district = await this.departments.districtFor(rc, input);
-    return (await this.suggest(rc.em, text, district.id, 5)).candidates;
+    return (await this.suggest(rc, text, district.id, 5)).candidates;
   }
 
   /** Drops the in-memory model (tests; another process published). */
