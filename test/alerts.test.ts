@@ -327,3 +327,23 @@ test('resume: `after` replays every alert event missed, then goes live', async (
   await until('the resumed stream to catch up', async () => resumed.received.length >= all!.received.length - 1);
   expect(resumed.received.map((e) => e.id)).toEqual(all!.received.slice(1).map((e) => e.id));
 });
+
+test('LABOUR_DISPUTE: tickets arriving together are counted each as of itself, as if one by one', async () => {
+  // four workshops' workers call at the same moment (one batch for the detectors); none speaks for
+  // ten people, so the first ticket alone raises nothing, the second raises, the others update
+  const calls = [
+    ['宏图五金厂拖欠工资', '越秀区宏图五金厂拖欠我们三个月工资，老板一直说下个月发。'],
+    ['宏图五金厂欠薪', '宏图五金厂欠我两个月工资和加班费，找老板也找不到人。'],
+    ['反映宏图五金厂不发工资', '我在宏图五金厂上班，工资已经拖了三个月，房租都交不起了。'],
+    ['宏图五金厂拖欠工资问题', '宏图五金厂拖欠工人工资，请劳动监察部门帮忙追讨。'],
+  ];
+  clock.advance(DAY);
+  const numbers = (await Promise.all(calls.map(([title, content], i) => intake({ title, content, districtCode: '440104', citizenPhone: `1366666000${i}` })))).map((r) => r.number);
+  const [alert] = await until('the labour alert with all four tickets', async () => {
+    const found = (await alerts(supervisor, { kinds: ['LABOUR_DISPUTE'] })).filter((a) => a.district.code === '440104');
+    return found.length === 1 && found[0].ticketCount === 4 ? found : null;
+  });
+  expect(alert.figures).toMatchObject({ employer: expect.stringContaining('宏图五金厂'), tickets: 4 });
+  expect(alert.evidence.map((e) => e.number).sort()).toEqual([...numbers].sort());
+  expect(alert.actions.map((a) => a.type)).toEqual(['RAISED', 'UPDATED', 'UPDATED']);
+});

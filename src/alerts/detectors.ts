@@ -94,9 +94,9 @@ export class RiskDetectors {
          where t.id = any($1) order by t.created_at, t.id`,
         [createdIds],
       );
-      // labour disputes ticket by ticket (each updates its alert); callers, places and surges once
-      // per batch at their latest ticket — its counts take in the batch's earlier ones, so a caller
-      // with hundreds of tickets a minute costs one check, not hundreds
+      // labour disputes for the whole batch, each ticket updating its alert; callers, places and
+      // surges once per batch at their latest ticket — its counts take in the batch's earlier
+      // ones, so a caller with hundreds of tickets a minute costs one check, not hundreds
       const latest = (key: (t: TicketRow) => string | null) => {
         const m = new Map<string, TicketRow>();
         for (const t of rows) {
@@ -108,13 +108,13 @@ export class RiskDetectors {
       const callers = latest((t) => (t.citizen_key ? `${t.district_id}:${t.citizen_key}` : null));
       const places = latest((t) => (t.cell && t.matter_id ? `${t.district_id}:${t.matter_id}:${t.cell}` : null));
       const surges = latest((t) => (t.matter_id ? `${t.district_id}:${t.matter_id}` : null));
-      // each check takes a list of tickets: repeat callers and recurring places in one statement
-      // for the whole list, labour disputes and surges ticket by ticket
+      // each check takes a list of tickets: labour disputes, repeat callers and recurring places
+      // in a few statements for the whole list, surges ticket by ticket
       const each = (check: (t: TicketRow) => Promise<void>) => async (ts: TicketRow[]) => {
         for (const t of ts) await check(t);
       };
       const checks: [string, TicketRow[], (ts: TicketRow[]) => Promise<void>][] = [
-        ['labour', rows, each((t) => this.labour(tx, t))],
+        ['labour', rows, (ts) => this.labour(tx, ts)],
         ['repeat caller', callers, (ts) => this.repeatCallers(tx, ts)],
         ['recurring', places, (ts) => this.recurring(tx, ts)],
         ['surge', surges, each((t) => this.surge(tx, t))],
@@ -140,43 +140,76 @@ export class RiskDetectors {
     if (e) this.log(`risk detectors: skipped ${what}`, e);
   }
 
-  /** LABOUR_DISPUTE: wage arrears, compensation, mass disputes — clustered by employer. */
-  private async labour(tx: Tx, t: TicketRow): Promise<void> {
+  /**
+   * LABOUR_DISPUTE: wage arrears, compensation, mass disputes — clustered by employer. A batch's
+   * signals go in with one insert and are counted with one statement, each as of its own ticket
+   * (the signals of its window up to and including it), so each ticket raises or updates its
+   * situation's alert as if the tickets had come one by one.
+   */
+  private async labour(tx: Tx, ts: TicketRow[]): Promise<void> {
     const s = this.settings;
-    const text = prepareText(`${t.title}\n${t.content}`);
-    const match = isLabourDispute(text);
-    if (!match.matched && !(t.matter_code && LABOUR_MATTERS.test(t.matter_code))) return;
-    const people = peopleAffected(text);
-    const employer = employerName(text);
-    const ekey = employer ? employerKey(employer) : '';
-    const key = ekey ? `${AlertKind.LABOUR_DISPUTE}:${t.district_id}:${ekey}`.slice(0, 200) : `${AlertKind.LABOUR_DISPUTE}:${t.district_id}:ticket:${t.id}`;
-    await tx.query(
-      `insert into risk_signals (kind, key, ticket_id, district_id, people, facts, at) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [AlertKind.LABOUR_DISPUTE, key, t.id, t.district_id, people?.count ?? null, JSON.stringify({ employer, phrase: people?.phrase ?? null, terms: match.terms }), t.created_at],
+    const found = [];
+    for (const t of ts) {
+      const text = prepareText(`${t.title}\n${t.content}`);
+      const match = isLabourDispute(text);
+      if (!match.matched && !(t.matter_code && LABOUR_MATTERS.test(t.matter_code))) continue;
+      const people = peopleAffected(text);
+      const employer = employerName(text);
+      const ekey = employer ? employerKey(employer) : '';
+      const key = ekey ? `${AlertKind.LABOUR_DISPUTE}:${t.district_id}:${ekey}`.slice(0, 200) : `${AlertKind.LABOUR_DISPUTE}:${t.district_id}:ticket:${t.id}`;
+      found.push({ t, match, people, employer, ekey, key });
+    }
+    if (!found.length) return;
+    // the signals, in the batch's order (their ids order tickets that share a timestamp)
+    const { rows: inserted } = await tx.query<{ id: string; ticket_id: string }>(
+      `insert into risk_signals (kind, key, ticket_id, district_id, people, facts, at)
+       select $1, k.key, k.ticket_id, k.district_id, k.people, k.facts, k.at
+       from unnest($2::text[], $3::uuid[], $4::uuid[], $5::int[], $6::jsonb[], $7::timestamptz[]) with ordinality as k(key, ticket_id, district_id, people, facts, at, i)
+       order by k.i
+       returning id, ticket_id`,
+      [
+        AlertKind.LABOUR_DISPUTE,
+        found.map((f) => f.key),
+        found.map((f) => f.t.id),
+        found.map((f) => f.t.district_id),
+        found.map((f) => f.people?.count ?? null),
+        found.map((f) => JSON.stringify({ employer: f.employer, phrase: f.people?.phrase ?? null, terms: f.match.terms })),
+        found.map((f) => f.t.created_at),
+      ],
     );
-    const { rows } = await tx.query<{ n: number; people: number | null; tickets: string[] | string }>(
-      `select count(*)::int as n, max(people) as people, (array_agg(ticket_id order by at desc, id desc))[1:${MAX_EVIDENCE}] as tickets
-       from risk_signals where key = $1 and at > $2 and at <= $3`,
-      [key, new Date(t.created_at.getTime() - s.labourWindowDays * DAY), t.created_at],
+    const signalOf = new Map(inserted.map((r) => [r.ticket_id, r.id]));
+    // each ticket's situation as of that ticket: its key's signals in the window before it, and it
+    const { rows: counted } = await tx.query<{ i: string; n: number; people: number | null; tickets: string[] | string }>(
+      `select k.i, count(*)::int as n, max(s.people) as people, (array_agg(s.ticket_id order by s.at desc, s.id desc))[1:${MAX_EVIDENCE}] as tickets
+       from unnest($1::text[], $2::timestamptz[], $3::bigint[]) with ordinality as k(key, at, signal, i)
+       join risk_signals s on s.key = k.key and s.at > k.at - make_interval(days => $4) and s.at <= k.at
+         and (s.at < k.at or s.id <= k.signal)
+       group by k.i`,
+      [found.map((f) => f.key), found.map((f) => f.t.created_at), found.map((f) => signalOf.get(f.t.id)), s.labourWindowDays],
     );
-    const n = rows[0].n;
-    const most = rows[0].people;
-    if (!((ekey && n >= s.labourMinTickets) || (most ?? 0) >= s.labourMinPeople)) return;
-    const severity = labourSeverity({ people: most, tickets: n }) as AlertSeverity;
-    const who = employer ?? '未具名用人单位';
-    await raiseOrUpdate(tx, {
-      kind: AlertKind.LABOUR_DISPUTE,
-      key,
-      districtId: t.district_id,
-      severity,
-      title: `劳资纠纷：${who}${most ? `，涉及约${most}人` : ''}，${n}件工单`,
-      figures: { employer: who, people: most, tickets: n, terms: match.terms, windowDays: s.labourWindowDays },
-      ticketIds: parseUuidArray(rows[0].tickets).reverse(),
-      ticketCount: n,
-      people: most,
-      at: t.created_at,
-      actor: 'system/labour-dispute',
-    });
+    const byIndex = new Map(counted.map((r) => [Number(r.i) - 1, r]));
+    for (const [i, f] of found.entries()) {
+      const row = byIndex.get(i);
+      if (!row) continue;
+      const n = row.n;
+      const most = row.people;
+      if (!((f.ekey && n >= s.labourMinTickets) || (most ?? 0) >= s.labourMinPeople)) continue;
+      const severity = labourSeverity({ people: most, tickets: n }) as AlertSeverity;
+      const who = f.employer ?? '未具名用人单位';
+      await raiseOrUpdate(tx, {
+        kind: AlertKind.LABOUR_DISPUTE,
+        key: f.key,
+        districtId: f.t.district_id,
+        severity,
+        title: `劳资纠纷：${who}${most ? `，涉及约${most}人` : ''}，${n}件工单`,
+        figures: { employer: who, people: most, tickets: n, terms: f.match.terms, windowDays: s.labourWindowDays },
+        ticketIds: parseUuidArray(row.tickets).reverse(),
+        ticketCount: n,
+        people: most,
+        at: f.t.created_at,
+        actor: 'system/labour-dispute',
+      });
+    }
   }
 
   /** REPEAT_CALLER: one caller (by pseudonym), many tickets. Each caller counted at its ticket. */
