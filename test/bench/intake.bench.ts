@@ -23,6 +23,7 @@
  * evenly over them, as behind a load balancer.
  */
 import 'reflect-metadata';
+import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../src/app/config';
 import { startHub } from '../../src/app/hub';
@@ -41,6 +42,25 @@ import type { HubProcess } from '../support/process';
 function load(request: LoadRequest, marker: string): Promise<LoadResult> {
   return inChild<LoadResult>('http-load', { request, marker });
 }
+
+/** CPU time (ms, user + system) of every PostgreSQL process on the machine, from /proc. */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) continue;
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10; // USER_HZ = 100
+}
+
+/** the baseline request: through HTTP, authentication, limits and Apollo, with nothing to resolve */
+const BASELINE_QUERY = '{ __typename }';
 
 /** the fixed workload: the plain calls with one labour dispute, in this order */
 const CALLS = [...PLAIN_CALLS.slice(0, 2), LABOUR_CALL, ...PLAIN_CALLS.slice(2)];
@@ -90,14 +110,19 @@ async function main(): Promise<void> {
     // each run's clients connect and warm up first (4 requests each, not measured)
     // (simulated calls: each run its own slice of the calls, so none is sent twice)
     let next = 0;
-    const request = (url: string, n: number, c: number, burst: boolean): LoadRequest => {
-      const slice = calls === 'simulated' ? bodies.slice(next, (next += n + 4 * c)) : bodies;
+    // the baseline: the same bodies (size, connections, token, concurrency) asking only
+    // `{ __typename }` — what the HTTP and GraphQL layers cost on this machine, in the same run
+    const baselineBodies = bodies.slice(0, 500).map((b) => JSON.stringify({ ...JSON.parse(b), query: BASELINE_QUERY }));
+    const request = (url: string, n: number, c: number, burst: boolean, baseline: boolean): LoadRequest => {
+      const slice = baseline ? baselineBodies : calls === 'simulated' ? bodies.slice(next, (next += n + 4 * c)) : bodies;
       return { url, token, concurrency: c, requests: n, bodies: slice, warmup: 4 * c, burstPauseMs: burst ? 100 : undefined };
     };
     /** The operators spread evenly over the hub processes, a load process for each. */
-    const loadAll = async (n: number, c: number, burst: boolean): Promise<LoadResult> => {
+    const loadAll = async (n: number, c: number, burst: boolean, baseline = false): Promise<LoadResult> => {
       const parts = await Promise.all(
-        urls.map((url, i) => load(request(url, Math.floor(n / urls.length) + (i < n % urls.length ? 1 : 0), Math.floor(c / urls.length) + (i < c % urls.length ? 1 : 0), burst), 'DISPATCHED')),
+        urls.map((url, i) =>
+          load(request(url, Math.floor(n / urls.length) + (i < n % urls.length ? 1 : 0), Math.floor(c / urls.length) + (i < c % urls.length ? 1 : 0), burst, baseline), 'DISPATCHED'),
+        ),
       );
       return {
         latencies: parts.flatMap((p) => p.latencies),
@@ -108,33 +133,79 @@ async function main(): Promise<void> {
     };
     // warm-up: the model loads, connections open, JIT settles
     await loadAll(500 * urls.length, 10 * urls.length, false);
-    const results: { run: number; p50: number; p99: number; max: number; perSecond: number; dispatched: number; loopDelayP99: number; loopDelayMax: number; consumersBehind: string }[] = [];
-    for (let run = 1; run <= runs; run++) {
+    interface Measured {
+      p50: number;
+      p99: number;
+      max: number;
+      perSecond: number;
+      marked: number;
+      hubCpu: number;
+      pgCpu: number;
+      loopDelayP99: number;
+      loopDelayMax: number;
+    }
+    const measure = async (baseline: boolean): Promise<Measured> => {
       // how long the hub's event loop was held up (the first hub runs in this process)
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
-      const r = await loadAll(requests, concurrency, mode === 'burst');
+      const cpu0 = process.cpuUsage();
+      const pg0 = postgresCpuMs();
+      const r = await loadAll(requests, concurrency, mode === 'burst', baseline);
+      const cpu = process.cpuUsage(cpu0);
+      const pgMs = postgresCpuMs() - pg0;
       loop.disable();
-      // how far the background consumers (duplicates, risk, heatmap rollups) are behind the relay
-      const lags = await hub.orm.em
+      if (r.errors.length) throw new Error(`errors: ${r.errors.join('\n')}`);
+      const lat = r.latencies.sort((a, b) => a - b);
+      return {
+        p50: pct(lat, 50),
+        p99: pct(lat, 99),
+        max: lat[lat.length - 1],
+        perSecond: requests / r.seconds,
+        marked: r.marked,
+        hubCpu: (cpu.user + cpu.system) / 1000 / requests,
+        pgCpu: pgMs / requests,
+        loopDelayP99: loop.percentile(99) / 1e6,
+        loopDelayMax: loop.max / 1e6,
+      };
+    };
+    const results: (Measured & { run: number; dispatched: number; consumersBehind: string; baseline: Measured })[] = [];
+    const lagOf = async () =>
+      hub.orm.em
         .fork()
         .getConnection()
         .execute<{ name: string; behind: string }[]>(
           `select c.name, o.p - c.position as behind from consumer_checkpoints c, (select max(position) as p from outbox_events) o order by c.name`,
         );
+    for (let run = 1; run <= runs; run++) {
+      // each run starts with the background consumers caught up (up to a minute)
+      for (const until = Date.now() + 60_000; Date.now() < until; ) {
+        if ((await lagOf()).every((l) => Number(l.behind) <= 0)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // then the baseline, then the intakes, back to back on the same machine
+      const baseline = await measure(true);
+      const m = await measure(false);
+      // how far the background consumers (duplicates, risk, heatmap rollups) are behind the relay
+      const lags = await lagOf();
       const behind = lags.map((l) => `${l.name} ${l.behind}`).join(', ');
-      if (r.errors.length) throw new Error(`errors: ${r.errors.join('\n')}`);
-      const lat = r.latencies.sort((a, b) => a - b);
-      results.push({ run, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1], perSecond: requests / r.seconds, dispatched: r.marked / requests, loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6, consumersBehind: behind });
+      results.push({ ...m, run, dispatched: m.marked / requests, consumersBehind: behind, baseline });
     }
-    const med = (k: 'p50' | 'p99' | 'perSecond') => [...results.map((r) => r[k])].sort((a, b) => a - b)[Math.floor(results.length / 2)];
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const med = (k: 'p50' | 'p99' | 'perSecond') => median(results.map((r) => r[k]));
+    const medBase = (k: 'p50' | 'p99' | 'perSecond') => median(results.map((r) => r.baseline[k]));
     console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent over ${hubs} hub process(es) (${mode === 'closed' ? 'closed loop' : `bursts of ${concurrency} at once, 100 ms apart`}), ${runs} runs`);
-    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | hub event-loop delay p99 / max ms | consumers behind at the end (events)');
+    console.log(`each run after a baseline of ${requests} \`${BASELINE_QUERY}\` requests (same bodies, connections and concurrency)`);
+    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | baseline p50 / p99 ms, req/s | hub event-loop delay p99 / max ms | CPU ms per ticket: hub / PostgreSQL (baseline hub) | consumers behind at the end (events)');
     for (const r of results) {
-      console.log(`${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${`${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`.padEnd(33)} | ${r.consumersBehind}`);
+      const b = r.baseline;
+      console.log(
+        `${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${`${b.p50.toFixed(1)} / ${b.p99.toFixed(1)}, ${b.perSecond.toFixed(0)}`.padEnd(28)} | ${`${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`.padEnd(33)} | ${`${r.hubCpu.toFixed(2)} / ${r.pgCpu.toFixed(2)} (${b.hubCpu.toFixed(2)})`.padEnd(50)} | ${r.consumersBehind}`,
+      );
     }
-    console.log(`median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s`);
-    console.log(JSON.stringify({ bench: 'intake', calls, mode, hubs, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') } }));
+    const ratioP99 = median(results.map((r) => r.p99 / r.baseline.p99));
+    const ratioRate = median(results.map((r) => r.perSecond / r.baseline.perSecond));
+    console.log(`median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s; baseline p50 ${medBase('p50').toFixed(1)} ms, p99 ${medBase('p99').toFixed(1)} ms, ${medBase('perSecond').toFixed(0)} requests/s; intake ÷ baseline (median of runs): p99 ×${ratioP99.toFixed(2)}, rate ×${ratioRate.toFixed(2)}`);
+    console.log(JSON.stringify({ bench: 'intake', calls, mode, hubs, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') }, baseline: { p50: medBase('p50'), p99: medBase('p99'), perSecond: medBase('perSecond') }, ratio: { p99: ratioP99, perSecond: ratioRate } }));
   } finally {
     for (const o of others) await o.stop().catch(() => undefined);
     await hub.stop();
