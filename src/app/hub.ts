@@ -128,6 +128,29 @@ export function createServices(config: Config, clock: Clock): Services {
   return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, hotIssues: new HotIssuesService(clock), calendar };
 }
 
+/**
+ * A request's context: the viewer, and an entity manager and loaders made on first use. They
+ * are getters on the prototype, so Apollo's per-operation copy of the context (own properties
+ * only) does not make them; each copy makes its own when a resolver first asks.
+ */
+class RequestScope implements RequestContext {
+  private scopedEm: EntityManager | undefined = undefined;
+  private scopedLoaders: Loaders | undefined = undefined;
+
+  constructor(
+    readonly viewer: Viewer,
+    private readonly orm: MikroORM,
+  ) {}
+
+  get em(): EntityManager {
+    return (this.scopedEm ??= this.orm.em.fork());
+  }
+
+  get loaders(): Loaders {
+    return (this.scopedLoaders ??= createLoaders(this.em));
+  }
+}
+
 /** A body that is too large or not JSON gets a coded GraphQL error with its 4xx status, never an HTML page. */
 const bodyErrors: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
   if (!err || typeof err.status !== 'number' || err.status >= 500) return next(err);
@@ -166,19 +189,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   // the entity manager and loaders are made on first use: an intake with a warm router and
   // directory needs neither
-  const contextFor = (viewer: Viewer): RequestContext => {
-    let em: EntityManager | undefined;
-    let loaders: Loaders | undefined;
-    return {
-      viewer,
-      get em() {
-        return (em ??= orm.em.fork());
-      },
-      get loaders() {
-        return (loaders ??= createLoaders(this.em));
-      },
-    };
-  };
+  const contextFor = (viewer: Viewer): RequestContext => new RequestScope(viewer, orm);
 
   // the realtime path: outbox → relay (one process at a time) → bus → every process's stream
   const log = (m: string, e?: unknown) => logger.error(m, e);
@@ -313,12 +324,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           return false; // closes with 4403 Forbidden
         }
       },
-      context: (ctx, id): LiveContext => ({
-        ...contextFor(ctx.extra.viewer!),
-        socket: ctx.extra.socket,
-        operationId: id,
-        address: ctx.extra.request.socket.remoteAddress,
-      }),
+      context: (ctx, id): LiveContext =>
+        Object.assign(contextFor(ctx.extra.viewer!), {
+          socket: ctx.extra.socket,
+          operationId: id,
+          address: ctx.extra.request.socket.remoteAddress,
+        }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
       // parse and validation errors (an `error` message): formatted as over HTTP

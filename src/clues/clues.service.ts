@@ -274,7 +274,7 @@ export class CluesService {
     const content = [...`${clue.text}\n${source}`].slice(0, MAX_TEXT).join('');
     // a system operator files it, keyed by the clue: a retry after a failure returns the same ticket
     const ticket = await this.tickets.create(
-      { ...rc, viewer: FILER },
+      { viewer: FILER, em: rc.em, loaders: rc.loaders },
       {
         channel: Channel.ONLINE_CLUE,
         category: input.category ?? TicketCategory.COMPLAINT,
