@@ -122,6 +122,9 @@ describe('dispatch at intake (即接即办)', () => {
     expect(ticket!.routing?.method).toBe('AUTO');
     expect(ticket!.routing?.versionNumber).toBe(1);
     expect(ticket!.routing!.candidates[0].confidence).toBeGreaterThanOrEqual(ticket!.routing!.threshold);
+    // why: the chosen matter is explained; its alternatives (not acted on) are not
+    expect(ticket!.routing!.candidates[0].explanation.keywords.length).toBeGreaterThan(0);
+    expect(ticket!.routing!.candidates.slice(1).every((c) => c.explanation.keywords.length === 0)).toBe(true);
     expect(ticket!.events.map((e) => e.type)).toEqual(['CREATED', 'DISPATCHED']);
     expect(ticket!.events[1].note).toMatch(/^router: ROAD\./);
     expect(ticket!.events[1].changes).toMatchObject({ matterId: expect.any(String) });
@@ -138,6 +141,13 @@ describe('dispatch at intake (即接即办)', () => {
     expect(ticket!.routing?.method).toBeNull();
     expect(ticket!.routing!.candidates.length).toBeGreaterThan(0);
     expect(ticket!.routing!.candidates[0].confidence).toBeLessThan(ticket!.routing!.threshold);
+    // every suggestion the operator chooses from is explained, as a routing preview explains it
+    const { routingPreview } = await t.ok(RoutingPreviewDocument, { text: '来电 你好，我有个事情想反映一下', districtCode: '440106' }, operator);
+    expect(ticket!.routing!.candidates.length).toBeGreaterThan(1);
+    expect(ticket!.routing!.candidates.map((c) => [c.matterCode, c.explanation.keywords])).toEqual(
+      routingPreview.slice(0, ticket!.routing!.candidates.length).map((c) => [c.matterCode, c.explanation.keywords]),
+    );
+    expect(ticket!.routing!.candidates.some((c) => c.explanation.keywords.length > 0)).toBe(true);
     expect(ticket!.matter).toBeNull();
   });
 

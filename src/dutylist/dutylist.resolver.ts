@@ -161,7 +161,9 @@ export class RoutingCandidate {
   @Field(() => Float, { description: '0..1' })
   confidence!: number;
 
-  @Field(() => RoutingExplanation)
+  @Field(() => RoutingExplanation, {
+    description: "Why the router ranks this matter. On a ticket the router dispatched, only the chosen candidate is explained (the alternatives have empty lists); a routing preview and a ticket left for manual dispatch explain every candidate.",
+  })
   explanation!: RoutingExplanation;
 }
 

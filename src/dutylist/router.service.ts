@@ -180,12 +180,23 @@ export class RouterService {
     return loaded?.status ?? { versionNumber: null, trainedAt: null, listExamples: 0, historyExamples: 0, matters: 0 };
   }
 
-  /** Ranked matters for a text in a district, each with the department it resolves to there. */
-  async suggest(rc: Pick<RequestContext, 'em'>, text: string, districtId: string, k = 3): Promise<{ version: DutyListVersion | null; candidates: Suggestion[] }> {
+  /**
+   * Ranked matters for a text in a district, each with the department it resolves to there.
+   * `explain: 'intake'`: the alternatives to a confident best candidate (one the ticket is
+   * dispatched on) carry no explanation — only the best and the candidates of a ticket left for
+   * manual dispatch are explained, which is where operators read them.
+   */
+  async suggest(
+    rc: Pick<RequestContext, 'em'>,
+    text: string,
+    districtId: string,
+    k = 3,
+    explain: 'all' | 'intake' = 'all',
+  ): Promise<{ version: DutyListVersion | null; candidates: Suggestion[] }> {
     // rc.em is forked on first use: a warm router answers without one
     const loaded = await this.current(rc);
     if (!loaded) return { version: null, candidates: [] };
-    const predictions = loaded.classifier.predict(text, k);
+    const predictions = loaded.classifier.predict(text, k, explain === 'all' ? undefined : (rank, top) => rank === 0 || top < this.threshold);
     const candidates: Suggestion[] = [];
     for (const p of predictions) {
       const matter = loaded.matters.get(p.label);

@@ -377,7 +377,7 @@ export class TicketsService {
         note: null,
       };
     }
-    const { version, candidates } = await this.deps.router.suggest(rc, text, district.id);
+    const { version, candidates } = await this.deps.router.suggest(rc, text, district.id, 3, 'intake');
     const records = candidates.map(({ matter: _m, department: _d, ...record }) => record);
     const top = candidates[0];
     if (version && top?.department && top.confidence >= threshold) {

@@ -61,6 +61,25 @@ describe('TextClassifier on six matters × eight sentences', () => {
 });
 
 describe('explanations', () => {
+  test('explainIf: only the chosen ranks are explained, the rest unchanged', () => {
+    const text = '我家楼下的路灯坏了好几天，晚上不敢出门';
+    const full = model.predict(text, 3);
+    const seen: [number, number][] = [];
+    const some = model.predict(text, 3, (rank, top) => {
+      seen.push([rank, top]);
+      return rank === 0;
+    });
+    expect(seen.map(([rank]) => rank)).toEqual([0, 1, 2]);
+    expect(seen.every(([, top]) => top === full[0].confidence)).toBe(true);
+    expect(some.map((p) => [p.label, p.confidence])).toEqual(full.map((p) => [p.label, p.confidence]));
+    expect(some[0].explanation).toEqual(full[0].explanation);
+    expect(full[1].explanation.features.length).toBeGreaterThan(0);
+    expect(some.slice(1).map((p) => p.explanation)).toEqual([
+      { keywords: [], features: [] },
+      { keywords: [], features: [] },
+    ]);
+  });
+
   test('the keywords of the text that point to the label come first', () => {
     const [light] = model.predict('我家楼下的路灯坏了好几天，晚上不敢出门');
     expect(light.explanation.keywords).toContain('路灯');
