@@ -12,6 +12,8 @@ import { Migration20261128041037_task_forces } from './Migration20261128041037_t
 import { Migration20261128041400_clues } from './Migration20261128041400_clues';
 import { Migration20261128041711_duplicates } from './Migration20261128041711_duplicates';
 import { Migration20261128071335_place_and_caller_indexes } from './Migration20261128071335_place_and_caller_indexes';
+import { Migration20261128080942_redundant_ticket_indexes } from './Migration20261128080942_redundant_ticket_indexes';
+import { Migration20261128081500_outbox_position_index } from './Migration20261128081500_outbox_position_index';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -31,4 +33,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128041400_clues', class: Migration20261128041400_clues },
   { name: 'Migration20261128041711_duplicates', class: Migration20261128041711_duplicates },
   { name: 'Migration20261128071335_place_and_caller_indexes', class: Migration20261128071335_place_and_caller_indexes },
+  { name: 'Migration20261128080942_redundant_ticket_indexes', class: Migration20261128080942_redundant_ticket_indexes },
+  { name: 'Migration20261128081500_outbox_position_index', class: Migration20261128081500_outbox_position_index },
 ];

@@ -1,4 +1,4 @@
-import { ArrayType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /** What an event is about: its stream. */
 export type Topic = 'ticket' | 'dutylist' | 'alert' | 'taskforce';
@@ -10,13 +10,17 @@ export type Topic = 'ticket' | 'dutylist' | 'alert' | 'taskforce';
  */
 @Entity({ tableName: 'outbox_events' })
 @Index({ name: 'outbox_events_unpositioned', expression: 'create index "outbox_events_unpositioned" on "outbox_events" ("id") where "position" is null' })
+// positions are unique; the index holds positioned rows only, so the relay's search for
+// unpositioned events can only take the partial index above (in id order, skipping the dead
+// entries it meets), never a bitmap over every dead not-yet-positioned version of a row
+@Unique({ name: 'outbox_events_position_unique', expression: 'create unique index "outbox_events_position_unique" on "outbox_events" ("position") where "position" is not null' })
 @Index({ properties: ['occurredAt'] })
 export class OutboxEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
   /** Assigned by the relay after commit: strictly increasing in delivery order. */
-  @Property({ type: 'bigint', nullable: true, unique: true })
+  @Property({ type: 'bigint', nullable: true })
   position: string | null = null;
 
   @Property({ type: 'string', length: 16 })

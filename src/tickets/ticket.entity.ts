@@ -130,7 +130,8 @@ export class Ticket {
   @Property({ type: 'string', length: 16, nullable: true })
   cell?: string | null;
 
-  @ManyToOne(() => District, { mapToPk: true, fieldName: 'district_id', index: true })
+  // indexed by (district, matter, created_at) — a district's tickets, and its foreign key
+  @ManyToOne(() => District, { mapToPk: true, fieldName: 'district_id' })
   districtId!: string;
 
   @Field(() => Urgency)
@@ -228,7 +229,8 @@ export class Ticket {
   extensionPending: boolean = false;
 
   /** 事项: the duty-list matter it is routed under (see `routing` for why) */
-  @ManyToOne(() => Matter, { mapToPk: true, fieldName: 'matter_id', nullable: true, index: true })
+  // indexed by (matter, cell, district, created_at) — a matter's tickets, and its foreign key
+  @ManyToOne(() => Matter, { mapToPk: true, fieldName: 'matter_id', nullable: true })
   matterId: string | null = null;
 
   @ManyToOne(() => DutyListVersion, { mapToPk: true, fieldName: 'duty_list_version_id', nullable: true })
