@@ -24,6 +24,8 @@
  */
 import 'reflect-metadata';
 import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../src/app/config';
 import { startHub } from '../../src/app/hub';
@@ -61,6 +63,9 @@ function postgresCpuMs(): number {
 
 /** the baseline request: through HTTP, authentication, limits and Apollo, with nothing to resolve */
 const BASELINE_QUERY = '{ __typename }';
+
+/** what the floor server answers */
+const FLOOR_ANSWER = Buffer.from(JSON.stringify({ data: { __typename: 'Query' } }));
 
 /** the fixed workload: the plain calls with one labour dispute, in this order */
 const CALLS = [...PLAIN_CALLS.slice(0, 2), LABOUR_CALL, ...PLAIN_CALLS.slice(2)];
@@ -113,15 +118,30 @@ async function main(): Promise<void> {
     // the baseline: the same bodies (size, connections, token, concurrency) asking only
     // `{ __typename }` — what the HTTP and GraphQL layers cost on this machine, in the same run
     const baselineBodies = bodies.slice(0, 500).map((b) => JSON.stringify({ ...JSON.parse(b), query: BASELINE_QUERY }));
-    const request = (url: string, n: number, c: number, burst: boolean, baseline: boolean): LoadRequest => {
-      const slice = baseline ? baselineBodies : calls === 'simulated' ? bodies.slice(next, (next += n + 4 * c)) : bodies;
+    // the floor: a bare node:http server in this process (the hub's) that parses each body and
+    // answers a constant — what this machine gives any Node server at this concurrency
+    const floorServer = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': FLOOR_ANSWER.length });
+        res.end(FLOOR_ANSWER);
+      });
+    });
+    await new Promise<void>((ok) => floorServer.listen(0, '127.0.0.1', ok));
+    const floorUrl = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/graphql`;
+    type What = 'floor' | 'baseline' | 'intake';
+    const request = (url: string, n: number, c: number, burst: boolean, what: What): LoadRequest => {
+      const slice = what !== 'intake' ? baselineBodies : calls === 'simulated' ? bodies.slice(next, (next += n + 4 * c)) : bodies;
       return { url, token, concurrency: c, requests: n, bodies: slice, warmup: 4 * c, burstPauseMs: burst ? 100 : undefined };
     };
     /** The operators spread evenly over the hub processes, a load process for each. */
-    const loadAll = async (n: number, c: number, burst: boolean, baseline = false): Promise<LoadResult> => {
+    const loadAll = async (n: number, c: number, burst: boolean, what: What = 'intake'): Promise<LoadResult> => {
+      const targets = what === 'floor' ? [floorUrl] : urls;
       const parts = await Promise.all(
-        urls.map((url, i) =>
-          load(request(url, Math.floor(n / urls.length) + (i < n % urls.length ? 1 : 0), Math.floor(c / urls.length) + (i < c % urls.length ? 1 : 0), burst, baseline), 'DISPATCHED'),
+        targets.map((url, i) =>
+          load(request(url, Math.floor(n / targets.length) + (i < n % targets.length ? 1 : 0), Math.floor(c / targets.length) + (i < c % targets.length ? 1 : 0), burst, what), 'DISPATCHED'),
         ),
       );
       return {
@@ -144,13 +164,13 @@ async function main(): Promise<void> {
       loopDelayP99: number;
       loopDelayMax: number;
     }
-    const measure = async (baseline: boolean): Promise<Measured> => {
+    const measure = async (what: What): Promise<Measured> => {
       // how long the hub's event loop was held up (the first hub runs in this process)
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
       const cpu0 = process.cpuUsage();
       const pg0 = postgresCpuMs();
-      const r = await loadAll(requests, concurrency, mode === 'burst', baseline);
+      const r = await loadAll(requests, concurrency, mode === 'burst', what);
       const cpu = process.cpuUsage(cpu0);
       const pgMs = postgresCpuMs() - pg0;
       loop.disable();
@@ -168,7 +188,7 @@ async function main(): Promise<void> {
         loopDelayMax: loop.max / 1e6,
       };
     };
-    const results: (Measured & { run: number; dispatched: number; consumersBehind: string; baseline: Measured })[] = [];
+    const results: (Measured & { run: number; dispatched: number; consumersBehind: string; baseline: Measured; floor: Measured })[] = [];
     const lagOf = async () =>
       hub.orm.em
         .fork()
@@ -182,30 +202,39 @@ async function main(): Promise<void> {
         if ((await lagOf()).every((l) => Number(l.behind) <= 0)) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      // then the baseline, then the intakes, back to back on the same machine
-      const baseline = await measure(true);
-      const m = await measure(false);
+      // then the floor, the baseline and the intakes, back to back on the same machine
+      const floor = await measure('floor');
+      const baseline = await measure('baseline');
+      const m = await measure('intake');
       // how far the background consumers (duplicates, risk, heatmap rollups) are behind the relay
       const lags = await lagOf();
       const behind = lags.map((l) => `${l.name} ${l.behind}`).join(', ');
-      results.push({ ...m, run, dispatched: m.marked / requests, consumersBehind: behind, baseline });
+      results.push({ ...m, run, dispatched: m.marked / requests, consumersBehind: behind, baseline, floor });
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const med = (k: 'p50' | 'p99' | 'perSecond') => median(results.map((r) => r[k]));
-    const medBase = (k: 'p50' | 'p99' | 'perSecond') => median(results.map((r) => r.baseline[k]));
+    const medOf = (which: 'baseline' | 'floor', k: 'p50' | 'p99' | 'perSecond') => median(results.map((r) => r[which][k]));
     console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent over ${hubs} hub process(es) (${mode === 'closed' ? 'closed loop' : `bursts of ${concurrency} at once, 100 ms apart`}), ${runs} runs`);
-    console.log(`each run after a baseline of ${requests} \`${BASELINE_QUERY}\` requests (same bodies, connections and concurrency)`);
-    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | baseline p50 / p99 ms, req/s | hub event-loop delay p99 / max ms | CPU ms per ticket: hub / PostgreSQL (baseline hub) | consumers behind at the end (events)');
+    console.log(`each run after, with the same load (${requests} requests, same bodies and concurrency): the floor — a bare node:http server in the hub's process answering a constant — and the baseline — the hub answering \`${BASELINE_QUERY}\``);
+    const fmt = (m: Measured) => `${m.p50.toFixed(1)} / ${m.p99.toFixed(1)}, ${m.perSecond.toFixed(0)}`;
+    console.log('run |  p50 ms |  p99 ms |  max ms | tickets/s | dispatched at intake | floor p50 / p99 ms, req/s | baseline p50 / p99 ms, req/s | hub event-loop delay p99 / max ms | CPU ms per ticket: hub / PostgreSQL (baseline hub) | consumers behind at the end (events)');
     for (const r of results) {
       const b = r.baseline;
       console.log(
-        `${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${`${b.p50.toFixed(1)} / ${b.p99.toFixed(1)}, ${b.perSecond.toFixed(0)}`.padEnd(28)} | ${`${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`.padEnd(33)} | ${`${r.hubCpu.toFixed(2)} / ${r.pgCpu.toFixed(2)} (${b.hubCpu.toFixed(2)})`.padEnd(50)} | ${r.consumersBehind}`,
+        `${String(r.run).padStart(3)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${r.perSecond.toFixed(0).padStart(9)} | ${`${(r.dispatched * 100).toFixed(1)}%`.padEnd(20)} | ${fmt(r.floor).padEnd(25)} | ${fmt(b).padEnd(28)} | ${`${r.loopDelayP99.toFixed(1)} / ${r.loopDelayMax.toFixed(1)}`.padEnd(33)} | ${`${r.hubCpu.toFixed(2)} / ${r.pgCpu.toFixed(2)} (${b.hubCpu.toFixed(2)})`.padEnd(50)} | ${r.consumersBehind}`,
       );
     }
     const ratioP99 = median(results.map((r) => r.p99 / r.baseline.p99));
     const ratioRate = median(results.map((r) => r.perSecond / r.baseline.perSecond));
-    console.log(`median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s; baseline p50 ${medBase('p50').toFixed(1)} ms, p99 ${medBase('p99').toFixed(1)} ms, ${medBase('perSecond').toFixed(0)} requests/s; intake ÷ baseline (median of runs): p99 ×${ratioP99.toFixed(2)}, rate ×${ratioRate.toFixed(2)}`);
-    console.log(JSON.stringify({ bench: 'intake', calls, mode, hubs, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') }, baseline: { p50: medBase('p50'), p99: medBase('p99'), perSecond: medBase('perSecond') }, ratio: { p99: ratioP99, perSecond: ratioRate } }));
+    console.log(
+      `median: p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms, ${med('perSecond').toFixed(0)} tickets/s; ` +
+        `floor p99 ${medOf('floor', 'p99').toFixed(1)} ms, ${medOf('floor', 'perSecond').toFixed(0)} req/s; ` +
+        `baseline p50 ${medOf('baseline', 'p50').toFixed(1)} ms, p99 ${medOf('baseline', 'p99').toFixed(1)} ms, ${medOf('baseline', 'perSecond').toFixed(0)} req/s; ` +
+        `intake ÷ baseline (median of runs): p99 ×${ratioP99.toFixed(2)}, rate ×${ratioRate.toFixed(2)}`,
+    );
+    const summary = (which: 'baseline' | 'floor') => ({ p50: medOf(which, 'p50'), p99: medOf(which, 'p99'), perSecond: medOf(which, 'perSecond') });
+    console.log(JSON.stringify({ bench: 'intake', calls, mode, hubs, concurrency, requests, runs: results, median: { p50: med('p50'), p99: med('p99'), perSecond: med('perSecond') }, floor: summary('floor'), baseline: summary('baseline'), ratio: { p99: ratioP99, perSecond: ratioRate } }));
+    floorServer.close();
   } finally {
     for (const o of others) await o.stop().catch(() => undefined);
     await hub.stop();
