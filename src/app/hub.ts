@@ -262,6 +262,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   const app = express();
   app.disable('x-powered-by');
+  // no ETags: every GraphQL answer is a POST's, per viewer, never revalidated — hashing each body was wasted work
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   // the same rules and limits over WebSocket as over HTTP
