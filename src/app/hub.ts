@@ -215,7 +215,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const risk = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'risk', handle: (events, tx) => detectors.handle(events, tx), delayMs: 100, log });
   // duplicate detection after intake (重复件): suggestions, and merges when sure
   const duplicateDetector = new DuplicateDetector(services.tickets, contextFor, DEFAULT_DUPLICATE_SETTINGS, log);
-  const duplicates = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'duplicates', handle: (events, tx) => duplicateDetector.handle(events, tx), delayMs: 200, log });
+  // (its comparisons and merges run before the consumer's transaction opens: only the
+  // suggestions are written in it, so a slow batch never holds a transaction open)
+  const duplicates = new CheckpointedConsumer({
+    databaseUrl: options.databaseUrl,
+    name: 'duplicates',
+    prepare: (events, sql) => duplicateDetector.prepare(events, sql),
+    handle: (_events, tx, suggestions) => duplicateDetector.apply(suggestions, tx),
+    delayMs: 200,
+    log,
+  });
   services.alerts.attach(pool, services.live);
   services.taskForces.attach(pool, services.live);
   stream.onEvent((e) => {

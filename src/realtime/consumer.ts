@@ -25,12 +25,18 @@ export async function underSavepoint(tx: Tx, run: () => Promise<void>): Promise<
   }
 }
 
-export interface ConsumerOptions {
+export interface ConsumerOptions<P = undefined> {
   databaseUrl: string;
   /** the checkpoint's name; also the leader lock's */
   name: string;
-  /** applies a batch of events (position order) in the consumer's transaction */
-  handle: (events: StreamEvent[], tx: Tx) => Promise<void>;
+  /**
+   * Work for a batch that needs no transaction — reads and computation — run before the
+   * transaction opens, so a slow batch (a loaded event loop) does not hold one open: an open
+   * transaction keeps vacuum from cleaning every table. Its statements run on their own.
+   */
+  prepare?: (events: StreamEvent[], sql: Tx) => Promise<P>;
+  /** applies a batch of events (position order) in the consumer's transaction, with what `prepare` returned */
+  handle: (events: StreamEvent[], tx: Tx, prepared: P) => Promise<void>;
   batchSize?: number;
   pollMs?: number;
   /** gather events for this long after a kick before a pass (ms; default 0) */
@@ -42,28 +48,46 @@ export interface ConsumerOptions {
  * A checkpointed consumer of the outbox: exactly once, in order, once across processes.
  * One process at a time holds its advisory lock; each pass reads the events after its
  * checkpoint and applies them and the new checkpoint in one transaction, so a crash
- * repeats nothing and skips nothing. Wake it with `kick()` (e.g. on every stream event).
+ * repeats nothing and skips nothing. With `prepare`, the events are read and prepared first,
+ * outside the transaction, which then checks that the checkpoint has not moved meanwhile.
+ * Wake it with `kick()` (e.g. on every stream event).
  */
-export class CheckpointedConsumer extends LeaderWorker {
-  constructor(private readonly o: ConsumerOptions) {
+export class CheckpointedConsumer<P = undefined> extends LeaderWorker {
+  constructor(private readonly o: ConsumerOptions<P>) {
     super({ databaseUrl: o.databaseUrl, lock: `minsheng.consumer.${o.name}`, name: `minsheng-${o.name}`, pollMs: o.pollMs, delayMs: o.delayMs, log: o.log });
   }
 
   protected override async pass(c: Client): Promise<void> {
     const size = this.o.batchSize ?? 1000;
+    const checkpoint = async (lock: boolean) =>
+      (await c.query<{ position: string }>(`select position from consumer_checkpoints where name = $1${lock ? ' for update' : ''}`, [this.o.name])).rows[0]?.position ?? '0';
+    const after = (position: string) =>
+      c.query<OutboxRow>(`select ${OUTBOX_COLUMNS} from outbox_events where position > $1 order by position limit ${size}`, [position]);
     for (;;) {
+      let rows: OutboxRow[] = [];
+      let prepared: P | undefined;
+      let read: string | null = null;
+      if (this.o.prepare) {
+        read = await checkpoint(false);
+        rows = (await after(read)).rows;
+        if (!rows.length) return;
+        prepared = await this.o.prepare(rows.map(streamEventOf), c);
+      }
       await c.query('begin');
       try {
-        const { rows: cp } = await c.query<{ position: string }>('select position from consumer_checkpoints where name = $1 for update', [this.o.name]);
-        const { rows } = await c.query<OutboxRow>(`select ${OUTBOX_COLUMNS} from outbox_events where position > $1 order by position limit ${size}`, [
-          cp[0]?.position ?? '0',
-        ]);
+        const position = await checkpoint(true);
+        if (read === null) rows = (await after(position)).rows;
+        else if (position !== read) {
+          // moved while this batch was prepared (another process led meanwhile): read again
+          await c.query('rollback');
+          continue;
+        }
         if (!rows.length) {
           await c.query('rollback');
           return;
         }
         const events = rows.map(streamEventOf);
-        await this.o.handle(events, c);
+        await this.o.handle(events, c, prepared as P);
         await c.query(
           `insert into consumer_checkpoints (name, position) values ($1, $2)
            on conflict (name) do update set position = excluded.position`,

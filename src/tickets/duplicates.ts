@@ -85,18 +85,41 @@ export class DuplicateDetector {
     private readonly log: (m: string, e?: unknown) => void = () => undefined,
   ) {}
 
-  async handle(events: StreamEvent[], tx: Tx): Promise<void> {
+  /**
+   * Before the consumer's transaction: finds each new ticket's best earlier report, merges where
+   * sure (each merge its own transaction) and returns the suggestions to record. The batch at
+   * once; only if that fails, ticket by ticket, skipping a bad one.
+   */
+  async prepare(events: StreamEvent[], sql: Tx): Promise<Suggestion[]> {
     const ids = events.filter((e) => e.topic === 'ticket' && e.type === 'CREATED').map((e) => e.aggregateId);
-    if (!ids.length) return;
-    const { rows } = await tx.query<Row>(`select ${COLUMNS} from tickets where id = any($1) order by created_at, id`, [ids]);
-    if (!rows.length) return;
-    // the whole batch in a few statements; only if that fails, ticket by ticket, skipping a bad one
-    const whole = await underSavepoint(tx, () => this.examine(tx, rows));
+    if (!ids.length) return [];
+    const { rows } = await sql.query<Row>(`select ${COLUMNS} from tickets where id = any($1) order by created_at, id`, [ids]);
+    if (!rows.length) return [];
+    try {
+      return await this.examine(sql, rows);
+    } catch (whole) {
+      this.log('duplicates: a batch failed; examining its tickets one by one', whole);
+      const out: Suggestion[] = [];
+      for (const t of rows) {
+        try {
+          out.push(...(await this.examine(sql, [t])));
+        } catch (e) {
+          this.log(`duplicates: skipped ${t.number}`, e);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** In the consumer's transaction: records the suggestions (one insert; one by one only if that fails). */
+  async apply(suggestions: Suggestion[], tx: Tx): Promise<void> {
+    if (!suggestions.length) return;
+    const whole = await underSavepoint(tx, () => insertSuggestions(tx, suggestions));
     if (!whole) return;
-    this.log('duplicates: a batch failed; examining its tickets one by one', whole);
-    for (const t of rows) {
-      const e = await underSavepoint(tx, () => this.examine(tx, [t]));
-      if (e) this.log(`duplicates: skipped ${t.number}`, e);
+    this.log('duplicates: recording a batch of suggestions failed; one by one', whole);
+    for (const one of suggestions) {
+      const e = await underSavepoint(tx, () => insertSuggestions(tx, [one]));
+      if (e) this.log(`duplicates: skipped the suggestion for ${one[0]}`, e);
     }
   }
 
@@ -118,9 +141,9 @@ export class DuplicateDetector {
 
   /**
    * Examines new tickets, oldest first: the candidates of all of them in one statement, their
-   * texts in one more, the suggestions in one insert; a merge is its own transaction.
+   * texts in one more; a merge is its own transaction. Returns the suggestions to record.
    */
-  private async examine(tx: Tx, batch: Row[]): Promise<void> {
+  private async examine(tx: Tx, batch: Row[]): Promise<Suggestion[]> {
     const s = this.settings;
     const { rows: found } = await tx.query<Row & { of: string }>(
       `select k.of, c.* from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::float8[], $6::float8[]) as k(of, district_id, created_at, matter_id, lat, lng)
@@ -156,7 +179,7 @@ export class DuplicateDetector {
     }
     /** merged by this pass: no longer a parent for the batch's later tickets */
     const mergedNow = new Set<string>();
-    const suggestions: unknown[][] = [];
+    const suggestions: Suggestion[] = [];
     let since = performance.now();
     for (const t of batch) {
       // a big batch is compared in slices of a few ms: intake requests wait on the same event loop
@@ -200,15 +223,7 @@ export class DuplicateDetector {
       // `merged` from the ticket itself: a replay after a crash finds it merged already
       suggestions.push([suggestion.ticketId, suggestion.parentId, suggestion.similarity, suggestion.distanceMeters, t.parent_id === best.row.id, suggestion.at]);
     }
-    if (!suggestions.length) return;
-    const columns = ['uuid', 'uuid', 'float8', 'int4', 'bool', 'timestamptz'];
-    await tx.query(
-      `insert into duplicate_suggestions (ticket_id, parent_id, similarity, distance_meters, merged, at)
-       select * from unnest(${columns.map((c, i) => `$${i + 1}::${c}[]`).join(', ')})
-       on conflict (ticket_id) do update set parent_id = excluded.parent_id, similarity = excluded.similarity,
-         distance_meters = excluded.distance_meters, merged = duplicate_suggestions.merged or excluded.merged`,
-      columns.map((_, i) => suggestions.map((r) => r[i])),
-    );
+    return suggestions;
   }
 
   /**
@@ -238,6 +253,21 @@ export class DuplicateDetector {
       return false;
     }
   }
+}
+
+/** A suggestion as recorded: ticket, parent, similarity, metres, merged, at. */
+type Suggestion = [string, string, number, number | null, boolean, Date];
+
+const SUGGESTION_COLUMNS = ['uuid', 'uuid', 'float8', 'int4', 'bool', 'timestamptz'];
+
+async function insertSuggestions(tx: Tx, suggestions: Suggestion[]): Promise<void> {
+  await tx.query(
+    `insert into duplicate_suggestions (ticket_id, parent_id, similarity, distance_meters, merged, at)
+     select * from unnest(${SUGGESTION_COLUMNS.map((c, i) => `$${i + 1}::${c}[]`).join(', ')})
+     on conflict (ticket_id) do update set parent_id = excluded.parent_id, similarity = excluded.similarity,
+       distance_meters = excluded.distance_meters, merged = duplicate_suggestions.merged or excluded.merged`,
+    SUGGESTION_COLUMNS.map((_, i) => suggestions.map((r) => r[i])),
+  );
 }
 
 /** One index range of a ticket's candidates (k: the new ticket), newest first. */
