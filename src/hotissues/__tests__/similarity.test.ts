@@ -12,7 +12,6 @@ import {
   shingleHashes,
   sketchText,
 } from '../similarity';
-import { seededRandom } from '../../routing/random';
 
 const MIXER =
   '尊敬的领导：您好！我们是A2区丽发新城小区的业主。小区东侧一百米处新建了一个大型混凝土搅拌站，每天从早上六点到晚上十一点机器轰鸣，' +
@@ -170,32 +169,9 @@ describe('NearDuplicateIndex', () => {
     for (const g of garbage) expect(() => index.query(g)).not.toThrow();
     expect(index.query('')).toEqual([]);
     const huge = '噪音扰民，'.repeat(200_000); // 1,000,000 characters: only the first 20,000 count
-    const started = Date.now();
+    expect(sketchText(huge)).toEqual(sketchText(huge.slice(0, MAX_TEXT_CHARS)));
     index.add('huge', huge);
     expect(index.query(huge + '再次反映').map((m) => m.id)).toEqual(['huge']);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(() => new NearDuplicateIndex({ bands: NaN, rows: -3, maxSize: NaN, minBandHits: Infinity })).not.toThrow();
-  });
-
-  test('fast: add + query of a 300-character text takes under a millisecond of CPU on average', () => {
-    const index = new NearDuplicateIndex({ maxSize: 5000 });
-    // texts as varied as real ones: random common Han characters with the hotline's phrases between them
-    const phrases = ['小区', '噪音扰民', '物业', '停车', '工地', '拆迁', '学校', '路灯', '垃圾', '油烟', '公交', '幼儿园', '工资', '补贴'];
-    const random = seededRandom(7);
-    const texts = Array.from({ length: 2000 }, () => {
-      let t = '';
-      while (t.length < 300) {
-        t += random() < 0.1 ? phrases[Math.floor(random() * phrases.length)] : String.fromCharCode(0x4e00 + Math.floor(random() * 3000));
-      }
-      return t;
-    });
-    // CPU time of this process, not wall time: other test files run beside this one
-    const started = process.cpuUsage();
-    texts.forEach((t, i) => {
-      index.query(t);
-      index.add(String(i), t);
-    });
-    const used = process.cpuUsage(started);
-    expect((used.user + used.system) / 1000 / texts.length).toBeLessThan(1);
   });
 });
