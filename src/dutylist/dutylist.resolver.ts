@@ -162,7 +162,7 @@ export class RoutingCandidate {
   confidence!: number;
 
   @Field(() => RoutingExplanation, {
-    description: "Why the router ranks this matter. On a ticket the router dispatched, only the chosen candidate is explained (the alternatives have empty lists); a routing preview and a ticket left for manual dispatch explain every candidate.",
+    description: "Why the router ranks this matter. On a ticket the router dispatched at intake, only the chosen candidate is explained (the alternatives have empty lists, also if the ticket is later rejected: routingPreview explains them afresh); a routing preview and a ticket left for manual dispatch explain every candidate.",
   })
   explanation!: RoutingExplanation;
 }

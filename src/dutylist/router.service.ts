@@ -182,9 +182,9 @@ export class RouterService {
 
   /**
    * Ranked matters for a text in a district, each with the department it resolves to there.
-   * `explain: 'intake'`: the alternatives to a confident best candidate (one the ticket is
-   * dispatched on) carry no explanation — only the best and the candidates of a ticket left for
-   * manual dispatch are explained, which is where operators read them.
+   * `explain: 'intake'`: when the best candidate is one the ticket will be dispatched on
+   * (confident, with a department there), its alternatives carry no explanation — explanations
+   * cost more than predictions; a ticket left for manual dispatch gets every candidate explained.
    */
   async suggest(
     rc: Pick<RequestContext, 'em'>,
@@ -196,9 +196,8 @@ export class RouterService {
     // rc.em is forked on first use: a warm router answers without one
     const loaded = await this.current(rc);
     if (!loaded) return { version: null, candidates: [] };
-    const predictions = loaded.classifier.predict(text, k, explain === 'all' ? undefined : (rank, top) => rank === 0 || top < this.threshold);
-    const candidates: Suggestion[] = [];
-    for (const p of predictions) {
+    const ranked = [];
+    for (const p of loaded.classifier.predict(text, k)) {
       const matter = loaded.matters.get(p.label);
       if (!matter) continue;
       // a city-level matter has one department wherever the caller is
@@ -208,18 +207,24 @@ export class RouterService {
         department = await this.dutyLists.resolveDepartment(rc.em, matter, districtId);
         loaded.departments.set(key, department);
       }
-      candidates.push({
+      ranked.push({ p, matter, department, confidence: Math.round(p.confidence * 10_000) / 10_000 });
+    }
+    // the intake's own test for dispatching (TicketsService.routeAtIntake)
+    const dispatched = explain === 'intake' && !!ranked[0]?.department && ranked[0].confidence >= this.threshold;
+    const candidates: Suggestion[] = ranked.map(({ p, matter, department, confidence }, i) => {
+      const why = !dispatched || i === 0 ? p.explanation : { keywords: [], features: [] };
+      return {
         matter,
         department,
         matterCode: matter.code,
         matterName: matter.name,
         departmentCode: department?.code ?? null,
         departmentName: department?.name ?? null,
-        confidence: Math.round(p.confidence * 10_000) / 10_000,
-        keywords: p.explanation.keywords,
-        features: p.explanation.features,
-      });
-    }
+        confidence,
+        keywords: why.keywords,
+        features: why.features,
+      };
+    });
     return { version: loaded.version, candidates };
   }
 

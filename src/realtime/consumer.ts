@@ -32,7 +32,9 @@ export interface ConsumerOptions<P = undefined> {
   /**
    * Work for a batch that needs no transaction — reads and computation — run before the
    * transaction opens, so a slow batch (a loaded event loop) does not hold one open: an open
-   * transaction keeps vacuum from cleaning every table. Its statements run on their own.
+   * transaction keeps vacuum from cleaning every table. Its statements run on their own. It may
+   * run more than once for a batch (a failed pass, a checkpoint moved meanwhile): what it does
+   * besides reading must be idempotent.
    */
   prepare?: (events: StreamEvent[], sql: Tx) => Promise<P>;
   /** applies a batch of events (position order) in the consumer's transaction, with what `prepare` returned */

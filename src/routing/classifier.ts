@@ -180,22 +180,27 @@ export class TextClassifier {
   /**
    * The `k` most probable labels for a text, best first, each with its calibrated confidence and
    * an explanation. A text with no known feature gets the labels' prior-like scores (low
-   * confidence spread over all labels). `explainIf` chooses which of them get an explanation
-   * (all by default; the others an empty one): explaining costs more than predicting.
+   * confidence spread over all labels). Each explanation is worked out when first read: it costs
+   * more than the prediction, and a caller may need only the best one's.
    */
-  predict(text: string, k = 3, explainIf: (rank: number, topConfidence: number) => boolean = () => true): Prediction[] {
+  predict(text: string, k = 3): Prediction[] {
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
     const K = this.labelList.length;
     const doc = vectorize(this.index.count(text), this.idf);
     const scores = this.scores(doc);
     const probs = calibratedProbabilities(scores, this.calibration);
     const order = Array.from({ length: K }, (_, c) => c).sort((a, b) => probs[b] - probs[a] || a - b);
-    const top = probs[order[0]];
-    return order.slice(0, Math.min(k, K)).map((c, rank) => ({
-      label: this.labelList[c],
-      confidence: probs[c],
-      explanation: explainIf(rank, top) ? this.explain(doc, c) : { keywords: [], features: [] },
-    }));
+    return order.slice(0, Math.min(k, K)).map((c) => {
+      let explanation: Explanation | undefined;
+      const explain = () => (explanation ??= this.explain(doc, c));
+      return {
+        label: this.labelList[c],
+        confidence: probs[c],
+        get explanation() {
+          return explain();
+        },
+      };
+    });
   }
 
   /** Plain-JSON form; {@link TextClassifier.fromJSON} restores it with identical predictions. */

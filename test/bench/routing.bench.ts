@@ -145,7 +145,8 @@ function main(): void {
   const latencies: number[] = [];
   for (const e of teddy) {
     const s = performance.now();
-    model.predict(e.text);
+    // as at intake: three candidates, the best with its explanation
+    void model.predict(e.text)[0].explanation;
     latencies.push(performance.now() - s);
   }
   const latency = latencySummary(latencies);
