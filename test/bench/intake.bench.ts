@@ -35,7 +35,7 @@ import { GUANGZHOU_DISTRICTS } from '../../src/seed/guangzhou';
 import { CallGenerator } from '../../src/simulate/generator';
 import { LABOUR_CALL, PLAIN_CALLS } from './support/calls';
 import { inChild } from './support/child';
-import { arg, benchDatabase, percentile as pct, stringArg } from './support/db';
+import { arg, benchDatabase, consumersBehind, consumersCaughtUp, median, percentile as pct, stringArg } from './support/db';
 import type { LoadRequest, LoadResult } from './support/http-load';
 import { spawnHub } from '../support/process';
 import type { HubProcess } from '../support/process';
@@ -189,29 +189,17 @@ async function main(): Promise<void> {
       };
     };
     const results: (Measured & { run: number; dispatched: number; consumersBehind: string; baseline: Measured; floor: Measured })[] = [];
-    const lagOf = async () =>
-      hub.orm.em
-        .fork()
-        .getConnection()
-        .execute<{ name: string; behind: string }[]>(
-          `select c.name, o.p - c.position as behind from consumer_checkpoints c, (select max(position) as p from outbox_events) o order by c.name`,
-        );
     for (let run = 1; run <= runs; run++) {
       // each run starts with the background consumers caught up (up to a minute)
-      for (const until = Date.now() + 60_000; Date.now() < until; ) {
-        if ((await lagOf()).every((l) => Number(l.behind) <= 0)) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await consumersCaughtUp(hub.orm, 60_000);
       // then the floor, the baseline and the intakes, back to back on the same machine
       const floor = await measure('floor');
       const baseline = await measure('baseline');
       const m = await measure('intake');
       // how far the background consumers (duplicates, risk, heatmap rollups) are behind the relay
-      const lags = await lagOf();
-      const behind = lags.map((l) => `${l.name} ${l.behind}`).join(', ');
+      const behind = (await consumersBehind(hub.orm)).map((l) => `${l.name} ${l.behind}`).join(', ');
       results.push({ ...m, run, dispatched: m.marked / requests, consumersBehind: behind, baseline, floor });
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const med = (k: 'p50' | 'p99' | 'perSecond') => median(results.map((r) => r[k]));
     const medOf = (which: 'baseline' | 'floor', k: 'p50' | 'p99' | 'perSecond') => median(results.map((r) => r[which][k]));
     console.log(`intake → DISPATCHED over GraphQL: ${requests} createTicket per run (${calls} calls), ${concurrency} concurrent over ${hubs} hub process(es) (${mode === 'closed' ? 'closed loop' : `bursts of ${concurrency} at once, 100 ms apart`}), ${runs} runs`);

@@ -21,7 +21,7 @@ import { seedDirectory, seedDutyList } from '../../src/seed/demo';
 import { CallGenerator } from '../../src/simulate/generator';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { inChild } from './support/child';
-import { arg, benchDatabase, median, percentile as pct } from './support/db';
+import { arg, benchDatabase, consumersCaughtUp, median, percentile as pct } from './support/db';
 import type { LoadRequest, LoadResult } from './support/http-load';
 
 const LIST = `{ tickets(first: 100) { totalCount edges { node { id number title status urgency channel createdAt dueAt
@@ -48,14 +48,7 @@ async function main(): Promise<void> {
     const taken = await inChild<LoadResult>('http-load', { request: { url, token: operator, concurrency: 10, requests: tickets, bodies } satisfies LoadRequest, marker: '' });
     if (taken.errors.length) throw new Error(`intake errors: ${taken.errors.join('\n')}`);
     // the consumers (duplicates, alerts, rollups) catch up before reading starts
-    for (const until = Date.now() + 120_000; Date.now() < until; ) {
-      const lag = await hub.orm.em
-        .fork()
-        .getConnection()
-        .execute<{ behind: string }[]>(`select o.p - c.position as behind from consumer_checkpoints c, (select max(position) as p from outbox_events) o`);
-      if (lag.every((l) => Number(l.behind) <= 0)) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await consumersCaughtUp(hub.orm, 120_000);
     const results: { run: number; p50: number; p99: number; perSecond: number; find1000CpuMs: number }[] = [];
     const list = JSON.stringify({ query: LIST });
     for (let run = 1; run <= runs; run++) {

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { startThrowawayPostgres } from '../../../src/app/database';
 import type { Database } from '../../../src/app/database';
 
@@ -51,4 +52,23 @@ export function percentile(sorted: number[], p: number): number {
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/** How far each background consumer's checkpoint is behind the outbox (events), by name. */
+export async function consumersBehind(orm: MikroORM): Promise<{ name: string; behind: number }[]> {
+  const rows = await orm.em
+    .fork()
+    .getConnection()
+    .execute<{ name: string; behind: string }[]>(
+      `select c.name, o.p - c.position as behind from consumer_checkpoints c, (select max(position) as p from outbox_events) o order by c.name`,
+    );
+  return rows.map((r) => ({ name: r.name, behind: Number(r.behind) }));
+}
+
+/** Waits (up to `ms`) until every background consumer has caught up with the outbox. */
+export async function consumersCaughtUp(orm: MikroORM, ms: number): Promise<void> {
+  for (const until = Date.now() + ms; Date.now() < until; ) {
+    if ((await consumersBehind(orm)).every((l) => l.behind <= 0)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
