@@ -184,6 +184,26 @@ describe('training data edge cases', () => {
     expect(one.predict('随便什么话')).toEqual([expect.objectContaining({ label: 'LIGHT', confidence: 1 })]);
   });
 
+  test('NB-SVM scaling: a word every matter uses weighs less than under the plain SVM; 0 turns it off', () => {
+    // every message opens the same way, as callers do: 反映 then says nothing about the matter
+    const opened = trainingExamples().map((e) => ({ ...e, text: `你好，我想反映一下，${e.text}` }));
+    const strongest = (m: TextClassifier, feature: string) => {
+      const json = m.toJSON();
+      const j = json.vocabulary.indexOf(feature);
+      expect(j).toBeGreaterThanOrEqual(0);
+      const w = new Float32Array(Buffer.from(json.weights, 'base64').buffer.slice(0));
+      const K = json.labels.length;
+      return Math.max(...Array.from({ length: K }, (_, c) => Math.abs(w[j * K + c])));
+    };
+    const scaled = TextClassifier.train(opened);
+    const plain = TextClassifier.train(opened, { nbSmoothing: 0 });
+    expect(strongest(scaled, 'w:反映')).toBeLessThan(strongest(plain, 'w:反映') / 2);
+    // what tells the matters apart still does
+    expect(strongest(scaled, 'w:路灯')).toBeGreaterThan(10 * strongest(scaled, 'w:反映'));
+    for (const [text, label] of UNSEEN) expect(scaled.predict(`我想反映一下，${text}`)[0].label).toBe(label);
+    expect(() => TextClassifier.train(opened, { nbSmoothing: -1 })).toThrow(/nbSmoothing/);
+  });
+
   test('bad input is refused with a clear error', () => {
     expect(() => TextClassifier.train([])).toThrow(/no training example/);
     expect(() => TextClassifier.train([{ text: 'x', label: 'A', weight: 0 }])).toThrow(/no training example/);
