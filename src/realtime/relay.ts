@@ -67,7 +67,8 @@ export class OutboxRelay extends LeaderWorker {
       `with next as (
          select id from outbox_events where position is null order by id limit $1 for update
        ), base as (
-         select coalesce(max(position), 0) as p from outbox_events
+         -- never below what was published before: positions only grow, even after a prune
+         select greatest(coalesce(max(position), 0), coalesce((select published from outbox_relay where id = 1), 0)) as p from outbox_events
        ), numbered as (
          select next.id, base.p + row_number() over (order by next.id) as pos from next, base
        )
@@ -108,7 +109,11 @@ export class OutboxRelay extends LeaderWorker {
     }
   }
 
-  /** Drops events older than the retention window (at most once a minute). */
+  /**
+   * Drops published events older than the retention window (at most once a minute), always
+   * keeping the newest positioned one: the next positions are counted on from it, so they keep
+   * growing however long the hotline was quiet.
+   */
   private async prune(c: Client): Promise<void> {
     const now = Date.now();
     if (now - this.lastPrune < 60_000) return;
@@ -116,6 +121,7 @@ export class OutboxRelay extends LeaderWorker {
     await c.query(
       `delete from outbox_events where position is not null
           and position <= coalesce((select published from outbox_relay where id = 1), 0)
+          and position < (select max(position) from outbox_events)
           and occurred_at < now() - make_interval(secs => $1)`,
       [this.o.retentionMs / 1000],
     );
