@@ -3,7 +3,7 @@ import type { Client } from 'graphql-ws';
 import { print } from 'graphql';
 import type { DocumentNode } from 'graphql';
 import WebSocket from 'ws';
-import { CreateTicketDocument, TicketEventsDocument, TicketEventsWithTicketDocument } from './generated/graphql';
+import { CreateTicketDocument, RedispatchTicketDocument, TicketEventsDocument, TicketEventsWithTicketDocument } from './generated/graphql';
 import type { TicketEventsSubscription } from './generated/graphql';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
@@ -100,6 +100,28 @@ test('a district office follows its own districts live, and nothing else', async
   expect(new Set(ids).size).toBe(ids.length);
   mine.stop();
   all.stop();
+});
+
+test('a department that loses a ticket (redispatched elsewhere) is told so live; the new one sees it arrive', async () => {
+  const um = follow(client(await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-live' })), TicketEventsDocument);
+  const hud = follow(client(await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-HUD', subject: 'hud-live' })), TicketEventsDocument);
+  await settle();
+  const a = await intake('440106', '440106-UM');
+  const { createTicket: full } = await t.ok(CreateTicketDocument, { input: { channel: 'PHONE', title: '占道经营', content: '天河路有人占道摆摊', districtCode: '440106', dispatchTo: '440106-UM' } }, operator);
+  await t.ok(RedispatchTicketDocument, { input: { id: full.id, expectedVersion: full.version, departmentCode: '440106-HUD', reason: '属于住建部门管辖' } }, operator);
+  await until('UM hears of the redispatch', () => um.got.some((e) => e.number === full.number && e.type === 'REDISPATCHED'));
+  await until('HUD sees the ticket arrive', () => hud.got.some((e) => e.number === full.number));
+  await new Promise((r) => setTimeout(r, 200));
+  expect(um.errors).toEqual([]);
+  expect(um.got.map((e) => [e.number, e.type])).toEqual([
+    [a.number, 'DISPATCHED'],
+    [full.number, 'DISPATCHED'],
+    [full.number, 'REDISPATCHED'],
+  ]);
+  expect(um.got[2].leadDepartment?.code).toBe('440106-HUD');
+  expect(hud.got.map((e) => [e.number, e.type])).toEqual([[full.number, 'REDISPATCHED']]);
+  um.stop();
+  hud.stop();
 });
 
 test('identical subscriptions share one group: one execution per event, the same bytes on every socket', async () => {

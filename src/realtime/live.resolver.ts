@@ -85,7 +85,7 @@ export function liveResolvers(live: LiveService, tickets: TicketsService, depart
   class TicketStreamResolver {
     @Subscription(() => TicketStreamEvent, {
       description:
-        'Ticket events as they commit, within your scope, filtered. With `after`, first every event you missed (kept for OUTBOX_RETENTION_HOURS), then live ones.',
+        'Ticket events as they commit, within your scope (a department: the tickets it holds or co-handles, and the event that takes one away from it — a redispatch, a merge), filtered. With `after`, first every event you missed (kept for OUTBOX_RETENTION_HOURS), then live ones.',
       subscribe: ({ args, context, info }) =>
         live.ticketEvents(context as LiveContext, args.filter as TicketEventFilter | undefined, args.after as string | undefined, info),
     })

@@ -503,7 +503,7 @@ export class TicketsService {
     const d = decide(state, cmd, env);
     writeState(t, evolve(state, d.to, d.changes));
     t.updatedAt = now;
-    this.record(em, viewer, t, { seq: t.version + 1, type: d.type, from: state.status, to: d.to, changes: d.changes, note: note ?? null, now, fromMatterId: state.matterId });
+    this.record(em, viewer, t, { seq: t.version + 1, type: d.type, from: state.status, to: d.to, changes: d.changes, note: note ?? null, now, fromMatterId: state.matterId, formerDepartmentIds: [state.leadDepartmentId, ...state.coDepartmentIds] });
     t.version += 1;
     return d;
   }
@@ -525,6 +525,8 @@ export class TicketsService {
       note: string | null;
       now: Date;
       fromMatterId?: string | null;
+      /** who held the ticket before the change: they are told of it too (a redispatch, a merge) */
+      formerDepartmentIds?: readonly (string | null)[];
     },
   ): void {
     const actor = actorOf(viewer);
@@ -544,7 +546,7 @@ export class TicketsService {
       type: e.type,
       aggregateId: t.id,
       districtId: t.districtId,
-      departmentIds: t.leadDepartmentId ? [t.leadDepartmentId, ...t.coDepartmentIds] : [...t.coDepartmentIds],
+      departmentIds: [...new Set([t.leadDepartmentId, ...t.coDepartmentIds, ...(e.formerDepartmentIds ?? [])])].filter((d): d is string => !!d),
       matterId: t.matterId ?? null,
       occurredAt: e.now,
       payload: ticketEventPayload(t, { seq: e.seq, from: e.from, to: e.to, actor, fromMatterId: e.fromMatterId ?? null }),
