@@ -29,6 +29,7 @@ import {
 import type { MatterInput } from './generated/graphql';
 import { DEMO_DUTY_LIST } from '../src/seed/demo';
 import { RoutingModel } from '../src/dutylist/routing-model.entity';
+import { ManualClock } from '../src/shared/clock';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
 
@@ -37,8 +38,10 @@ let supervisor: string;
 let operator: string;
 const dept = async (code: string) => t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: code });
 
+const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
+
 beforeAll(async () => {
-  t = await startTestHub({ dutyList: true });
+  t = await startTestHub({ dutyList: true, clock });
   supervisor = await t.token({ role: Role.SUPERVISOR });
   operator = await t.token({ role: Role.OPERATOR });
 });
@@ -130,6 +133,41 @@ describe('versions and drafts', () => {
     expect(withChildren.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
     const asOperator = await t.gql(CreateDutyListDraftDocument, {}, operator);
     expect(asOperator.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // a category says no department (its sub-matters do); a blank name is no name
+    const category = await t.gql(UpsertMatterDocument, { number: draft.number, input: { ...LEAF, code: 'NOISE', parentCode: null, name: '噪声' } }, supervisor);
+    expect(category.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'departmentKind' });
+    expect(category.errors?.[0]?.message).toMatch(/category/);
+    const blank = await t.gql(UpsertMatterDocument, { number: draft.number, input: { ...LEAF, name: '   ' } }, supervisor);
+    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    const joined = await t.gql(UpsertMatterDocument, { number: draft.number, input: { ...LEAF, keywords: ['油烟、噪音'] } }, supervisor);
+    expect(joined.errors?.[0]?.message).toMatch(/separator/);
+    const matters = (await t.ok(DutyListDocument, { number: draft.number }, supervisor)).dutyList.matters;
+    expect(matters.find((m) => m.code === 'NOISE.KTV')).toMatchObject({ name: 'KTV噪声', keywords: LEAF.keywords });
+    expect(matters.find((m) => m.code === 'NOISE')!.departmentKind).toBeNull();
+  });
+
+  test('an edit moves the draft on: a publish by someone who saw it before is refused; no back-dating; a later version retires the old when it comes into force', async () => {
+    const { createDutyListDraft: draft } = await t.ok(CreateDutyListDraftDocument, { notes: '定时生效' }, supervisor);
+    const seen = draft.version;
+    await t.ok(UpsertMatterDocument, { number: draft.number, input: LEAF }, supervisor);
+    const stale = await t.gql(PublishDutyListDocument, { number: draft.number, expectedVersion: seen }, supervisor);
+    expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const { removeMatter } = await t.ok(RemoveMatterDocument, { number: draft.number, code: 'NOISE.KTV' }, supervisor);
+    expect(removeMatter.version).toBe(seen + 2);
+
+    const backDated = await t.gql(PublishDutyListDocument, { number: draft.number, expectedVersion: seen + 2, effectiveAt: '2020-01-01T00:00:00Z' }, supervisor);
+    expect(backDated.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'effectiveAt' });
+    const before = (await t.ok(DutyListDocument, {}, supervisor)).dutyList.number;
+    const at = new Date(clock.now().getTime() + 3_600_000);
+    const { publishDutyList } = await t.ok(PublishDutyListDocument, { number: draft.number, expectedVersion: seen + 2, effectiveAt: at.toISOString() }, supervisor);
+    expect(publishDutyList.status).toBe('PUBLISHED');
+    // until then the old version stays in force, and published
+    expect((await t.ok(DutyListDocument, {}, supervisor)).dutyList.number).toBe(before);
+    clock.advance(3_600_000);
+    expect((await t.ok(DutyListDocument, {}, supervisor)).dutyList.number).toBe(draft.number);
+    const { dutyLists } = await t.ok(DutyListsDocument, { status: 'PUBLISHED' }, supervisor);
+    expect(dutyLists.map((v) => v.number)).toEqual([draft.number]);
+    expect((await t.ok(DutyListDocument, { number: before }, supervisor)).dutyList.status).toBe('RETIRED');
   });
 });
 
@@ -177,9 +215,71 @@ describe('import and export', () => {
     expect(await versionsCount()).toBe(before);
 
     const missingColumn = await t.gql(ImportDutyListDocument, { format: 'CSV', content: 'code,name\nA,类别' }, supervisor);
-    expect(missingColumn.errors?.[0]?.message).toMatch(/missing columns: parent_code, keywords, examples, department_kind, level/);
+    expect(missingColumn.errors?.[0]?.message).toMatch(/missing columns: department_kind, level/);
     const badJson = await t.gql(ImportDutyListDocument, { format: 'JSON', content: '{"matters": [' }, supervisor);
     expect(badJson.errors?.[0]?.message).toMatch(/not valid JSON/);
+    expect(await versionsCount()).toBe(before);
+  });
+});
+
+describe('file problems are placed where they are', () => {
+  const HEADER = 'code,parent_code,name,description,keywords,examples,department_kind,level,co_handling_kinds,resolve_days,active';
+  const problemsOf = (res: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
+    (res.errors?.[0]?.extensions?.problems as { line: number; reason: string }[] | undefined) ?? [];
+
+  test('CSV: lines as a spreadsheet shows them (multi-line cells, blank lines), every row with the wrong number of fields', async () => {
+    const before = await versionsCount();
+    const csv = [
+      HEADER,
+      'A,,类别A,"第一行',
+      '第二行',
+      '第三行",,,,,,,true',
+      '',
+      '',
+      'A.1,A,事项一,,,,URBAN_MANAGEMENT,DISTRICT,,,true,extra',
+      'A.2,A,事项二',
+      'A.3,A,,,,,HEALTH,CITY,,,true',
+    ].join('\n');
+    const res = await t.gql(ImportDutyListDocument, { format: 'CSV', content: csv }, supervisor);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const problems = problemsOf(res);
+    expect(problems.find((p) => p.line === 7)?.reason).toMatch(/12 fields, the header has 11/);
+    expect(problems.find((p) => p.line === 8)?.reason).toMatch(/3 fields, the header has 11/);
+    expect(problems.find((p) => p.line === 9)?.reason).toMatch(/name is empty/);
+    expect(problems.map((p) => p.line)).not.toContain(2);
+    expect(await versionsCount()).toBe(before);
+  });
+
+  test('JSON: an item that is not an object, and values of the wrong type, each a problem of its item', async () => {
+    const before = await versionsCount();
+    const content = JSON.stringify({
+      matters: [
+        null,
+        { code: 'A', name: '类别A' },
+        { code: 'A.1', parentCode: 'A', name: '事项一', departmentKind: 'HEALTH', level: 'CITY', active: 'false' },
+        { code: 'A.2', parentCode: 'A', name: '事项二', departmentKind: 'HEALTH', level: 'CITY', keywords: '路灯;灯', resolveDays: true },
+      ],
+    });
+    const res = await t.gql(ImportDutyListDocument, { format: 'JSON', content }, supervisor);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const problems = problemsOf(res);
+    expect(problems.find((p) => p.line === 1)?.reason).toMatch(/must be an object, got null/);
+    expect(problems.find((p) => p.line === 3)?.reason).toMatch(/active must be true or false/);
+    expect(problems.filter((p) => p.line === 4).map((p) => p.reason)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/keywords must be an array of strings/), expect.stringMatching(/resolveDays must be a number/)]),
+    );
+    expect(await versionsCount()).toBe(before);
+  });
+
+  test('import --publish: what publishing refuses is placed at the file line, and nothing is written', async () => {
+    const before = await versionsCount();
+    const csv = [HEADER, 'A,,类别A,,,,,,,,true', '', 'A.1,A,街道事项,,,,STREET_OFFICE,STREET,,,true'].join('\n');
+    const res = await t.gql(ImportDutyListDocument, { format: 'CSV', content: csv, publish: true }, supervisor);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const problems = problemsOf(res);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 4, code: 'A.1' });
+    expect(problems[0].reason).toMatch(/no street-level STREET_OFFICE department/);
     expect(await versionsCount()).toBe(before);
   });
 });

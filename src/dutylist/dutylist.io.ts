@@ -38,6 +38,8 @@ export interface MatterData {
 export interface DutyListFile {
   notes?: string | null;
   matters: MatterData[];
+  /** where each matter is in the file (its line; for JSON, its index + 1), for reporting problems found later */
+  lines?: number[];
 }
 
 export interface RowProblem {
@@ -59,6 +61,9 @@ export class DutyListFileError extends Error {
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const KINDS = new Set<string>(Object.values(DepartmentKind));
 const LEVELS = new Set<string>(Object.values(DepartmentLevel));
+/** How a CSV cell lists keywords, and examples: these characters cannot be inside one. */
+const KEYWORD_SEPARATORS = /[;；、]/;
+const EXAMPLE_SEPARATOR = /\|/;
 const split = (s: string | undefined, sep: RegExp) =>
   (s ?? '')
     .split(sep)
@@ -70,34 +75,44 @@ export function isUtf8(buf: Buffer): boolean {
   return Buffer.from(buf.toString('utf8'), 'utf8').equals(buf);
 }
 
+/** Columns a CSV file must have (the others may be left out). */
+const REQUIRED_COLUMNS = ['code', 'name', 'department_kind', 'level'];
+
 export function parseDutyListCsv(content: string): DutyListFile {
-  let records: Record<string, string>[];
-  let header: string[] = [];
+  let parsed: { record: string[]; info: { lines: number }; raw: string }[];
   try {
-    records = parse(content.replace(/^\uFEFF/, ''), {
-      columns: (h: string[]) => (header = h.map((c) => c.trim().toLowerCase())),
+    parsed = parse(content.replace(/^\uFEFF/, ''), {
+      info: true,
+      raw: true,
       skip_empty_lines: true,
-      relax_column_count: false,
+      // every row with the wrong number of fields is reported below, not just the first
+      relax_column_count: true,
       trim: false,
-    }) as Record<string, string>[];
+    }) as unknown as typeof parsed;
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
     throw new DutyListFileError([{ line, reason: `not valid CSV: ${(e as Error).message}` }]);
   }
-  const missing = CSV_COLUMNS.filter((c) => c !== 'description' && c !== 'co_handling_kinds' && c !== 'resolve_days' && c !== 'active' && !header.includes(c));
+  if (!parsed.length) throw new DutyListFileError([{ line: 1, reason: `the file is empty (expected a header: ${CSV_COLUMNS.join(',')})` }]);
+  // the line a record starts on: where it ends, less the line breaks inside it
+  const startLine = (p: (typeof parsed)[number]) => p.info.lines - (p.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
+  const header = parsed[0].record.map((c) => c.trim().toLowerCase());
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) {
-    throw new DutyListFileError([{ line: 1, reason: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})` }]);
+    throw new DutyListFileError([{ line: startLine(parsed[0]), reason: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})` }]);
   }
   const problems: RowProblem[] = [];
-  const matters = records.map((r, i) => {
-    const line = i + 2;
+  const matters = parsed.slice(1).map((p) => {
+    const line = startLine(p);
+    const r = Object.fromEntries(header.map((h, i) => [h, p.record[i]])) as Record<string, string | undefined>;
+    if (p.record.length !== header.length) problems.push({ line, code: (r.code ?? '').trim() || undefined, reason: `${p.record.length} fields, the header has ${header.length}` });
     const m: MatterData = {
       code: (r.code ?? '').trim(),
       parentCode: (r.parent_code ?? '').trim() || null,
       name: (r.name ?? '').trim(),
       description: (r.description ?? '').trim() || null,
-      keywords: split(r.keywords, /[;；、]/),
-      examples: split(r.examples, /\|/),
+      keywords: split(r.keywords, KEYWORD_SEPARATORS),
+      examples: split(r.examples, EXAMPLE_SEPARATOR),
       departmentKind: ((r.department_kind ?? '').trim() || null) as DepartmentKind | null,
       level: ((r.level ?? '').trim() || null) as DepartmentLevel | null,
       coHandlingKinds: split(r.co_handling_kinds, /[;；]/) as DepartmentKind[],
@@ -112,7 +127,7 @@ export function parseDutyListCsv(content: string): DutyListFile {
   });
   problems.push(...checkMatters(matters));
   if (problems.length) throw new DutyListFileError(problems.sort((a, b) => a.line - b.line));
-  return { matters: matters.map((x) => x.m) };
+  return { matters: matters.map((x) => x.m), lines: matters.map((x) => x.line) };
 }
 
 export function parseDutyListJson(content: string): DutyListFile {
@@ -122,33 +137,61 @@ export function parseDutyListJson(content: string): DutyListFile {
   } catch (e) {
     throw new DutyListFileError([{ line: 1, reason: `not valid JSON: ${(e as Error).message}` }]);
   }
-  const list = (Array.isArray(data) ? { matters: data } : data) as { notes?: unknown; matters?: unknown };
-  if (!list || !Array.isArray(list.matters)) {
+  const list = (Array.isArray(data) ? { matters: data } : data) as { notes?: unknown; matters?: unknown } | null;
+  if (!list || typeof list !== 'object' || !Array.isArray(list.matters)) {
     throw new DutyListFileError([{ line: 1, reason: 'expected { "matters": [ … ] }' }]);
   }
-  const matters = (list.matters as Record<string, unknown>[]).map((r, i) => {
-    const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-    const arr = (v: unknown) => (Array.isArray(v) ? v.map(String).map((x) => x.trim()).filter(Boolean) : []);
+  const problems: RowProblem[] = [];
+  const matters = (list.matters as unknown[]).map((item, i) => {
+    const line = i + 1;
+    const r = (item !== null && typeof item === 'object' && !Array.isArray(item) ? item : {}) as Record<string, unknown>;
+    const code = typeof r.code === 'string' ? r.code.trim() : '';
+    const bad = (reason: string) => problems.push({ line, code: code || undefined, reason });
+    if (r !== item) bad(`a matter must be an object, got ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}`);
+    const str = (key: string): string | null => {
+      const v = r[key];
+      if (v == null) return null;
+      if (typeof v !== 'string') {
+        bad(`${key} must be a string, got ${JSON.stringify(v)}`);
+        return null;
+      }
+      return v.trim() || null;
+    };
+    const arr = (key: string): string[] => {
+      const v = r[key];
+      if (v == null) return [];
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+        bad(`${key} must be an array of strings, got ${JSON.stringify(v)}`);
+        return [];
+      }
+      return v.map((x: string) => x.trim()).filter(Boolean);
+    };
+    let resolveDays: number | null = null;
+    if (r.resolveDays != null) {
+      if (typeof r.resolveDays === 'number') resolveDays = r.resolveDays;
+      else bad(`resolveDays must be a number, got ${JSON.stringify(r.resolveDays)}`);
+    }
+    if (r.active != null && typeof r.active !== 'boolean') bad(`active must be true or false, got ${JSON.stringify(r.active)}`);
     return {
-      line: i + 1,
+      line,
       m: {
-        code: str(r.code) ?? '',
-        parentCode: str(r.parentCode),
-        name: str(r.name) ?? '',
-        description: str(r.description),
-        keywords: arr(r.keywords),
-        examples: arr(r.examples),
-        departmentKind: str(r.departmentKind) as DepartmentKind | null,
-        level: str(r.level) as DepartmentLevel | null,
-        coHandlingKinds: arr(r.coHandlingKinds) as DepartmentKind[],
-        resolveDays: r.resolveDays == null ? null : Number(r.resolveDays),
+        code: str('code') ?? '',
+        parentCode: str('parentCode'),
+        name: str('name') ?? '',
+        description: str('description'),
+        keywords: arr('keywords'),
+        examples: arr('examples'),
+        departmentKind: str('departmentKind') as DepartmentKind | null,
+        level: str('level') as DepartmentLevel | null,
+        coHandlingKinds: arr('coHandlingKinds') as DepartmentKind[],
+        resolveDays,
         active: r.active !== false,
       } satisfies MatterData,
     };
   });
-  const problems = checkMatters(matters);
-  if (problems.length) throw new DutyListFileError(problems);
-  return { notes: typeof list.notes === 'string' ? list.notes : null, matters: matters.map((x) => x.m) };
+  problems.push(...checkMatters(matters));
+  if (problems.length) throw new DutyListFileError(problems.sort((a, b) => a.line - b.line));
+  return { notes: typeof list.notes === 'string' ? list.notes : null, matters: matters.map((x) => x.m), lines: matters.map((x) => x.line) };
 }
 
 /** Row-level and tree-level checks shared by CSV, JSON and GraphQL edits. */
@@ -161,12 +204,15 @@ export function checkMatters(rows: { m: MatterData; line: number }[]): RowProble
     else if (!CODE.test(m.code)) p(`code "${m.code}" may only use letters, digits, "." "_" "-" (at most 64)`);
     else if (byCode.has(m.code)) p(`code ${m.code} is used twice (also on line ${byCode.get(m.code)})`);
     else byCode.set(m.code, line);
-    if (!m.name) p('name is empty');
+    if (!m.name.trim()) p('name is empty');
     else if (m.name.length > 128) p('name is longer than 128 characters');
     if (m.departmentKind && !KINDS.has(m.departmentKind)) p(`unknown department_kind "${m.departmentKind}" (one of ${[...KINDS].join(', ')})`);
     if (m.level && !LEVELS.has(m.level)) p(`unknown level "${m.level}" (CITY, DISTRICT or STREET)`);
     if (!!m.departmentKind !== !!m.level) p('department_kind and level go together: give both or neither');
     for (const k of m.coHandlingKinds) if (!KINDS.has(k)) p(`unknown co_handling_kinds value "${k}"`);
+    // each travels in one CSV cell: a separator inside one would split it on the way back
+    for (const k of m.keywords) if (KEYWORD_SEPARATORS.test(k)) p(`keyword "${k}" contains a separator (; ； 、): give it as separate keywords`);
+    for (const e of m.examples) if (EXAMPLE_SEPARATOR.test(e)) p(`example "${e}" contains "|", which separates examples`);
     if (m.resolveDays != null && !(Number.isInteger(m.resolveDays) && m.resolveDays >= 1 && m.resolveDays <= 15)) {
       p('resolve_days must be a whole number of working days from 1 to 15');
     }
@@ -187,6 +233,9 @@ export function checkMatters(rows: { m: MatterData; line: number }[]): RowProble
       seen.add(c);
     }
     const isLeaf = !parents.has(m.code);
+    if (!isLeaf && (m.departmentKind || m.level)) {
+      problems.push({ line, code: m.code, reason: 'a matter with sub-matters is a category: leave department_kind and level empty (its sub-matters say who is responsible)' });
+    }
     if (isLeaf && m.active && !m.departmentKind) {
       problems.push({ line, code: m.code, reason: 'a leaf matter needs department_kind and level (who is responsible)' });
     }

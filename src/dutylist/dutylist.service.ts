@@ -21,6 +21,8 @@ import { MatterDispute } from './dispute.entity';
 import { Matter } from './matter.entity';
 
 const EDITORS = [Role.SUPERVISOR, Role.ADMIN];
+/** how far in the past a publish's effectiveAt may be and still mean "now" (clock skew) */
+const EFFECTIVE_AT_SKEW_MS = 5 * 60_000;
 
 export interface MatterChange {
   code: string;
@@ -67,6 +69,14 @@ export function matterData(m: Matter): MatterData {
 }
 
 /** A file with problems, as a coded GraphQL error listing every bad row. */
+/** A publish refusal of an imported file, its problems placed at the file's lines (not list positions). */
+function inFile(e: unknown, file: DutyListFile): unknown {
+  const problems = e instanceof DomainError ? (e.extensions.problems as RowProblem[] | undefined) : undefined;
+  if (!problems || !file.lines) return e;
+  const placed = problems.map((p) => ({ ...p, line: p.line >= 1 ? (file.lines![p.line - 1] ?? p.line) : p.line }));
+  return fileError(new DutyListFileError(placed));
+}
+
 function fileError(e: DutyListFileError): DomainError {
   return new DomainError(ErrorCode.BAD_USER_INPUT, e.message, { field: 'content', problems: e.problems });
 }
@@ -81,6 +91,8 @@ export type PublishListener = (em: EntityManager, version: DutyListVersion) => P
 export class DutyListService {
   private readonly publishListeners: PublishListener[] = [];
   private readonly matterCache = new Map<string, Matter>();
+  /** the version in force when versions it replaced were last retired */
+  private retiredBefore: string | null = null;
 
   constructor(private readonly clock: Clock) {}
 
@@ -108,13 +120,24 @@ export class DutyListService {
     return m;
   }
 
-  /** The version in force: the latest published one whose effective time has come. */
+  /**
+   * The version in force: the latest published one whose effective time has come. When a version
+   * published for later comes into force, the versions it replaces are retired then.
+   */
   async inForce(em: EntityManager): Promise<DutyListVersion | null> {
-    return em.findOne(
+    const v = await em.findOne(
       DutyListVersion,
       { status: DutyListStatus.PUBLISHED, effectiveAt: { $lte: this.clock.now() } },
       { orderBy: { effectiveAt: 'desc', number: 'desc' } },
     );
+    if (v && v.id !== this.retiredBefore) {
+      await em.execute(
+        `update duty_list_versions set status = 'RETIRED', version = version + 1 where status = 'PUBLISHED' and id <> ? and (effective_at < ? or (effective_at = ? and number < ?))`,
+        [v.id, v.effectiveAt, v.effectiveAt, v.number],
+      );
+      this.retiredBefore = v.id;
+    }
+    return v;
   }
 
   async versions(rc: RequestContext, status?: DutyListStatus | null): Promise<DutyListVersion[]> {
@@ -220,8 +243,9 @@ export class DutyListService {
   }
 
   /** Adds or replaces a matter of a draft (by code). */
-  async upsertMatter(rc: RequestContext, number: number, data: MatterData): Promise<Matter> {
+  async upsertMatter(rc: RequestContext, number: number, input: MatterData): Promise<Matter> {
     requireRole(rc.viewer, ...EDITORS);
+    const data: MatterData = { ...input, code: input.code.trim(), name: input.name.trim() };
     return rc.em.transactional(async (em) => {
       const v = await this.draft(em, number);
       const all = await this.matters(em, v.id);
@@ -231,6 +255,7 @@ export class DutyListService {
       // allowed while drafting and refused at publish
       const problems = checkMatters(rows).filter((p) => p.code === data.code && !/leaf matter needs/.test(p.reason));
       if (problems.length) throw badInput(fieldOf(problems[0]), problems.map((p) => p.reason).join('; '));
+      await this.touch(em, v);
       if (existing) {
         em.assign(existing, data);
         return existing;
@@ -250,8 +275,22 @@ export class DutyListService {
       const children = await em.count(Matter, { versionId: v.id, parentCode: code });
       if (children) throw badInput('code', `matter ${code} has ${children} sub-matters: remove or move them first`);
       em.remove(m);
+      await this.touch(em, v);
       return v;
     });
+  }
+
+  /**
+   * An edit changes the draft: its version goes up (so a publish by someone who saw it before the
+   * edit is refused with CONFLICT), and its row is locked until the edit commits.
+   */
+  private async touch(em: EntityManager, v: DutyListVersion): Promise<void> {
+    const rows = await em.execute<{ version: number }[]>('update duty_list_versions set version = version + 1 where id = ? and status = ? returning version', [
+      v.id,
+      DutyListStatus.DRAFT,
+    ]);
+    if (!rows.length) throw illegalTransition(v.status, 'edit', 'only a DRAFT can be edited; create a new draft from it');
+    await em.refresh(v);
   }
 
   /** Everything that stops a version from being published (empty when it may be). */
@@ -285,8 +324,15 @@ export class DutyListService {
 
   /** Publishes a draft: validated, in force from `effectiveAt` (default now). */
   async publish(rc: RequestContext, input: { number: number; expectedVersion: number; effectiveAt?: Date | null }) {
+    const version = await this.publishDraft(rc, input);
+    for (const l of this.publishListeners) await l(rc.em, version);
+    return version;
+  }
+
+  /** The publication itself, in one transaction (what the listeners do afterwards is not part of it). */
+  private async publishDraft(rc: RequestContext, input: { number: number; expectedVersion: number; effectiveAt?: Date | null }) {
     requireRole(rc.viewer, ...EDITORS);
-    const version = await rc.em.transactional(async (em) => {
+    return rc.em.transactional(async (em) => {
       const v = await this.draft(em, input.number);
       if (v.version !== input.expectedVersion) {
         throw conflict(`duty list ${v.number} changed: you saw version ${input.expectedVersion}, it is now ${v.version}`, { currentVersion: v.version });
@@ -300,9 +346,14 @@ export class DutyListService {
         );
       }
       const now = this.clock.now();
+      // a version comes into force now or later, never in the past (a back-dated version would
+      // sit behind the one in force and never apply); a few minutes of clock skew count as now
+      if (input.effectiveAt && input.effectiveAt.getTime() < now.getTime() - EFFECTIVE_AT_SKEW_MS) {
+        throw badInput('effectiveAt', `effectiveAt ${input.effectiveAt.toISOString()} is in the past: give a time from now on, or none for now`);
+      }
       v.status = DutyListStatus.PUBLISHED;
       v.publishedAt = now;
-      v.effectiveAt = input.effectiveAt ?? now;
+      v.effectiveAt = input.effectiveAt && input.effectiveAt > now ? input.effectiveAt : now;
       if (v.effectiveAt <= now) {
         // versions it replaces retire; a future version retires them when published after it
         const older = await em.find(DutyListVersion, {
@@ -322,8 +373,6 @@ export class DutyListService {
       await em.flush();
       return v;
     });
-    for (const l of this.publishListeners) await l(rc.em, version);
-    return version;
   }
 
   // ---------------------------------------------------------------- files
@@ -343,16 +392,20 @@ export class DutyListService {
     const file = this.parse(input.format, input.content);
     const draft = await this.createVersion(rc, { notes: input.notes ?? file.notes ?? 'imported', matters: file.matters });
     if (!input.publish) return draft;
+    let published: DutyListVersion;
     try {
-      return await this.publish(rc, { number: draft.number, expectedVersion: draft.version });
+      published = await this.publishDraft(rc, { number: draft.number, expectedVersion: draft.version });
     } catch (e) {
       // publishing refused: the imported draft goes too, so nothing is half-written
       await rc.em.transactional(async (em) => {
         await em.nativeDelete(Matter, { versionId: draft.id });
         await em.nativeDelete(DutyListVersion, { id: draft.id });
       });
-      throw e;
+      throw inFile(e, file);
     }
+    // published and committed: what follows (the router retraining) cannot undo it
+    for (const l of this.publishListeners) await l(rc.em, published);
+    return published;
   }
 
   async export(rc: RequestContext, number: number | null | undefined, format: DutyListFormat): Promise<string> {
