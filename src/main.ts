@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { GraphQLError } from 'graphql';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -252,6 +253,29 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+/** Reads a CSV for the router, saying which of the text columns it lacks (they count as empty). */
+function readCsv(file: string, text: string[], label?: string): { text: string; label?: string; index: number }[] {
+  const { rows, missingTextColumns } = readExamplesCsv(file, text, label);
+  if (missingTextColumns.length) console.error(`${file}: no column ${missingTextColumns.join(', ')}: read as empty text`);
+  return rows;
+}
+
+/** A whole number of at least `min` from an option, else a clear failure naming the option. */
+const wholeNumber = (option: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < min) fail(`${option} must be a whole number of at least ${min}, got "${v}"`);
+  return n;
+};
+
+/** Fails early, before any training, when `file` cannot be written. */
+function writable(command: string, file: string): void {
+  try {
+    fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK);
+  } catch {
+    fail(`${command}: cannot write ${file}: its folder does not exist or is not writable`);
+  }
+}
+
 program
   .command('simulate')
   .description('send realistic calls (Guangzhou, in Chinese) to a running hub through GraphQL, so heatmaps and dashboards move')
@@ -357,13 +381,18 @@ dutylist
 dutylist
   .command('export')
   .description('print a duty list version (default: the one in force) as CSV or JSON')
-  .option('--version <n>', 'version number', (v) => Number(v))
+  .option('--version <n>', 'version number', wholeNumber('--version', 1))
   .option('--format <format>', 'csv or json', 'csv')
   .action(async (opts: { version?: number; format: string }) => {
     const format = opts.format.toUpperCase();
     if (format !== 'CSV' && format !== 'JSON') fail('minsheng dutylist export: --format csv or json');
-    const out = await withServices((s, rc) => s.dutyLists.export(rc, opts.version, format as DutyListFormat));
-    process.stdout.write(out);
+    try {
+      const out = await withServices((s, rc) => s.dutyLists.export(rc, opts.version, format as DutyListFormat));
+      process.stdout.write(out);
+    } catch (e) {
+      if (e instanceof GraphQLError) fail(`minsheng dutylist export: ${e.message}`);
+      throw e;
+    }
   });
 
 const routing = program.command('routing').description('the router: evaluate, predict, retrain');
@@ -383,20 +412,21 @@ routing
   .description('train on one CSV, test on another (or cross-validate): macro-F1, accuracy, per class, confusion, ms per message')
   .requiredOption('--train <file>', 'training CSV')
   .option('--test <file>', 'test CSV (omit with --folds for cross-validation)')
-  .option('--folds <k>', 'k-fold cross-validation on --train', (v) => Number(v))
+  .option('--folds <k>', 'k-fold cross-validation on --train (2 or more)', wholeNumber('--folds', 2))
   .option('--text <columns>', 'text columns, joined', textColumns, ['title', 'detail'])
   .requiredOption('--label <column>', 'label column')
   .option('--json', 'print the report as JSON too')
   .action(async (opts: { train: string; test?: string; folds?: number; text: string[]; label: string; json?: boolean }) => {
     const load = (file: string) => {
       try {
-        return labelled(file, readExamplesCsv(file, opts.text, opts.label).rows);
+        return labelled(file, readCsv(file, opts.text, opts.label));
       } catch (e) {
         return fail(`minsheng routing eval: ${(e as Error).message}`);
       }
     };
     const train = load(opts.train);
     if (!opts.test && !opts.folds) fail('minsheng routing eval: give --test FILE or --folds K');
+    if (!opts.test && opts.folds! > train.length) fail(`minsheng routing eval: --folds ${opts.folds} is more than the ${train.length} labelled rows`);
     const report = opts.test ? evaluate(train, load(opts.test)) : crossValidate(train, opts.folds!);
     process.stdout.write(`${formatReport(report)}\n`);
     if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -411,11 +441,12 @@ routing
   .option('--label <column>', 'label column of the training CSV', 'label_level1')
   .requiredOption('--output <file>', 'where to write row,label,confidence')
   .action(async (opts: { train: string; input: string; text: string[]; label: string; output: string }) => {
+    writable('minsheng routing predict', opts.output);
     let train: { text: string; label: string }[] = [];
     let input: { index: number; text: string }[] = [];
     try {
-      train = labelled(opts.train, readExamplesCsv(opts.train, opts.text, opts.label).rows);
-      input = readExamplesCsv(opts.input, opts.text).rows;
+      train = labelled(opts.train, readCsv(opts.train, opts.text, opts.label));
+      input = readCsv(opts.input, opts.text);
     } catch (e) {
       fail(`minsheng routing predict: ${(e as Error).message}`);
     }

@@ -4,9 +4,13 @@
  * revoked, stops working) on that hub.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
 import { PROJECT_ROOT } from '../src/app/config';
+import { MATTERS, UNSEEN } from '../src/routing/__tests__/fixtures';
 import { startTestHub, TEST_SECRET } from './support/hub';
 import type { TestHub } from './support/hub';
 
@@ -76,4 +80,69 @@ test('apikey create, list, revoke: the key works, is listed with its last use, a
   const refused = await t.raw({ query: viewer }, { authorization: `ApiKey ${key}` });
   expect(refused.status).toBe(401);
   expect((await cli('apikey', 'revoke', prefix)).code).not.toBe(0);
+});
+
+describe('routing eval and predict on CSV files', () => {
+  let dir: string;
+  let train: string;
+  let input: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minsheng-cli-'));
+    // title + detail, a label, and a column the router does not read
+    const rows = Object.entries(MATTERS).flatMap(([label, texts]) => texts.map((t, i) => [`来电${i}`, t, label, `x${i}`]));
+    train = path.join(dir, 'train.csv');
+    fs.writeFileSync(train, stringify(rows, { header: true, columns: ['title', 'detail', 'label_level1', 'other'] }));
+    // unseen texts; one row without a detail cell, one with an empty detail
+    const unseen = UNSEEN.map(([t]) => ['', t, 'ignored']);
+    input = path.join(dir, 'input.csv');
+    fs.writeFileSync(input, `${stringify([...unseen, ['路灯坏了']], { header: true, columns: ['title', 'detail', 'extra'] })}护照,\n`);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('predict: one row per input row, in input order, row,label,confidence; short rows and extra columns are fine', async () => {
+    const out = path.join(dir, 'p.csv');
+    const r = await cli('routing', 'predict', '--train', train, '--input', input, '--text', 'title,detail', '--output', out);
+    expect(r.code).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('row,label,confidence');
+    expect(lines).toHaveLength(UNSEEN.length + 3);
+    const preds = lines.slice(1).map((l) => l.split(','));
+    expect(preds.map((p) => Number(p[0]))).toEqual(Array.from({ length: UNSEEN.length + 2 }, (_, i) => i));
+    UNSEEN.forEach(([, label], i) => expect(preds[i][1]).toBe(label));
+    expect(preds[UNSEEN.length][1]).toBe('STREET_LIGHT');
+    for (const p of preds) expect(Number(p[2])).toBeGreaterThan(0);
+  });
+
+  test('eval: macro-F1, accuracy, per class, confusion and ms per message', async () => {
+    const r = await cli('routing', 'eval', '--train', train, '--folds', '4', '--text', 'title,detail', '--label', 'label_level1');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/macro-F1: 0\.\d{4}/);
+    expect(r.stdout).toMatch(/accuracy: 0\.\d{4}/);
+    expect(r.stdout).toMatch(/confusion/);
+    expect(r.stdout).toMatch(/predict: median [\d.]+ ms, p99 [\d.]+ ms/);
+  });
+
+  test('misnamed text columns, bad folds, an output that cannot be written: a clear message, before any training', async () => {
+    const none = await cli('routing', 'eval', '--train', train, '--folds', '4', '--text', 'titel,detial', '--label', 'label_level1');
+    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('has none of the text columns titel, detial')]);
+    const some = await cli('routing', 'predict', '--train', train, '--input', input, '--text', 'title,detial', '--output', path.join(dir, 'q.csv'));
+    expect(some.code).toBe(0);
+    expect(some.stderr).toContain('no column detial: read as empty text');
+    for (const folds of ['1', '2.5', 'x']) {
+      const bad = await cli('routing', 'eval', '--train', train, '--folds', folds, '--label', 'label_level1');
+      expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining(`--folds must be a whole number of at least 2, got "${folds}"`)]);
+    }
+    const tooMany = await cli('routing', 'eval', '--train', train, '--folds', '1000', '--label', 'label_level1');
+    expect([tooMany.code, tooMany.stderr]).toEqual([1, expect.stringContaining('more than the 48 labelled rows')]);
+    const nowhere = await cli('routing', 'predict', '--train', train, '--input', input, '--output', path.join(dir, 'no', 'such', 'p.csv'));
+    expect([nowhere.code, nowhere.stderr]).toEqual([1, expect.stringContaining('cannot write')]);
+  });
+
+  test('dutylist export: a version that is not a number, or not there, is said plainly', async () => {
+    const word = await cli('dutylist', 'export', '--version', 'abc');
+    expect([word.code, word.stderr]).toEqual([1, expect.stringContaining('--version must be a whole number of at least 1, got "abc"')]);
+    const absent = await cli('dutylist', 'export', '--version', '999');
+    expect([absent.code, absent.stderr.trim()]).toEqual([1, 'minsheng dutylist export: duty list version 999 not found']);
+  });
 });
