@@ -646,6 +646,19 @@ describe('BAD_USER_INPUT with extensions.field', () => {
     );
   });
 
+  test('a reason, a decision or a reply of blanks only is no reason: refused, naming the field', async () => {
+    const dispatched = await ticketAt('DISPATCHED', '440106-UM');
+    await refusedAndUnchanged(dispatched, () => t.gql(RejectTicketDocument, { input: { ...v(dispatched), reason: '   ' } }, deps['440106-UM']), 'BAD_USER_INPUT', 'reason');
+    await refusedAndUnchanged(
+      dispatched,
+      () => t.gql(RedispatchTicketDocument, { input: { ...v(dispatched), departmentCode: '440106-HUD', reason: ' \n ' } }, operator),
+      'BAD_USER_INPUT',
+      'reason',
+    );
+    const inProgress = await ticketAt('IN_PROGRESS', '440106-UM');
+    await refusedAndUnchanged(inProgress, () => t.gql(ResolveTicketDocument, { input: { ...v(inProgress), reply: '  ' } }, deps['440106-UM']), 'BAD_USER_INPUT', 'reply');
+  });
+
   test('redispatch to the department that already has it', async () => {
     const r = await ticketAt('DISPATCHED', '440106-UM');
     await refusedAndUnchanged(

@@ -10,6 +10,7 @@ import {
   Min,
 } from 'class-validator';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { HasText } from '../shared/validation';
 import { ContactPurpose } from './personal-data-access.entity';
 import {
   AccessNeed,
@@ -133,21 +134,21 @@ export class RedispatchTicketInput extends TicketChangeInput {
   matterCode?: string | null;
 
   @Field(() => String, { description: 'Why the first routing was wrong.' })
-  @Length(2, 2000)
+  @HasText(2, 2000)
   reason!: string;
 }
 
 @InputType()
 export class RejectTicketInput extends TicketChangeInput {
   @Field(() => String, { description: '退单理由: why this is not ours.' })
-  @Length(2, 2000)
+  @HasText(2, 2000)
   reason!: string;
 }
 
 @InputType()
 export class DisputeRejectInput extends TicketChangeInput {
   @Field(() => String, { description: "Why the centre disagrees with the department's reject." })
-  @Length(2, 2000)
+  @HasText(2, 2000)
   reason!: string;
 }
 
@@ -162,7 +163,7 @@ export class ArbitrateTicketInput extends TicketChangeInput {
   matterCode?: string | null;
 
   @Field(() => String)
-  @Length(2, 2000)
+  @HasText(2, 2000)
   decision!: string;
 }
 
@@ -182,7 +183,7 @@ export class RequestExtensionInput extends TicketChangeInput {
   days!: number;
 
   @Field(() => String)
-  @Length(2, 2000)
+  @HasText(2, 2000)
   reason!: string;
 }
 
@@ -195,7 +196,7 @@ export class DecideExtensionInput extends TicketChangeInput {
 @InputType()
 export class ResolveTicketInput extends TicketChangeInput {
   @Field(() => String, { description: "办结答复: the reply to the citizen." })
-  @Length(1, 4000)
+  @HasText(1, 4000)
   reply!: string;
 }
 
