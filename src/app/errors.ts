@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { OptimisticLockError } from '@mikro-orm/core';
+import { DeadlockException, OptimisticLockError } from '@mikro-orm/core';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, ErrorCode } from '../shared/errors';
 
@@ -42,6 +42,12 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     }
     if (original instanceof OptimisticLockError) {
       return { ...base, message: 'someone else changed this first; reload and retry', extensions: { code: ErrorCode.CONFLICT } };
+    }
+    // two changes crossing on the same rows (e.g. merging A into B while B goes into A): PostgreSQL
+    // cancels one; nothing of it was written
+    const sqlState = (original as { code?: unknown } | null)?.code;
+    if (original instanceof DeadlockException || sqlState === '40P01' || sqlState === '40001') {
+      return { ...base, message: 'another change to the same records ran at the same moment; reload and retry', extensions: { code: ErrorCode.CONFLICT } };
     }
     if (original instanceof GraphQLError) {
       // graphql-js and Apollo errors (parse, validation, variable coercion) already carry a code
