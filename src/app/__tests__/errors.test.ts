@@ -5,7 +5,8 @@ import { createErrorFormatter } from '../errors';
 describe('the error formatter', () => {
   const logged: unknown[] = [];
   const format = createErrorFormatter({ exposeInternals: false, log: (_m, e) => logged.push(e) });
-  const asResolverError = (original: Error) => new GraphQLError(original.message, { originalError: original });
+  // as a resolver's error reaches the formatter: wrapped, with the path of the field that threw
+  const asResolverError = (original: Error) => new GraphQLError(original.message, { originalError: original, path: ['mergeTicket'] });
 
   test('changes that crossed on the same rows (deadlock, serialization failure) are a CONFLICT to retry, not an internal error', () => {
     const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
