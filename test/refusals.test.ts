@@ -273,6 +273,18 @@ describe('ILLEGAL_TRANSITION: steps the lifecycle does not allow', () => {
     );
   });
 
+  test('a re-opened ticket no department had handled (answered on the call) is routed like a new one: rejected, re-routed', async () => {
+    const r = await create();
+    r.version = (await t.ok(ResolveOnCallDocument, { input: { ...v(r), reply: '已电话答复' } }, operator)).resolveOnCall.version;
+    r.version = (await t.ok(ReturnVisitDocument, { input: { ...v(r), satisfaction: 'DISSATISFIED', resolution: 'NOT_RESOLVED' } }, operator)).returnVisit.version;
+    r.version = (await t.ok(DispatchTicketDocument, { input: { ...v(r), departmentCode: '440106-EEB' } }, operator)).dispatchTicket.version;
+    const moved = (await t.ok(RedispatchTicketDocument, { input: { ...v(r), departmentCode: '440106-UM', reason: '应为城管' } }, operator)).redispatchTicket;
+    expect([moved.status, moved.leadDepartment?.code]).toEqual(['DISPATCHED', '440106-UM']);
+    r.version = moved.version;
+    const rejected = (await t.ok(RejectTicketDocument, { input: { ...v(r), reason: '不属于城管职责' } }, deps['440106-UM'])).rejectTicket;
+    expect([rejected.status, rejected.leadDepartment]).toEqual(['RECEIVED', null]);
+  });
+
   test('redispatch an ACCEPTED ticket', async () => {
     const r = await ticketAt('ACCEPTED');
     await refusedAndUnchanged(

@@ -70,6 +70,7 @@ export class Ticket {
     | 'satisfaction'
     | 'resolution'
     | 'reopenCount'
+    | 'returnsToDepartmentId'
     | 'extensionPending'
     | 'matterId'
     | 'dutyListVersionId'
@@ -223,6 +224,10 @@ export class Ticket {
   @Field(() => Int)
   @Property({ type: 'integer' })
   reopenCount: number = 0;
+
+  /** 首办负责: the department a re-opened ticket returns to (see TicketState) */
+  @ManyToOne(() => Department, { mapToPk: true, fieldName: 'returns_to_department_id', nullable: true })
+  returnsToDepartmentId: string | null = null;
 
   @Field(() => Boolean)
   @Property({ type: 'boolean' })

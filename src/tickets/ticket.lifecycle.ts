@@ -43,6 +43,12 @@ export interface TicketState {
   satisfaction: Satisfaction | null;
   resolution: Resolution | null;
   reopenCount: number;
+  /**
+   * 首办负责: the department a re-opened ticket returns to — its lead when it was re-opened (null
+   * when no department had handled it: resolved on the call, or merged). Once back there, it is
+   * neither rejected nor re-routed; only arbitration moves it.
+   */
+  returnsToDepartmentId: string | null;
   extensionPending: boolean;
   /** 事项: the duty-list matter it is routed under, and the version of the list */
   matterId: string | null;
@@ -70,6 +76,7 @@ export const INITIAL_STATE: TicketState = {
   satisfaction: null,
   resolution: null,
   reopenCount: 0,
+  returnsToDepartmentId: null,
   extensionPending: false,
   matterId: null,
   dutyListVersionId: null,
@@ -148,6 +155,11 @@ function requireStatus(state: TicketState, action: string, ...allowed: TicketSta
   }
 }
 
+/** A re-opened ticket back at the department that handled it before (首办负责: it stays there). */
+function backWithItsHandler(state: TicketState): boolean {
+  return state.reopenCount > 0 && !!state.returnsToDepartmentId && state.leadDepartmentId === state.returnsToDepartmentId;
+}
+
 function requireLead(state: TicketState, actorDepartmentId: string, action: string): void {
   if (state.leadDepartmentId !== actorDepartmentId) {
     throw forbidden(`only the lead department may ${action} this ticket`);
@@ -185,7 +197,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
       if (state.bindingDepartmentId) {
         throw illegalTransition(state.status, 'redispatch', 'arbitration has bound the ticket to its department');
       }
-      if (state.reopenCount > 0) {
+      if (backWithItsHandler(state)) {
         throw illegalTransition(state.status, 'redispatch', 'a re-opened ticket stays with its lead department');
       }
       if (state.rejectedDepartmentIds.includes(cmd.departmentId)) {
@@ -217,7 +229,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
       if (state.bindingDepartmentId === cmd.actorDepartmentId) {
         throw illegalTransition(state.status, 'reject', 'the arbitration decision is binding');
       }
-      if (state.reopenCount > 0) {
+      if (backWithItsHandler(state)) {
         throw illegalTransition(state.status, 'reject', 'a re-opened ticket goes back to the department that handled it');
       }
       const second = state.rejectCount >= 1;
@@ -311,7 +323,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
           resolution: cmd.resolution,
           returnVisitDeadline: null,
           ...(dissatisfied
-            ? { reopenCount: state.reopenCount + 1, resolvedAt: null, acceptDeadline: null, resolveDeadline: null }
+            ? { reopenCount: state.reopenCount + 1, returnsToDepartmentId: state.leadDepartmentId, resolvedAt: null, acceptDeadline: null, resolveDeadline: null }
             : { closedAt: now }),
         },
       };
