@@ -15,6 +15,7 @@ import { Migration20261128071335_place_and_caller_indexes } from './Migration202
 import { Migration20261128080942_redundant_ticket_indexes } from './Migration20261128080942_redundant_ticket_indexes';
 import { Migration20261128081500_outbox_position_index } from './Migration20261128081500_outbox_position_index';
 import { Migration20261128103717_ticket_returns_to } from './Migration20261128103717_ticket_returns_to';
+import { Migration20261128103950_supervisions_per_deadline } from './Migration20261128103950_supervisions_per_deadline';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -37,4 +38,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128080942_redundant_ticket_indexes', class: Migration20261128080942_redundant_ticket_indexes },
   { name: 'Migration20261128081500_outbox_position_index', class: Migration20261128081500_outbox_position_index },
   { name: 'Migration20261128103717_ticket_returns_to', class: Migration20261128103717_ticket_returns_to },
+  { name: 'Migration20261128103950_supervisions_per_deadline', class: Migration20261128103950_supervisions_per_deadline },
 ];

@@ -287,6 +287,33 @@ test('OVERDUE: the SLA clock escalates an urgent ticket past its deadline, once 
   expect(onTicket.data?.node.supervisions.map((x) => x.level)).toEqual(['REMINDER', 'SUPERVISION', 'NOTICE']);
 });
 
+test('OVERDUE: each deadline is escalated on its own — accepted late, then resolved late: reminded of both', async () => {
+  const tk = await intake({ title: '路灯不亮', content: '巷子里的路灯坏了两个星期', matterCode: 'CITY.STREETLIGHT', districtCode: '440105' });
+  const dep = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440105-UM' });
+  const ticket = async () =>
+    (await gql<{ node: { version: number; dueAt: string; status: string } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { version dueAt status } } }', { id: tk.id })).data!.node;
+  const recorded = async () =>
+    (await t.hub.orm.em.getConnection().execute(`select s.level, s.due_at from supervisions s join tickets t on t.id = s.ticket_id where t.number = ? order by s.due_at, s.level`, [tk.number])) as { level: string; due_at: Date }[];
+  const acceptBy = (await ticket()).dueAt;
+  clock.set(new Date(Date.parse(acceptBy) + DAY + HOUR));
+  await until('the reminder for the accept deadline', async () => ((await recorded()).length === 1 ? true : null));
+  for (const m of ['acceptTicket', 'startTicket']) {
+    const res = await gql(dep, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { i: { id: tk.id, expectedVersion: (await ticket()).version } });
+    expect(res.errors).toBeUndefined();
+  }
+  const resolveBy = (await ticket()).dueAt;
+  expect(Date.parse(resolveBy)).toBeGreaterThan(Date.parse(acceptBy));
+  clock.set(new Date(Date.parse(resolveBy) + DAY + HOUR));
+  const both = await until('the reminder for the resolve deadline', async () => {
+    const rows = await recorded();
+    return rows.length === 2 ? rows : null;
+  });
+  expect(both.map((r) => [r.level, new Date(r.due_at).toISOString()])).toEqual([
+    ['REMINDER', new Date(acceptBy).toISOString()],
+    ['REMINDER', new Date(resolveBy).toISOString()],
+  ]);
+});
+
 test('a ticket with huge or garbled text does not stop the detectors', async () => {
   clock.advance(DAY);
   // a NUL character is refused at the door, with a code, and nothing is written

@@ -212,8 +212,9 @@ export class Supervision {
   @PrimaryKey({ type: 'string', length: 16 })
   level!: SupervisionLevel;
 
+  /** each deadline is escalated on its own: a ticket that misses a later one is reminded again */
   @Field(() => Date, { description: 'The deadline it was measured against.' })
-  @Property({ type: 'datetime' })
+  @PrimaryKey({ type: 'datetime' })
   dueAt!: Date;
 
   @Field(() => Date)

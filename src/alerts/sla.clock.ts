@@ -37,7 +37,8 @@ export function levelsReached(due: Date, now: Date, calendar: WorkingCalendar): 
 /**
  * The SLA clock (超期督办): once across processes, it looks at tickets past their deadline and
  * escalates each — reminder (催办) the day after, supervision (督办) after 5 working days, public
- * notice (通报) after 10 — recording every level reached once (`supervisions`). Key tickets
+ * notice (通报) after 10 — recording every level reached once per deadline (`supervisions`: a
+ * ticket accepted late and then resolved late is reminded of each). Key tickets
  * (urgent ones, and any ticket that reached supervision) raise an OVERDUE alert for their
  * district, updated at each level.
  */
@@ -63,10 +64,10 @@ export class SlaClock extends LeaderWorker {
       // overdue tickets that may have reached a level they have not been given yet
       const { rows } = await c.query<{ id: string; number: string; district_id: string; due_at: Date; urgency: string; levels: string[] | null }>(
         `select t.id, t.number, t.district_id, t.due_at, t.urgency,
-                (select array_agg(s.level) from supervisions s where s.ticket_id = t.id) as levels
+                (select array_agg(s.level) from supervisions s where s.ticket_id = t.id and s.due_at = t.due_at) as levels
          from tickets t
          where t.status in ${RUNNING} and t.due_at < $1 and t.id > $2
-           and (select count(*) from supervisions s where s.ticket_id = t.id) < 3
+           and (select count(*) from supervisions s where s.ticket_id = t.id and s.due_at = t.due_at) < 3
          order by t.id limit ${BATCH}`,
         [now, after],
       );
