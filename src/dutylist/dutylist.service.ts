@@ -333,6 +333,9 @@ export class DutyListService {
   private async publishDraft(rc: RequestContext, input: { number: number; expectedVersion: number; effectiveAt?: Date | null }) {
     requireRole(rc.viewer, ...EDITORS);
     return rc.em.transactional(async (em) => {
+      // one publication at a time, across processes: each retires what the other published
+      // otherwise, and two versions would stay in force
+      await em.execute(`select pg_advisory_xact_lock(hashtext('minsheng.dutylist.publish'))`);
       const v = await this.draft(em, input.number);
       if (v.version !== input.expectedVersion) {
         throw conflict(`duty list ${v.number} changed: you saw version ${input.expectedVersion}, it is now ${v.version}`, { currentVersion: v.version });
