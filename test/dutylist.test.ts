@@ -171,18 +171,6 @@ describe('versions and drafts', () => {
   });
 });
 
-describe('publishing at the same moment', () => {
-  test('two drafts published at once: one ends in force, the other retired — never two in force', async () => {
-    const a = (await t.ok(CreateDutyListDraftDocument, { notes: '甲' }, supervisor)).createDutyListDraft;
-    const b = (await t.ok(CreateDutyListDraftDocument, { notes: '乙' }, supervisor)).createDutyListDraft;
-    const results = await Promise.all([a, b].map((d) => t.gql(PublishDutyListDocument, { number: d.number, expectedVersion: d.version }, supervisor)));
-    for (const r of results) expect(r.errors).toBeUndefined();
-    const { dutyLists } = await t.ok(DutyListsDocument, { status: 'PUBLISHED' }, supervisor);
-    expect(dutyLists).toHaveLength(1);
-    expect([a.number, b.number]).toContain(dutyLists[0].number);
-  });
-});
-
 describe('import and export', () => {
   test('export → import round-trips the list, in CSV and JSON', async () => {
     for (const format of ['CSV', 'JSON'] as const) {
