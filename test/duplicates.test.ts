@@ -3,7 +3,11 @@
  * under the first (audited, as system/duplicates); a similar one further away is only suggested;
  * an unrelated one is left alone.
  */
+import { createLoaders } from '../src/app/loaders';
 import { ManualClock } from '../src/shared/clock';
+import { localId } from '../src/shared/relay';
+import { TicketStatus } from '../src/tickets/ticket.enums';
+import { Ticket } from '../src/tickets/ticket.entity';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
 import { until } from './support/wait';
@@ -118,4 +122,32 @@ test('a report of a problem already resolved is suggested, never merged into the
   });
   expect(seen.status).toBe('DISPATCHED');
   expect(seen.suggestedParent).toMatchObject({ parent: { number: first.number }, merged: false });
+});
+
+test('the detector merges only into a parent still being worked, checked under the parent’s lock (it may have been resolved since it was compared)', async () => {
+  const parent = await intake({ title: '人行道破损', content: '天河路人行道砖块松动，有人绊倒', citizenPhone: '13900000001' });
+  // the parent is handled to the end by its department
+  const gql = async (token: string, query: string, variables: Record<string, unknown>) => {
+    const res = await t.raw({ query, variables }, { authorization: `Bearer ${token}` });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data as Record<string, { version: number; status: string; leadDepartment: { code: string } | null }>;
+  };
+  const { node } = await gql(operator, 'query($id: ID!) { node(id: $id) { ... on Ticket { version status leadDepartment { code } } } }', { id: parent.id });
+  expect(node.status).toBe('DISPATCHED');
+  const dep = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: node.leadDepartment!.code });
+  let v = node.version;
+  for (const m of ['acceptTicket', 'startTicket']) v = (await gql(dep, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version status } }`, { i: { id: parent.id, expectedVersion: v } }))[m].version;
+  const resolved = (await gql(dep, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version status } }', { i: { id: parent.id, expectedVersion: v, reply: '已更换砖块' } })).resolveTicket;
+  expect(resolved.status).toBe('RESOLVED');
+  const child = await intake({ title: '人行道坏了', content: '天河路人行道砖块松动，差点绊倒', citizenPhone: '13900000002' });
+  const em = t.hub.orm.em.fork();
+  const rc = { viewer: { role: Role.ADMIN, subject: 'system/duplicates', districtCodes: [] }, em, loaders: createLoaders(em) };
+  const version = async () => (await t.hub.orm.em.fork().findOneOrFail(Ticket, { id: localId(child.id, 'Ticket') })).version;
+  const before = await version();
+  const open = new Set([TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS]);
+  await expect(t.hub.services.tickets.merge(rc, { id: child.id, expectedVersion: before, parentId: parent.id, note: '重复件' }, undefined, open)).rejects.toMatchObject({
+    extensions: { code: 'CONFLICT', currentStatus: 'RESOLVED' },
+  });
+  const after = await t.hub.orm.em.fork().findOneOrFail(Ticket, { id: localId(child.id, 'Ticket') });
+  expect([after.version, after.parentId]).toEqual([before, null]);
 });

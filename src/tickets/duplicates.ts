@@ -7,6 +7,7 @@ import type { Tx } from '../realtime/consumer';
 import type { StreamEvent } from '../realtime/events';
 import { DomainError } from '../shared/errors';
 import { toGlobalId } from '../shared/relay';
+import { TicketStatus } from './ticket.enums';
 import { DuplicateSuggestion } from './duplicate-suggestion.entity';
 import type { TicketsService } from './tickets.service';
 
@@ -202,7 +203,7 @@ export class DuplicateDetector {
       if (!best || best.score < s.suggestFrom) continue;
       const sure =
         // only into a parent still being worked: a resolved one's reply is not this report's answer
-        OPEN_PARENT.has(best.row.status) &&
+        OPEN_PARENT.has(best.row.status as TicketStatus) &&
         best.score >= s.mergeFrom &&
         t.matter_id != null &&
         best.row.matter_id === t.matter_id &&
@@ -246,6 +247,8 @@ export class DuplicateDetector {
           note: `重复件：与 ${best.row.number} 相似度 ${best.score.toFixed(2)}${best.metres != null ? `，相距 ${Math.round(best.metres)} 米` : ''}`,
         },
         (em) => em.upsert(DuplicateSuggestion, { ...suggestion, merged: true }).then(() => undefined),
+        // the parent was open when compared; it must still be when merged (a resolved one's reply is not this report's answer)
+        OPEN_PARENT,
       );
       return true;
     } catch (e) {
@@ -285,5 +288,5 @@ function candidates(matter: string): string {
 
 const META = 'id, number, matter_id, district_id, lat, lng, citizen_key, created_at, status, version, parent_id';
 /** parents a report may be merged into: still being worked */
-const OPEN_PARENT = new Set(['RECEIVED', 'DISPATCHED', 'ACCEPTED', 'IN_PROGRESS', 'ARBITRATION']);
+const OPEN_PARENT: ReadonlySet<TicketStatus> = new Set([TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS, TicketStatus.ARBITRATION]);
 const COLUMNS = `${META}, title, content`;

@@ -758,9 +758,15 @@ export class TicketsService {
   /**
    * Merges a duplicate report under its parent; the parent's reply reaches every caller.
    * `alsoInTransaction` lets an internal caller (the duplicate detector) commit its own record
-   * of the merge with it, so no reader sees one without the other.
+   * of the merge with it, so no reader sees one without the other, and may ask for a parent
+   * still being worked (`parentStatuses`), checked under the parent's row lock.
    */
-  merge(rc: RequestContext, input: MergeTicketInput, alsoInTransaction?: (em: EntityManager) => Promise<void>) {
+  merge(
+    rc: RequestContext,
+    input: MergeTicketInput,
+    alsoInTransaction?: (em: EntityManager) => Promise<void>,
+    parentStatuses?: ReadonlySet<TicketStatus>,
+  ) {
     return this.change(rc, input, CENTRE, async (em, t) => {
       const parentId = localId(input.parentId, 'Ticket', 'parentId');
       if (parentId === t.id) throw badInput('parentId', 'a ticket cannot be merged into itself');
@@ -773,6 +779,9 @@ export class TicketsService {
       if (parent.parentId) throw badInput('parentId', `${parent.number} is itself merged into another ticket`);
       if ([TicketStatus.CLOSED, TicketStatus.MERGED].includes(parent.status)) {
         throw badInput('parentId', `${parent.number} is ${parent.status}: pick an open ticket`);
+      }
+      if (parentStatuses && !parentStatuses.has(parent.status)) {
+        throw conflict(`${parent.number} became ${parent.status} meanwhile`, { currentStatus: parent.status });
       }
       await this.apply(em, rc.viewer, t, { kind: 'merge', parentId: parent.id }, input.note);
       if (parent.status === TicketStatus.RESOLVED && parent.reply) {
