@@ -22,9 +22,10 @@ export interface CsvRow {
  * - Quoted fields may hold commas, quotes ("") and newlines; a UTF-8 byte-order mark is skipped.
  *
  * @param labelColumn when given, the file must have this column.
- * @returns the rows, and the text columns the header lacks (the caller may warn of them).
- * @throws Error naming the file when it is not UTF-8, is not valid CSV, has no header row, has
- *   none of the text columns, or lacks the label column.
+ * @returns the rows, and the text columns the header lacks (read as empty; the caller should
+ *   say so: a misspelt column name would otherwise go unnoticed).
+ * @throws Error naming the file when it is not UTF-8, is not valid CSV, has no header row, or
+ *   lacks the label column.
  */
 export function readExamplesCsv(file: string, textColumns: string[], labelColumn?: string): { rows: CsvRow[]; missingTextColumns: string[] } {
   const bytes = fs.readFileSync(file);
@@ -44,9 +45,6 @@ export function readExamplesCsv(file: string, textColumns: string[], labelColumn
   const header = records[0].map((h) => h.trim());
   const textAt = textColumns.map((c) => header.indexOf(c)).filter((i) => i >= 0);
   const missingTextColumns = textColumns.filter((c) => !header.includes(c));
-  if (textColumns.length && !textAt.length) {
-    throw new Error(`${file} has none of the text columns ${textColumns.join(', ')} (its columns: ${header.join(', ')})`);
-  }
   let labelAt = -1;
   if (labelColumn !== undefined) {
     labelAt = header.indexOf(labelColumn);

@@ -162,6 +162,7 @@ describe('INITIAL_STATE and STATE_KEYS', () => {
       satisfaction: null,
       resolution: null,
       reopenCount: 0,
+      returnsToDepartmentId: null,
       extensionPending: false,
       matterId: null,
       dutyListVersionId: null,
@@ -170,7 +171,7 @@ describe('INITIAL_STATE and STATE_KEYS', () => {
 
   test('STATE_KEYS lists every field of the state', () => {
     expect([...STATE_KEYS].sort()).toEqual(Object.keys(INITIAL_STATE).sort());
-    expect(STATE_KEYS).toHaveLength(23);
+    expect(STATE_KEYS).toHaveLength(24);
   });
 });
 
@@ -625,6 +626,7 @@ describe('legal transitions', () => {
           resolution: Resolution.NOT_RESOLVED,
           returnVisitDeadline: null,
           reopenCount: 1,
+          returnsToDepartmentId: A,
           resolvedAt: null,
           acceptDeadline: null,
           resolveDeadline: null,
@@ -1094,6 +1096,7 @@ describe('replay', () => {
       satisfaction: Satisfaction.SATISFIED,
       resolution: Resolution.RESOLVED,
       reopenCount: 1,
+      returnsToDepartmentId: A,
       extensionPending: false,
       matterId: null,
       dutyListVersionId: null,
@@ -1160,9 +1163,15 @@ describe('re-opened tickets and lapsed extensions', () => {
   });
 
   test('a re-opened ticket, back at its lead, cannot be rejected or re-routed', () => {
-    const s = dispatchedTo(A, { reopenCount: 1 });
+    const s = dispatchedTo(A, { reopenCount: 1, returnsToDepartmentId: A });
     expectCode(() => decide(s, { kind: 'reject', actorDepartmentId: A }, env), ErrorCode.ILLEGAL_TRANSITION);
     expectCode(() => decide(s, { kind: 'redispatch', departmentId: B }, env), ErrorCode.ILLEGAL_TRANSITION);
+  });
+
+  test('a re-opened ticket no department had handled (answered on the call) may be rejected and re-routed like a new one', () => {
+    const s = dispatchedTo(A, { reopenCount: 1, returnsToDepartmentId: null });
+    expect(decide(s, { kind: 'reject', actorDepartmentId: A }, env).to).toBe(TicketStatus.RECEIVED);
+    expect(decide(s, { kind: 'redispatch', departmentId: B }, env).changes.leadDepartmentId).toBe(B);
   });
 });
 
