@@ -461,7 +461,8 @@ const NOT_PLACE_BEFORE: Readonly<Record<string, ReadonlySet<string>>> = {
 };
 
 /**
- * The key employers cluster by: the name without its province, city, district and town
+ * The key employers cluster by ('' when the name is only a mask and a business word, e.g.
+ * 某某公司: no key): the name without its province, city, district and town
  * (广东省, 东莞市, 天河区, 长安镇, or a bare 广州/天河), its legal form (有限公司, 有限责任公司,
  * 股份有限公司, 公司), a street address (珠吉路, 建设大道88号) and a bracketed branch, lower
  * case. `东莞市长安镇华达电子厂`, `天河区珠吉路华达电子厂` and `华达电子厂` share the key `华达电子厂`.
@@ -495,7 +496,27 @@ export function employerKey(name: string): string {
       }
     }
   }
-  return s;
+  return maskedOnly(s) ? '' : s;
+}
+
+/** Characters callers (and hotline records) mask a name with. */
+const MASK_CHARS = /^[某xX×*＊Ｘ]+/u;
+
+/**
+ * A name that is nothing but a mask and a business word — 某某公司, XX厂, 某某建筑工地: two
+ * callers who say it may mean two different employers, so it is no key. (某某服装厂 says more
+ * and stays a key: published records mask real names so, keeping the trade.)
+ */
+function maskedOnly(key: string): boolean {
+  if (!MASK_CHARS.test(key)) return false;
+  let rest = key.replace(MASK_CHARS, '');
+  for (const suffix of EMPLOYER_SUFFIXES) {
+    if (rest.endsWith(suffix)) {
+      rest = rest.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return rest === '';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -217,6 +217,12 @@ describe('employerKey', () => {
     expect(employerKey('某某科技有限公司（东莞分公司）')).toBe('某某科技');
   });
 
+  test('a mask and a business word alone (某某公司, XX厂) is no key: two callers saying it may mean two employers', () => {
+    for (const name of ['某某公司', 'XX有限公司', '某某厂', '东莞市某某建筑工地', 'xx店']) expect(employerKey(name)).toBe('');
+    expect(employerKey('某某服装厂')).toBe('某某服装厂');
+    expect(employerKey('XX物业管理公司')).toBe('xx物业管理');
+  });
+
   test('bare city and district names go too', () => {
     const keys = ['广州天河某某科技有限公司', '广州市天河区某某科技有限公司', '某某科技有限责任公司'].map(employerKey);
     expect(new Set(keys)).toEqual(new Set(['某某科技']));
