@@ -109,6 +109,11 @@ test('from a labour alert to a closed task force', async () => {
   expect((formed.tickets as { number: string }[]).map((x) => x.number).sort()).toEqual(tickets.map((x) => x.number).sort());
   // the alert cannot be given a second task force
   expect((await gql(office, form, { i: { name: '第二个专班', leadDepartmentCode: '440106-HRSS', alertId: alert.id } })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+  // nor be resolved, or dismissed, behind its task force's back: closing the task force resolves it
+  for (const m of ['resolveAlert', 'dismissAlert']) {
+    const refused = await gql(office, `mutation($i: AlertChangeInput!) { ${m}(input: $i) { status } }`, { i: { id: alert.id, note: '已处理' } });
+    expect(refused.errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+  }
 
   // members now see the linked tickets, and the task force; they log what they did
   expect(await seeTicket(police)).toEqual({ number: tickets[0].number });

@@ -39,7 +39,8 @@ const ACTORS = [Role.SUPERVISOR, Role.ADMIN, Role.DISTRICT_OFFICE];
 const MOVES: Record<'acknowledge' | 'dismiss' | 'resolve', { from: AlertStatus[]; to: AlertStatus; type: string }> = {
   acknowledge: { from: [AlertStatus.OPEN], to: AlertStatus.ACKNOWLEDGED, type: 'ACKNOWLEDGED' },
   dismiss: { from: [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED], to: AlertStatus.DISMISSED, type: 'DISMISSED' },
-  resolve: { from: [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.TASK_FORCE], to: AlertStatus.RESOLVED, type: 'RESOLVED' },
+  // an alert in a task force's hands is resolved when the task force closes, not before
+  resolve: { from: [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED], to: AlertStatus.RESOLVED, type: 'RESOLVED' },
 };
 
 /** Risk alerts: reading them in scope, the human decisions on them, and their live stream. */
@@ -113,6 +114,9 @@ export class AlertsService {
       if (!row || (scope && !scope.includes(row.district_id))) throw notFound('alert', input.id);
       if (input.expectedVersion != null && row.version !== input.expectedVersion) {
         throw conflict(`alert changed: you saw version ${input.expectedVersion}, it is now ${row.version}; reload and retry`, { currentVersion: row.version });
+      }
+      if (row.status === AlertStatus.TASK_FORCE && !move.from.includes(row.status)) {
+        throw illegalTransition(row.status, what, 'a task force is working on it: it is resolved when the task force closes');
       }
       if (!move.from.includes(row.status)) throw illegalTransition(row.status, what, `an alert ${row.status} cannot be ${move.to.toLowerCase()}`);
       const now = this.clock.now();
