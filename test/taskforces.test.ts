@@ -174,3 +174,45 @@ test('from a labour alert to a closed task force', async () => {
   const events = (await t.hub.orm.em.getConnection().execute(`select type from outbox_events where topic = 'taskforce' order by id`)) as { type: string }[];
   expect(events.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'FORMED', 'TICKETS_LINKED', 'CLOSED']);
 });
+
+test('new evidence of an alert a task force works on joins the task force: linked, logged, on the stream', async () => {
+  const intake = async (content: string) =>
+    (
+      await ok<{ createTicket: { id: string; number: string } }>(operator, 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id number } }', {
+        i: { channel: 'PHONE', title: '工厂欠薪', content, districtCode: '440106', dispatchTo: '440106-HRSS' },
+      })
+    ).createTicket;
+  clock.advance(86_400_000);
+  await intake('天河区金辉制衣厂拖欠我们40多名工人两个月工资，老板一直拖着不发。');
+  clock.advance(3_600_000);
+  await intake('金辉制衣厂老板欠薪跑路了，我们几十个工人找不到人。');
+  const alert = await until('the second labour alert', async () => {
+    const r = await ok<{ riskAlerts: { edges: { node: { id: string; ticketCount: number; title: string } }[] } }>(
+      supervisor,
+      '{ riskAlerts(first: 10, filter: { kinds: [LABOUR_DISPUTE] }) { edges { node { id ticketCount title } } } }',
+    );
+    return r.riskAlerts.edges.map((e) => e.node).find((a) => a.title.includes('金辉') && a.ticketCount === 2) ?? null;
+  });
+  const formed = (
+    await ok<{ formTaskForce: { id: string; version: number } }>(office, 'mutation($i: FormTaskForceInput!) { formTaskForce(input: $i) { id version } }', {
+      i: { name: '金辉制衣厂欠薪专班', leadDepartmentCode: '440106-HRSS', memberDepartmentCodes: ['GZ-PSB'], alertId: alert.id },
+    })
+  ).formTaskForce;
+  clock.advance(3_600_000);
+  const third = await intake('我也是金辉制衣厂的工人，工资被拖欠，老板电话也打不通了。');
+  const force = await until('the third ticket in the task force', async () => {
+    const r = await ok<{ taskForce: { version: number; openTickets: number; tickets: { number: string }[]; actions: { type: string; actor: string }[] } }>(
+      supervisor,
+      'query($id: ID!) { taskForce(id: $id) { version openTickets tickets { number } actions { type actor } } }',
+      { id: formed.id },
+    );
+    return r.taskForce.tickets.length === 3 ? r.taskForce : null;
+  });
+  expect(force.tickets.map((x) => x.number)).toContain(third.number);
+  expect(force.openTickets).toBe(3);
+  expect(force.version).toBe(formed.version + 1);
+  expect(force.actions.map((a) => a.type)).toEqual(['FORMED', 'TICKETS_LINKED']);
+  // a member department now sees the new ticket too
+  const police = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: 'GZ-PSB', subject: 'psb-zhao' });
+  expect((await ok<{ ticket: { number: string } | null }>(police, 'query($n: String!) { ticket(number: $n) { number } }', { n: third.number })).ticket).toEqual({ number: third.number });
+});

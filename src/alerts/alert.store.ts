@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../realtime/consumer';
+import { linkEvidence } from '../taskforces/taskforce.log';
 import { insertEvent, parseUuidArray } from '../realtime/events';
 import { ACTIVE_ALERT_STATUSES, AlertSeverity, AlertStatus, SEVERITY_RANK } from './alert.entity';
 import type { AlertKind } from './alert.entity';
@@ -143,6 +144,8 @@ export async function raiseOrUpdate(tx: Tx, f: Finding): Promise<'RAISED' | 'UPD
   );
   const note = severity !== current.severity ? `severity ${current.severity} → ${severity}` : null;
   await recordAlertChange(tx, updated[0], 'UPDATED', f.actor, note, f.at);
+  // a task force working on it gets the new evidence too
+  if (current.status === AlertStatus.TASK_FORCE && current.task_force_id && added.length) await linkEvidence(tx, current.task_force_id, added, f.actor, f.at);
   return 'UPDATED';
 }
 

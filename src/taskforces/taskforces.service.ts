@@ -13,9 +13,10 @@ import { paginate } from '../shared/paginate';
 import { localId } from '../shared/relay';
 import type { PageArgs } from '../shared/relay';
 import type { TicketsService } from '../tickets/tickets.service';
-import { insertEvent, parseUuidArray } from '../realtime/events';
+import { parseUuidArray } from '../realtime/events';
 import type { StreamEvent } from '../realtime/events';
 import { inTransaction } from '../shared/transaction';
+import { MAX_LINKED, recordTaskForceChange } from './taskforce.log';
 import type { LiveContext, LiveService } from '../realtime/live.service';
 import type { GraphQLResolveInfo } from 'graphql';
 import { TaskForce, TaskForceAction, TaskForceStatus } from './taskforce.entity';
@@ -40,7 +41,6 @@ export interface TaskForceChangeArgs {
 const DONE = new Set(['RESOLVED', 'CLOSED', 'MERGED']);
 /** Who forms task forces and changes them: supervisors, admins, the district's office. */
 const ORGANISERS = [Role.SUPERVISOR, Role.ADMIN, Role.DISTRICT_OFFICE];
-const MAX_LINKED = 500;
 
 interface Row {
   id: string;
@@ -280,18 +280,7 @@ export class TaskForcesService {
 
   /** The action log entry and the stream event, in the change's transaction. */
   private async record(c: PoolClient, id: string, type: string, actor: string, note: string | null, at: Date): Promise<void> {
-    await c.query('insert into task_force_actions (task_force_id, type, actor, note, at) values ($1, $2, $3, $4, $5)', [id, type, actor, note, at]);
-    const { rows } = await c.query<Row>('select * from task_forces where id = $1', [id]);
-    const f = normalise(rows[0]);
-    await insertEvent(c, {
-      topic: 'taskforce',
-      type,
-      aggregateId: id,
-      districtId: f.district_id,
-      departmentIds: f.department_ids,
-      payload: { taskForceId: id, name: f.name, status: f.status, version: f.version, tickets: f.ticket_ids.length, alerts: f.alert_ids.length, actor, note },
-      occurredAt: at,
-    });
+    await recordTaskForceChange(c, id, type, actor, note, at);
   }
 
   private tx(run: (c: PoolClient) => Promise<void>): Promise<void> {
