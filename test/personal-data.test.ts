@@ -113,6 +113,25 @@ test('bad input is refused with a coded error and writes nothing', async () => {
   expect(await accessCount()).toBe(before);
 });
 
+test('an analyst reads what citizens said without what identifies them: numbers and names in the text are left out', async () => {
+  const said = {
+    channel: 'PHONE',
+    title: '欠薪求助 回电13987654321',
+    content: '我叫陈大文，在鸿运五金厂上班，老板拖欠三个月工资。请回电139 8765 4321，或者一三九八七六五四三二一，身份证440106199001011234。',
+    districtCode: '440106',
+  };
+  const res = await t.raw({ query: 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }', variables: { input: said } }, { authorization: `Bearer ${operator}` });
+  const id = (res.body.data as { createTicket: { id: string } }).createTicket.id;
+  const read = 'query($id: ID!) { node(id: $id) { ... on Ticket { title content } } }';
+  const analyst = (await as(await t.token({ role: Role.ANALYST, subject: 'bi-2' }), read, { id })).data as { node: { title: string; content: string } };
+  const text = `${analyst.node.title}\n${analyst.node.content}`;
+  for (const identifying of ['13987654321', '139 8765 4321', '一三九八七六五四三二一', '440106199001011234', '陈大文']) expect(text).not.toContain(identifying);
+  expect(analyst.node.content).toContain('老板拖欠三个月工资');
+  // the operator handling the call reads it as said
+  const own = (await as(operator, read, { id })).data as { node: { title: string; content: string } };
+  expect(own.node).toEqual({ title: said.title, content: said.content });
+});
+
 test('only supervisors and admins read the access log', async () => {
   const body = await as(operator, log, { s: 'op-li' });
   expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');

@@ -5,6 +5,7 @@ import { peopleAffected } from '../risk/extract';
 import type { Clock } from '../shared/clock';
 import { badInput } from '../shared/errors';
 import { pgArray } from '../shared/insert';
+import { redactPersonalText } from '../shared/mask';
 import { hotIssues } from './cluster';
 import type { HotIssue } from './cluster';
 
@@ -25,7 +26,7 @@ export const MAX_HOT_ISSUE_TICKETS = 5000;
 /** Answers are kept this long per window and scope: clustering thousands of texts is not free. */
 const CACHE_MS = 30_000;
 
-/** Long digit runs (phone or ID numbers a caller typed) never become a keyword. */
+/** Long digit runs (phone or ID numbers a caller typed) never become a keyword, nor do masks. */
 const DIGITS = /\d{5,}/;
 
 interface TicketText {
@@ -78,8 +79,9 @@ export class HotIssuesService {
     const issues = hotIssues(
       rows.map((r) => ({
         id: r.id,
-        title: r.title,
-        text: r.content,
+        // keywords and labels are read by analysts: what identifies a caller never enters them
+        title: redactPersonalText(r.title),
+        text: redactPersonalText(r.content),
         time: new Date(r.created_at),
         likes: r.likes ?? 0,
         people: peopleAffected(`${r.title}\n${r.content}`)?.count ?? 1,
@@ -88,6 +90,7 @@ export class HotIssuesService {
       })),
       { window: { from, to: now }, first: 50 },
     );
-    return issues.map((i) => ({ ...i, keywords: i.keywords.filter((k) => !DIGITS.test(k)), label: i.label.split('、').filter((k) => !DIGITS.test(k)).join('、') }));
+    const plain = (k: string) => !DIGITS.test(k) && !k.includes('*');
+    return issues.map((i) => ({ ...i, keywords: i.keywords.filter(plain), label: i.label.split('、').filter(plain).join('、') }));
   }
 }

@@ -92,12 +92,12 @@ export class Ticket {
   @Enum({ items: () => TicketCategory })
   category!: TicketCategory;
 
-  @Field(() => String)
+  @Field(() => String, { description: '1-200 characters (for analysts: with phone, ID and card numbers, e-mail addresses and names left out).' })
   @Property({ type: 'string', length: 200 })
   title!: string;
 
   /** 诉求: what the citizen said */
-  @Field(() => String, { description: '诉求: what the citizen said.' })
+  @Field(() => String, { description: '诉求: what the citizen said (for analysts: with phone, ID and card numbers, e-mail addresses and names left out).' })
   @Property({ type: 'text' })
   content!: string;
 

@@ -1,0 +1,27 @@
+import { maskName, maskPhone, redactPersonalText } from '../mask';
+
+describe('redactPersonalText', () => {
+  test.each([
+    ['请回电13912345678，谢谢', '请回电***，谢谢'],
+    ['电话 139 1234 5678 或 020-8888-6666', '电话 *** 或 ***'],
+    ['身份证号440106199001011234', '身份证号***'],
+    ['身份证44010619900101123X号', '身份证***号'],
+    ['回电一三九一二三四五六七八', '回电***'],
+    ['邮箱 chen.dawen@example.com', '邮箱 ***'],
+    ['我叫陈大文，住在天河', '我叫陈**，住在天河'],
+    ['联系人：李四', '联系人李*'],
+  ])('%s → %s', (text, redacted) => {
+    expect(redactPersonalText(text)).toBe(redacted);
+  });
+
+  test('what does not identify anyone stays as said: counts, dates, amounts, addresses of places', () => {
+    for (const text of ['72名员工三个月没发工资，欠薪约30万元', '2024年3月起每天凌晨施工', '天河路123号门口路灯不亮', '我是鸿运五金厂的工人']) {
+      expect(redactPersonalText(text)).toBe(text);
+    }
+  });
+
+  test('the screen masks are unchanged', () => {
+    expect(maskPhone('13800138000')).toBe('138****8000');
+    expect(maskName('张三')).toBe('张*');
+  });
+});
