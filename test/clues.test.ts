@@ -167,6 +167,16 @@ test('a FILE the ticket refuses (unknown matter) leaves the clue waiting, free f
   expect(after.verifyClue.status).toBe('DISMISSED');
 });
 
+test('a clue that came in without a place is, once filed in a district, that district’s: its office sees it', async () => {
+  const clue = (await ok<{ submitClue: { id: string; district: null } }>(operator, submit, { i: { sourcePlatform: '微博', text: '有网友说某小区门口垃圾堆了一个星期没人清理', sourceUrl: 'https://weibo.example/p/991' } })).submitClue;
+  expect(clue.district).toBeNull();
+  const filed = await ok<{ verifyClue: { status: string } }>(supervisor, verify, { i: { id: clue.id, decision: 'FILE', districtCode: '440104' } });
+  expect(filed.verifyClue.status).toBe('FILED');
+  const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440104'], subject: 'yuexiu' });
+  const seen = await ok<{ clue: { district: { code: string } | null } | null }>(office, 'query($id: ID!) { clue(id: $id) { district { code } } }', { id: clue.id });
+  expect(seen.clue).toEqual({ district: { code: '440104' } });
+});
+
 test('the bulk feed: POST /clues, one result per clue; auth, shape and role checked', async () => {
   const url = t.url.replace(/\/graphql$/, '/clues');
   const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${operator}` }) =>

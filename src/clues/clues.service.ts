@@ -260,7 +260,7 @@ export class CluesService {
     // leaves it for CLAIM_MS, after which filing again returns the same ticket (keyed by the clue).
     const districtCode = input.districtCode ?? (clue.districtId ? (await rc.loaders.districtById.load(clue.districtId))?.code : null);
     if (!districtCode) throw badInput('districtCode', 'say which district the clue is in');
-    await this.departments.districtFor(rc, { districtCode });
+    const district = await this.departments.districtFor(rc, { districtCode });
     const claimed = (await rc.em.getConnection().execute(
       `update clues set verified_by = ?, verified_at = ?
        where id = ? and version = ? and status = 'RECEIVED' and (verified_at is null or verified_at < ?) returning id`,
@@ -293,8 +293,9 @@ export class CluesService {
       throw e;
     });
     await rc.em.getConnection().execute(
-      `update clues set status = 'FILED', ticket_id = ?, note = ?, version = version + 1 where id = ? and status = 'RECEIVED'`,
-      [ticket.id, note, clue.id],
+      // the clue is the district's it was filed in (it may have come in without a place)
+      `update clues set status = 'FILED', ticket_id = ?, note = ?, district_id = ?, version = version + 1 where id = ? and status = 'RECEIVED'`,
+      [ticket.id, note, district.id, clue.id],
     );
     return rc.em.fork().findOneOrFail(Clue, { id });
   }
