@@ -216,3 +216,27 @@ test('new evidence of an alert a task force works on joins the task force: linke
   const police = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: 'GZ-PSB', subject: 'psb-zhao' });
   expect((await ok<{ ticket: { number: string } | null }>(police, 'query($n: String!) { ticket(number: $n) { number } }', { n: third.number })).ticket).toEqual({ number: third.number });
 });
+
+test('a merged ticket keeps its task force open while the ticket it was merged into is open', async () => {
+  const intake = async (content: string) =>
+    (
+      await ok<{ createTicket: { id: string; number: string; version: number } }>(operator, 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id number version } }', {
+        i: { channel: 'PHONE', title: '小区积水', content, districtCode: '440106', dispatchTo: '440106-UM' },
+      })
+    ).createTicket;
+  clock.advance(3_600_000);
+  const parent = await intake('暴雨后天河北路小区门口积水半米深，老人出不了门。');
+  const child = await intake('天河北路小区门口积水很深，出行困难。');
+  const merged = await ok<{ mergeTicket: { status: string } }>(operator, 'mutation($i: MergeTicketInput!) { mergeTicket(input: $i) { status } }', {
+    i: { id: child.id, expectedVersion: child.version, parentId: parent.id, note: '同一积水点' },
+  });
+  expect(merged.mergeTicket.status).toBe('MERGED');
+  const formed = (
+    await ok<{ formTaskForce: { id: string; version: number; openTickets: number } }>(supervisor, 'mutation($i: FormTaskForceInput!) { formTaskForce(input: $i) { id version openTickets } }', {
+      i: { name: '天河北路内涝专班', leadDepartmentCode: '440106-UM', districtCode: '440106', ticketIds: [child.id] },
+    })
+  ).formTaskForce;
+  expect(formed.openTickets).toBe(1);
+  const refused = await gql(supervisor, 'mutation($i: TaskForceChangeInput!) { closeTaskForce(input: $i) { status } }', { i: { id: formed.id, expectedVersion: formed.version } });
+  expect(refused.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', openTickets: [child.number] });
+});

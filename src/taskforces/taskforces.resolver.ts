@@ -11,6 +11,7 @@ import { Connection, ConnectionArgs, localId, toGlobalId } from '../shared/relay
 import { Ticket } from '../tickets/ticket.entity';
 import type { TicketsService } from '../tickets/tickets.service';
 import { TaskForce, TaskForceAction, TaskForceStatus } from './taskforce.entity';
+import { DONE } from './taskforces.service';
 import type { TaskForcesService } from './taskforces.service';
 
 export const TaskForceConnection = Connection(TaskForce, 'TaskForce');
@@ -177,7 +178,11 @@ export function taskForceResolvers(forces: TaskForcesService, tickets: TicketsSe
     @FieldResolver(() => Int, { description: 'Linked tickets you may see that are not yet resolved.' })
     async openTickets(@Root() f: TaskForce, @Ctx() rc: RequestContext) {
       const found = await Promise.all(f.ticketIds.map((id) => tickets.byId(rc, id)));
-      return found.filter((t) => t && !['RESOLVED', 'CLOSED', 'MERGED'].includes(t.status)).length;
+      // a merged ticket is open while the ticket it was merged into is
+      const statuses = await Promise.all(
+        found.map(async (t) => (t?.status === 'MERGED' && t.parentId ? ((await rc.loaders.ticketById.load(t.parentId))?.status ?? t.status) : t?.status)),
+      );
+      return statuses.filter((s) => s && !DONE.has(s)).length;
     }
 
     @FieldResolver(() => [RiskAlert], { description: 'Linked alerts you may see.' })

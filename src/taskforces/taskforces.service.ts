@@ -38,7 +38,8 @@ export interface TaskForceChangeArgs {
 }
 
 /** Statuses a linked ticket may be in for its task force to close. */
-const DONE = new Set(['RESOLVED', 'CLOSED', 'MERGED']);
+/** A linked ticket's statuses that let its task force close (a MERGED one: its parent's). */
+export const DONE = new Set(['RESOLVED', 'CLOSED', 'MERGED']);
 /** Who forms task forces and changes them: supervisors, admins, the district's office. */
 const ORGANISERS = [Role.SUPERVISOR, Role.ADMIN, Role.DISTRICT_OFFICE];
 
@@ -198,8 +199,12 @@ export class TaskForcesService {
   /** 专班结案: only when every linked ticket is resolved; its alerts are resolved with it. */
   close(rc: RequestContext, input: TaskForceChangeArgs) {
     return this.change(rc, input, 'CLOSED', true, async (c, row, now) => {
+      // a merged ticket is done when the ticket it was merged into is; the tickets stay as read
+      // until the close commits (a return visit cannot re-open one in between)
       const { rows: open } = await c.query<{ number: string; status: string }>(
-        'select number, status from tickets where id = any($1) order by number',
+        `select t.number, case when t.status = 'MERGED' then coalesce(p.status, t.status) else t.status end as status
+         from tickets t left join tickets p on p.id = t.parent_id
+         where t.id = any($1) order by t.number for share of t`,
         [row.ticket_ids],
       );
       const unresolved = open.filter((t) => !DONE.has(t.status));
