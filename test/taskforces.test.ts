@@ -160,6 +160,11 @@ test('from a labour alert to a closed task force', async () => {
   });
   expect(closed.closeTaskForce).toEqual({ status: 'CLOSED', version: formed.version + 1, alerts: [{ status: 'RESOLVED' }] });
   expect((await gql(office, close, { i: { id: formed.id } })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+  // closed, it no longer opens its tickets to its member departments (the police still see the
+  // one linked to their own, active, task force)
+  const seeNumber = async (n: string) => (await ok<{ ticket: { number: string } | null }>(police, 'query($n: String!) { ticket(number: $n) { number } }', { n })).ticket;
+  expect(await seeNumber(tickets[1].number)).toBeNull();
+  expect(await seeNumber(tickets[0].number)).toEqual({ number: tickets[0].number });
 
   // the alert's log tells the story; the outbox carries every task-force change
   const story = await ok<{ riskAlert: { status: string; actions: { type: string }[] } }>(supervisor, 'query($id: ID!) { riskAlert(id: $id) { status actions { type } } }', { id: alert.id });

@@ -4,7 +4,7 @@ import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
 import { DutyListVersion } from '../dutylist/duty-list-version.entity';
 import { Matter } from '../dutylist/matter.entity';
-import { TaskForce } from '../taskforces/taskforce.entity';
+import { TaskForce, TaskForceStatus } from '../taskforces/taskforce.entity';
 import { ExtensionRequest } from '../tickets/extension-request.entity';
 import { ReturnVisit } from '../tickets/return-visit.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
@@ -61,9 +61,16 @@ export function createLoaders(em: EntityManager) {
     mattersByVersion: manyBy(em, Matter, 'versionId', { position: 'asc', code: 'asc' }),
     matterById: byId(em, Matter),
     dutyListVersionById: byId(em, DutyListVersion),
-    /** per department: the tickets linked to the task forces it leads or joined (once a request) */
+    /**
+     * per department: the tickets linked to the active task forces it leads or joined (once a
+     * request); a closed task force no longer opens its tickets to its members
+     */
     taskForceTicketIds: new DataLoader<string, string[]>((deps) =>
-      Promise.all(deps.map(async (dep) => (await em.find(TaskForce, { departmentIds: { $contains: [dep] } }, { fields: ['ticketIds'] })).flatMap((f) => f.ticketIds))),
+      Promise.all(
+        deps.map(async (dep) =>
+          (await em.find(TaskForce, { departmentIds: { $contains: [dep] }, status: TaskForceStatus.ACTIVE }, { fields: ['ticketIds'] })).flatMap((f) => f.ticketIds),
+        ),
+      ),
     ),
   };
 }
