@@ -29,8 +29,9 @@ export function redactPersonalText(text: string): string {
   return (
     text
       .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gu, '***')
-      // 7 or more digits, possibly in groups (138 0013 8000, 020-8888-6666, 4401…X)
-      .replace(/\+?\d(?:[\s-]?\d){6,}[\dXx]?/gu, '***')
+      // 7 or more digits, possibly in groups (138 0013 8000, 020-8888-6666, 4401…X), but not a
+      // date (2026-03-02)
+      .replace(/\+?\d(?:[\s-]?\d){6,}[\dXx]?/gu, (m) => (/^\d{4}-\d{1,2}-\d{1,2}$/.test(m) ? m : '***'))
       .replace(new RegExp(`${SPOKEN_DIGIT}(?:[\\s-]?${SPOKEN_DIGIT}){6,}`, 'gu'), '***')
       .replace(/(我叫|名叫|叫做|我姓|联系人|本人姓名|姓名)[:：\s]*([\p{Script=Han}]{1,3})/gu, (_m, lead: string, name: string) => `${lead}${maskName(name)}`)
   );

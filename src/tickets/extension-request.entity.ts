@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType, UseMiddleware } from 'type-graphql';
 import { Department } from '../departments/department.entity';
 import { Ticket } from './ticket.entity';
 import { ExtensionStatus } from './ticket.enums';
+import { RedactForAnalysts } from '../auth/redact';
 
 /** 延期申请: a department asks for more time; a supervisor approves or denies. */
 @Entity({ tableName: 'extension_requests' })
@@ -25,6 +26,7 @@ export class ExtensionRequest {
   days!: number;
 
   @Field(() => String)
+  @UseMiddleware(RedactForAnalysts)
   @Property({ type: 'text' })
   reason!: string;
 
@@ -45,6 +47,7 @@ export class ExtensionRequest {
   decidedBy: string | null = null;
 
   @Field(() => String, { nullable: true })
+  @UseMiddleware(RedactForAnalysts)
   @Property({ type: 'text', nullable: true })
   decisionNote: string | null = null;
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, UseMiddleware } from 'type-graphql';
 import { Ticket } from './ticket.entity';
 import { Resolution, Satisfaction } from './ticket.enums';
+import { RedactForAnalysts } from '../auth/redact';
 
 /** 回访: the call back to the citizen after the ticket is resolved. */
 @Entity({ tableName: 'return_visits' })
@@ -25,6 +26,7 @@ export class ReturnVisit {
   resolution!: Resolution;
 
   @Field(() => String, { nullable: true })
+  @UseMiddleware(RedactForAnalysts)
   @Property({ type: 'text', nullable: true })
   note: string | null = null;
 

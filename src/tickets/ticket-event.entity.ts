@@ -1,9 +1,10 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, UseMiddleware } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Ticket } from './ticket.entity';
 import { TicketEventType, TicketStatus } from './ticket.enums';
 import type { TicketState } from './ticket.lifecycle';
+import { RedactForAnalysts } from '../auth/redact';
 
 /**
  * The append-only audit log (操作日志) of a ticket: one row per state change, written in the
@@ -42,11 +43,13 @@ export class TicketEvent {
   actor!: string;
 
   @Field(() => String, { nullable: true })
+  @UseMiddleware(RedactForAnalysts)
   @Property({ type: 'text', nullable: true })
   note!: string | null;
 
   /** The lifecycle fields the event changed; replaying these gives the ticket's state. */
   @Field(() => GraphQLJSONObject, { description: 'The lifecycle fields this event changed.' })
+  @UseMiddleware(RedactForAnalysts)
   @Property({ type: 'json' })
   changes!: Partial<TicketState>;
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ArrayType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType, UseMiddleware } from 'type-graphql';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
 import { DutyListVersion } from '../dutylist/duty-list-version.entity';
 import { Matter } from '../dutylist/matter.entity';
 import type { RoutingRecord } from '../dutylist/routing.types';
 import { Node } from '../shared/relay';
+import { RedactForAnalysts } from '../auth/redact';
 import {
   AccessNeed,
   Channel,
@@ -210,6 +211,7 @@ export class Ticket {
   closedAt: Date | null = null;
 
   @Field(() => String, { nullable: true, description: "The department's reply to the citizen." })
+  @UseMiddleware(RedactForAnalysts)
   @Property({ type: 'text', nullable: true })
   reply: string | null = null;
 

@@ -256,6 +256,11 @@ export class TicketsService {
     if (f.createdFrom) where.push({ createdAt: { $gte: f.createdFrom } });
     if (f.createdTo) where.push({ createdAt: { $lt: f.createdTo } });
     if (f.search?.trim()) {
+      // analysts read texts with personal data left out: a search over the full text would let
+      // them test for a phone number or a name, so they may not search texts
+      if (rc.viewer.role === Role.ANALYST) {
+        throw new DomainError(ErrorCode.FORBIDDEN, 'analysts may not search ticket texts (they would reveal the personal data left out of them)', { field: 'filter.search' });
+      }
       const like = `%${escapeLike(f.search.trim())}%`;
       where.push({ $or: [{ title: { $ilike: like } }, { content: { $ilike: like } }] });
     }
