@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import type { KeyLike } from 'jose';
-import { Role, startTestHub } from './support/hub';
+import { Role, startTestHub, TEST_SECRET } from './support/hub';
 import type { TestHub } from './support/hub';
 
 const ISSUER = 'https://idp.example.gov.cn';
@@ -58,5 +58,34 @@ test('RS256 by a JWKS URL', async () => {
   } finally {
     await t.stop();
     jwks.close();
+  }
+});
+
+test('a token without an expiry, or meant for another application, is refused', async () => {
+  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  const t: TestHub = await startTestHub({ env: { AUTH_PUBLIC_KEY: await exportSPKI(publicKey), AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: 'minsheng' } });
+  try {
+    const claims = { role: Role.DISTRICT_OFFICE, dis: ['440106'] };
+    const signed = (aud: string | null, exp: boolean) => {
+      let j = new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).setIssuer(ISSUER).setSubject('li.na@tianhe').setIssuedAt();
+      if (aud) j = j.setAudience(aud);
+      if (exp) j = j.setExpirationTime('10m');
+      return j.sign(privateKey);
+    };
+    const ok = await t.raw({ query: viewer }, { authorization: `Bearer ${await signed('minsheng', true)}` });
+    expect(ok.body.data).toMatchObject({ viewer: { role: 'DISTRICT_OFFICE' } });
+    for (const bad of [await signed('minsheng', false), await signed('some-other-app', true), await signed(null, true)]) {
+      const res = await t.raw({ query: viewer }, { authorization: `Bearer ${bad}` });
+      expect([res.status, res.body.errors?.[0].extensions?.code]).toEqual([401, 'UNAUTHENTICATED']);
+    }
+    // the hub's own tokens must expire too
+    const own = (exp: boolean) => {
+      const j = new SignJWT({ role: Role.ADMIN }).setProtectedHeader({ alg: 'HS256' }).setIssuer('minsheng').setSubject('x').setIssuedAt();
+      return (exp ? j.setExpirationTime('10m') : j).sign(new TextEncoder().encode(TEST_SECRET));
+    };
+    expect((await t.raw({ query: viewer }, { authorization: `Bearer ${await own(true)}` })).status).toBe(200);
+    expect((await t.raw({ query: viewer }, { authorization: `Bearer ${await own(false)}` })).status).toBe(401);
+  } finally {
+    await t.stop();
   }
 });

@@ -41,6 +41,7 @@ const schema = z.object({
   AUTH_PUBLIC_KEY_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
+  AUTH_AUDIENCE: z.string().optional(),
   SEED_DEMO: bool.default(true),
   CITY_CODE: z.string().regex(/^[A-Z]{2,4}$/, 'must be 2-4 capital letters, e.g. GZ').default('GZ'),
   CITY_BOUNDS: bounds.default([22.5, 112.9, 23.95, 114.1]),

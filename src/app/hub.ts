@@ -262,6 +262,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     algorithm: config.AUTH_PUBLIC_KEY_ALG,
     jwksUrl: config.AUTH_JWKS_URL,
     issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
   };
   const authenticate = (header: string | null | undefined): Promise<Viewer> => {
     const key = header ? /^ApiKey\s+(\S+)$/i.exec(header.trim()) : null;

@@ -118,6 +118,8 @@ export interface TokenVerifier {
   algorithm?: 'RS256' | 'ES256';
   /** the `iss` of the identity provider's tokens (default: minsheng) */
   issuer?: string;
+  /** the `aud` the identity provider's tokens must carry (checked when set) */
+  audience?: string;
 }
 
 const ASYMMETRIC = ['RS256', 'ES256'];
@@ -165,12 +167,13 @@ async function verifyBearer(v: TokenVerifier, token: string): Promise<{ viewer: 
     const alg = decodeProtectedHeader(token).alg ?? '';
     let payload: JWTPayload;
     if (alg === 'HS256') {
-      ({ payload } = await jwtVerify(token, new TextEncoder().encode(v.secret), { issuer: ISSUER, algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(v.secret), { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] }));
     } else {
       const key = publicKeyOf(v);
       if (!key || !ASYMMETRIC.includes(alg)) throw new Error(`tokens signed with ${alg} are not accepted`);
       const k = await key;
-      const options = { issuer: v.issuer ?? ISSUER, algorithms: ASYMMETRIC };
+      // a token must expire; one meant for another application is not ours
+      const options = { issuer: v.issuer ?? ISSUER, algorithms: ASYMMETRIC, requiredClaims: ['exp'], ...(v.audience ? { audience: v.audience } : {}) };
       ({ payload } =
         typeof k === 'function' ? await jwtVerify(token, k, options) : await jwtVerify(token, k, options));
     }
