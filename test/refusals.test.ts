@@ -681,6 +681,16 @@ describe('BAD_USER_INPUT with extensions.field', () => {
     );
   });
 
+  test('a cursor of another list, or a forged one, is BAD_USER_INPUT on after/before, never an internal error', async () => {
+    const { body } = await t.raw({ query: '{ departments(first: 2) { pageInfo { endCursor } } }' }, { authorization: `Bearer ${operator}` });
+    const departmentsCursor = (body.data as { departments: { pageInfo: { endCursor: string } } }).departments.pageInfo.endCursor;
+    const forged = Buffer.from(JSON.stringify(['x', 'y'])).toString('base64url');
+    for (const [arg, cursor] of [['after', departmentsCursor], ['after', forged], ['before', forged]]) {
+      const res = await t.raw({ query: `query($c: String) { tickets(${arg === 'after' ? 'first: 2, after' : 'last: 2, before'}: $c) { totalCount } }`, variables: { c: cursor } }, { authorization: `Bearer ${operator}` });
+      expectRefused(res.body as Refusal, 'BAD_USER_INPUT', arg);
+    }
+  });
+
   test('a malformed id', async () => {
     const before = await totalCount();
     for (const id of ['not-an-id', Buffer.from('Ticket:123').toString('base64url'), Buffer.from('Department:00000000-0000-4000-8000-000000000000').toString('base64url')]) {

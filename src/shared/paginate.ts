@@ -22,7 +22,7 @@ export async function paginate<T extends object>(
   const size = (backward ? page.last : page.first) ?? DEFAULT_PAGE_SIZE;
   for (const field of ['after', 'before'] as const) {
     const value = page[field];
-    if (value != null && !isCursorFor(value, orderBy)) throw badInput(field, 'not a valid cursor for this list');
+    if (value != null && !isCursorFor(value, orderBy, kindsOf(em, entity, orderBy))) throw badInput(field, 'not a valid cursor for this list');
   }
   const cursor = (await em.findByCursor(entity as never, where as never, {
     ...(backward ? { last: size, before: page.before ?? undefined } : { first: size, after: page.after ?? undefined }),
@@ -42,14 +42,48 @@ export async function paginate<T extends object>(
   };
 }
 
-/** Does `value` decode to a cursor with one value per sort key (as `Cursor.from` makes them)? */
-function isCursorFor(value: string, orderBy: Record<string, unknown>): boolean {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Kind = 'uuid' | 'time' | 'number' | 'text';
+
+/** What kind of value each sort key holds, from the entity's columns. */
+function kindsOf(em: EntityManager, entity: EntityClass<object>, orderBy: Record<string, unknown>): Kind[] {
+  const meta = em.getMetadata().find(entity.name);
+  return Object.keys(orderBy).map((key) => {
+    const p = meta?.properties[key];
+    const column = `${p?.columnTypes?.[0] ?? ''} ${String(p?.type ?? '')}`.toLowerCase();
+    if (column.includes('uuid')) return 'uuid';
+    if (/timestamp|date/.test(column)) return 'time';
+    if (/int|numeric|decimal|float|double|real|number/.test(column)) return 'number';
+    return 'text';
+  });
+}
+
+function fits(kind: Kind, v: unknown): boolean {
+  switch (kind) {
+    case 'uuid':
+      return typeof v === 'string' && UUID.test(v);
+    case 'time':
+      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v));
+    case 'number':
+      return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^-?\d{1,20}(\.\d+)?$/.test(v));
+    default:
+      return typeof v === 'string' || typeof v === 'number';
+  }
+}
+
+/**
+ * Does `value` decode to a cursor of this list — one value per sort key (as `Cursor.from` makes
+ * them), each of the key's kind? Another list's cursor, or a forged one, is refused here rather
+ * than failing in the database.
+ */
+function isCursorFor(value: string, orderBy: Record<string, unknown>, kinds: Kind[]): boolean {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     return (
       Array.isArray(decoded) &&
       decoded.length === Object.keys(orderBy).length &&
-      decoded.every((v) => v != null && ['string', 'number'].includes(typeof v)) &&
+      decoded.every((v, i) => v != null && fits(kinds[i], v)) &&
       Cursor.decode(value).length === decoded.length
     );
   } catch {
