@@ -246,7 +246,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   await slaClock.start();
   const retention = new RetentionJob({ databaseUrl: options.databaseUrl, clock, retentionDays: config.RETENTION_DAYS, everyMs: 3_600_000, log });
   await retention.start();
-  const relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, log });
+  const relay = new OutboxRelay({
+    databaseUrl: options.databaseUrl,
+    bus,
+    retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
+    consumers: [rollups, risk, duplicates].map((k) => k.checkpointName),
+    log,
+  });
   await relay.start();
   const production = config.NODE_ENV === 'production';
   const formatError = createErrorFormatter({

@@ -55,6 +55,11 @@ export interface ConsumerOptions<P = undefined> {
  * Wake it with `kick()` (e.g. on every stream event).
  */
 export class CheckpointedConsumer<P = undefined> extends LeaderWorker {
+  /** the checkpoint's name */
+  get checkpointName(): string {
+    return this.o.name;
+  }
+
   constructor(private readonly o: ConsumerOptions<P>) {
     super({ databaseUrl: o.databaseUrl, lock: `minsheng.consumer.${o.name}`, name: `minsheng-${o.name}`, pollMs: o.pollMs, delayMs: o.delayMs, log: o.log });
   }

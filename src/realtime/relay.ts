@@ -14,6 +14,8 @@ export interface RelayOptions {
   bus: EventBus;
   /** how long published events stay in the outbox for resuming clients */
   retentionMs: number;
+  /** the checkpointed consumers (by name): no event is pruned before each has applied it */
+  consumers?: string[];
   batchSize?: number;
   /** lock retry and safety poll when no NOTIFY arrives (ms) */
   pollMs?: number;
@@ -110,9 +112,12 @@ export class OutboxRelay extends LeaderWorker {
   }
 
   /**
-   * Drops published events older than the retention window (at most once a minute), always
-   * keeping the newest positioned one: the next positions are counted on from it, so they keep
-   * growing however long the hotline was quiet.
+   * Drops published events older than the retention window (at most once a minute): a prefix of
+   * positions only — up to the first event still within the window, so a client resuming after
+   * a kept position never finds a hole — never past an event a background consumer (heatmap
+   * rollups, risk, duplicates) has not applied yet, and always keeping the newest positioned
+   * one: the next positions are counted on from it, so they keep growing however long the
+   * hotline was quiet.
    */
   private async prune(c: Client): Promise<void> {
     const now = Date.now();
@@ -122,8 +127,9 @@ export class OutboxRelay extends LeaderWorker {
       `delete from outbox_events where position is not null
           and position <= coalesce((select published from outbox_relay where id = 1), 0)
           and position < (select max(position) from outbox_events)
-          and occurred_at < now() - make_interval(secs => $1)`,
-      [this.o.retentionMs / 1000],
+          and position <= coalesce((select min(coalesce(k.position, 0)) from unnest($2::text[]) as n(name) left join consumer_checkpoints k on k.name = n.name), position)
+          and position < coalesce((select min(position) from outbox_events where position is not null and occurred_at >= now() - make_interval(secs => $1)), position + 1)`,
+      [this.o.retentionMs / 1000, this.o.consumers ?? []],
     );
   }
 }
