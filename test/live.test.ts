@@ -124,6 +124,34 @@ test('a department that loses a ticket (redispatched elsewhere) is told so live;
   hud.stop();
 });
 
+test('a resume whose replay fails closes that socket only: the group goes on delivering to the others', async () => {
+  const live = follow(client(operator), TicketEventsDocument);
+  await settle();
+  const first = await intake('440106', '440106-UM');
+  await until('the live subscriber to see the first ticket', () => live.got.some((e) => e.number === first.number));
+  const cursor = live.got[0].id;
+  // the replay's last page — the one read in order with the group's deliveries — fails (a
+  // database fault), once: the first read finds nothing, the second throws
+  const groups = t.hub.services.live.groups as unknown as { page: (...a: unknown[]) => Promise<boolean> };
+  const page = jest.spyOn(groups, 'page').mockResolvedValueOnce(false).mockRejectedValueOnce(new Error('injected fault'));
+  const closed: number[] = [];
+  const resuming = createClient({
+    url: t.hub.wsUrl.replace('localhost', '127.0.0.1'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${operator}` },
+    on: { closed: (e) => closed.push((e as { code: number }).code) },
+  });
+  clients.push(resuming);
+  resuming.subscribe({ query: print(TicketEventsDocument), variables: { after: cursor } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+  await until('the resuming socket to be closed', () => closed.length > 0);
+  expect(closed).toEqual([4500]);
+  page.mockRestore();
+  const second = await intake('440106', '440106-UM');
+  await until('the live subscriber to see the next ticket', () => live.got.some((e) => e.number === second.number));
+  live.stop();
+});
+
 test('identical subscriptions share one group: one execution per event, the same bytes on every socket', async () => {
   const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440112'] });
   await until('earlier subscriptions closed', () => t.hub.services.live.groups.stats().subscribers === 0);

@@ -69,7 +69,10 @@ export class StreamGroups {
   private flushBatch(): void {
     const events = this.batch;
     this.batch = [];
-    for (const g of this.groups.values()) g.chain = g.chain.then(() => this.deliver(g, events));
+    // a failed delivery is logged and the chain goes on: one bad step never stops the group
+    for (const g of this.groups.values()) {
+      g.chain = g.chain.then(() => this.deliver(g, events)).catch((e: unknown) => this.log('delivery failed', e));
+    }
   }
 
   /**
@@ -140,15 +143,22 @@ export class StreamGroups {
       while (!m.closed && m.cursor < g.position) {
         if (!(await this.page(g, m, g.position))) break;
       }
-      // the rest, and the switch to live, in order with the group's deliveries
+      // the rest, and the switch to live, in order with the group's deliveries; a failure here
+      // is this member's alone: the group's chain goes on for the others
+      let failure: unknown = null;
       g.chain = g.chain.then(async () => {
-        while (!m.closed && m.cursor < g.position) {
-          if (!(await this.page(g, m, g.position))) break;
+        try {
+          while (!m.closed && m.cursor < g.position) {
+            if (!(await this.page(g, m, g.position))) break;
+          }
+          m.cursor = g.position > m.cursor ? g.position : m.cursor;
+          m.live = true;
+        } catch (e) {
+          failure = e ?? new Error('replay failed');
         }
-        m.cursor = g.position > m.cursor ? g.position : m.cursor;
-        m.live = true;
       });
       await g.chain;
+      if (failure) throw failure;
     } catch (e) {
       this.log('replay failed', e);
       m.socket.close(4500, 'replay failed: subscribe again with after');
