@@ -121,12 +121,20 @@ export class HeatmapService {
     this.indexStartedAt = Date.now();
   }
 
+  private lastPrune = 0;
+
   /** Feeds a stream event to the index. */
   onEvent(e: StreamEvent): void {
     if (!this.index || e.topic !== 'ticket' || e.type !== 'CREATED') return;
     const p = e.payload as unknown as TicketEventPayload;
     const t = Date.parse(p.createdAt);
     if (p.cell && t >= this.index.since) this.index.add(t, p.cell);
+    // hours past the retention leave as new ones come, whether or not anyone reads the city
+    // (at most once a minute)
+    if (t - this.lastPrune >= 60_000) {
+      this.lastPrune = t;
+      this.index.prune(this.clock.now().getTime());
+    }
   }
 
   /** Resolves when the index answers whole-city windows (loads it if needed). */

@@ -43,13 +43,14 @@ export class MemoryBus implements EventBus {
   }
 }
 
-/** NOTIFY payloads must stay under 8000 bytes; larger batches travel as a range. */
+/** NOTIFY payloads must stay under 8000 bytes; larger batches travel as a range (see `encode`). */
 const NOTIFY_LIMIT = 7500;
 export const EVENTS_CHANNEL = 'minsheng_events';
 
-function encode(message: BusMessage, limit: number): string {
+export function encode(message: BusMessage, limit: number): string {
   const full = JSON.stringify(message);
-  if (full.length <= limit || !('events' in message) || !message.events.length) return full;
+  // the limit is in bytes: Chinese text takes three a character
+  if (Buffer.byteLength(full, 'utf8') <= limit || !('events' in message) || !message.events.length) return full;
   const ev = message.events;
   return JSON.stringify({ from: ev[0].position, to: ev[ev.length - 1].position });
 }
