@@ -3,7 +3,8 @@ import type { Client } from 'graphql-ws';
 import { print } from 'graphql';
 import WebSocket from 'ws';
 import { ViewerDocument, TicketListDocument } from './generated/graphql';
-import { Role, startTestHub } from './support/hub';
+import { signToken } from '../src/auth/viewer';
+import { Role, startTestHub, TEST_SECRET } from './support/hub';
 import type { TestHub } from './support/hub';
 
 let t: TestHub;
@@ -93,5 +94,29 @@ test('in production, introspection is refused over WebSocket as over HTTP', asyn
     }
   } finally {
     await prod.stop();
+  }
+});
+
+test('a socket lives only as long as its token: it is closed with 4401 once the token has expired', async () => {
+  const short = await startTestHub({ env: { WS_AUTH_RECHECK_SECONDS: '0.3' } });
+  const closed: number[] = [];
+  const c = createClient({
+    url: short.hub.wsUrl.replace('localhost', '127.0.0.1'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${await signToken(TEST_SECRET, { role: Role.OPERATOR, subject: 'short-lived' }, '2s')}` },
+    on: { closed: (e) => closed.push((e as { code: number }).code) },
+  });
+  try {
+    const events: unknown[] = [];
+    c.subscribe({ query: 'subscription { ticketEvents { id } }' }, { next: (r) => events.push(r), error: () => undefined, complete: () => undefined });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(closed).toEqual([]); // still valid
+    const deadline = Date.now() + 6000;
+    while (!closed.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(closed).toEqual([4401]);
+  } finally {
+    await c.dispose();
+    await short.stop();
   }
 });

@@ -42,6 +42,7 @@ const schema = z.object({
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  WS_AUTH_RECHECK_SECONDS: z.coerce.number().positive().default(10),
   SEED_DEMO: bool.default(true),
   CITY_CODE: z.string().regex(/^[A-Z]{2,4}$/, 'must be 2-4 capital letters, e.g. GZ').default('GZ'),
   CITY_BOUNDS: bounds.default([22.5, 112.9, 23.95, 114.1]),

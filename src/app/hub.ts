@@ -335,12 +335,24 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       },
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const header = typeof auth === 'string' ? auth : null;
         try {
-          ctx.extra.viewer = await authenticate(typeof auth === 'string' ? auth : null);
-          return true;
+          ctx.extra.viewer = await authenticate(header);
         } catch {
           return false; // closes with 4403 Forbidden
         }
+        // the socket lives only as long as its credentials: closed (4401) when the token expires
+        // or the API key is revoked (looked at again every WS_AUTH_RECHECK_SECONDS)
+        const socket = ctx.extra.socket;
+        const check = setInterval(() => {
+          authenticate(header).catch(() => {
+            clearInterval(check);
+            socket.close(4401, 'credentials expired or revoked: connect again');
+          });
+        }, config.WS_AUTH_RECHECK_SECONDS * 1000);
+        check.unref();
+        socket.once('close', () => clearInterval(check));
+        return true;
       },
       context: (ctx, id): LiveContext =>
         Object.assign(contextFor(ctx.extra.viewer!), {
