@@ -120,3 +120,34 @@ test('a socket lives only as long as its token: it is closed with 4401 once the 
     await short.stop();
   }
 });
+
+test('in production, an unexpected error in a live update is coded and says nothing of the database', async () => {
+  const prod = await startTestHub({ env: { NODE_ENV: 'production' } });
+  const c = createClient({
+    url: prod.hub.wsUrl.replace('localhost', '127.0.0.1'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${await prod.token({ role: Role.OPERATOR })}` },
+  });
+  const db = prod.hub.orm.em.getConnection();
+  try {
+    const updates: { errors?: { message: string; extensions?: { code?: string } }[] }[] = [];
+    c.subscribe({ query: 'subscription { ticketEvents { type ticket { supervisions { level } } } }' }, { next: (r) => updates.push(r as (typeof updates)[number]), error: () => undefined, complete: () => undefined });
+    await new Promise((r) => setTimeout(r, 200));
+    // a database fault while the update is rendered
+    await db.execute('alter table supervisions rename to supervisions_away');
+    const token = await prod.token({ role: Role.OPERATOR });
+    await prod.raw({ query: 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }', variables: { i: { channel: 'PHONE', title: '路灯不亮', content: '小区门口路灯坏了', districtCode: '440106' } } }, { authorization: `Bearer ${token}` });
+    const deadline = Date.now() + 5000;
+    while (!updates.some((u) => u.errors) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const failed = updates.find((u) => u.errors)!;
+    expect(failed.errors![0]).toMatchObject({ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(failed)).not.toMatch(/relation|select|does not exist/);
+    expect(prod.errors.join('\n')).toMatch(/supervisions/); // logged for the operators of the hub
+    prod.errors.splice(0);
+  } finally {
+    await db.execute('alter table if exists supervisions_away rename to supervisions');
+    await c.dispose();
+    await prod.stop();
+  }
+});

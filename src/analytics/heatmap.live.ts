@@ -5,7 +5,7 @@ import type WebSocket from 'ws';
 import { badInput } from '../shared/errors';
 import type { StreamEvent } from '../realtime/events';
 import { heldOpen, member, SharedSelection } from '../realtime/fanout';
-import type { Member } from '../realtime/fanout';
+import type { ErrorFormat, Member } from '../realtime/fanout';
 import type { LiveContext } from '../realtime/live.service';
 import type { HeatmapArgs, HeatmapCellCount, HeatmapService, HeatmapSpec } from './heatmap.service';
 
@@ -64,8 +64,11 @@ export class HeatmapLive {
     this.log = o.log ?? (() => undefined);
   }
 
-  attach(schema: GraphQLSchema): void {
+  private formatError: ErrorFormat | undefined = undefined;
+
+  attach(schema: GraphQLSchema, formatError?: ErrorFormat): void {
     this.schema = schema;
+    this.formatError = formatError;
   }
 
   /** Subscribers and groups right now (benchmarks, health). */
@@ -98,7 +101,7 @@ export class HeatmapLive {
       spec.districtIds && [...spec.districtIds].sort(),
       spec.matterIds && [...spec.matterIds].sort(),
     ]);
-    const g = await this.group(key, spec, new SharedSelection(this.schema, document, info.variableValues, rc, info.operation.name?.value));
+    const g = await this.group(key, spec, new SharedSelection(this.schema, document, info.variableValues, rc, info.operation.name?.value, this.formatError));
     const socket = rc.socket as unknown as WebSocket;
     const m = member(socket, rc.operationId, () => this.leave(g, m));
     g.members.add(m);

@@ -191,6 +191,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // directory needs neither
   const contextFor = (viewer: Viewer): RequestContext => new RequestScope(viewer, orm);
 
+  const production = config.NODE_ENV === 'production';
+  const formatError = createErrorFormatter({
+    exposeInternals: !production,
+    log: (m, e) => logger.error(m, e),
+  });
+
   // the realtime path: outbox → relay (one process at a time) → bus → every process's stream
   const log = (m: string, e?: unknown) => logger.error(m, e);
   const pool = new Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'minsheng-stream' });
@@ -200,14 +206,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const sqlOn = (p: Pool): Sql => async <T>(text: string, params?: unknown[]) => (await p.query(text, params)).rows as T[];
   const sql = sqlOn(pool);
   const stream = new EventStream({ sql, bus, log });
-  services.live.attach(schema, stream, sql);
+  services.live.attach(schema, stream, sql, formatError);
   setSocketBufferLimit(config.SUBSCRIPTION_BUFFER_BYTES);
   services.heatmaps.attach(sql);
   // intake's group-commit statements on connections of their own: never queued behind the relay
   const intakePool = new Pool({ connectionString: options.databaseUrl, max: INTAKE_STATEMENTS_IN_FLIGHT, application_name: 'minsheng-intake' });
   intakePool.on('error', (e) => log('intake pool error', e));
   services.tickets.attach(orm, sqlOn(intakePool));
-  services.heatmapLive.attach(schema);
+  services.heatmapLive.attach(schema, formatError);
   // heatmap rollups: exactly once, once across processes, woken by every event
   const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, delayMs: 200, log });
   // risk detectors: the same, in their own consumer (alerts are written with the checkpoint)
@@ -254,11 +260,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     log,
   });
   await relay.start();
-  const production = config.NODE_ENV === 'production';
-  const formatError = createErrorFormatter({
-    exposeInternals: !production,
-    log: (m, e) => logger.error(m, e),
-  });
 
   // bearer tokens (people, dashboards) and API keys (BI tools, feeds)
   const apiKeys = new ApiKeys(() => orm.em.fork());

@@ -1,5 +1,8 @@
 import { execute } from 'graphql';
-import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+
+/** How errors in a shared payload are put to clients (the hub's error formatter: coded, no internals). */
+export type ErrorFormat = (formatted: GraphQLFormattedError, error: GraphQLError) => GraphQLFormattedError;
 import type WebSocket from 'ws';
 
 /** A socket's subscription in a group: where to write and under which operation id. */
@@ -37,6 +40,7 @@ export class SharedSelection {
     private readonly variables: Record<string, unknown>,
     private readonly contextValue: unknown,
     private readonly operationName?: string,
+    private readonly formatError?: ErrorFormat,
   ) {}
 
   async render(rootValue: unknown): Promise<Buffer> {
@@ -48,6 +52,10 @@ export class SharedSelection {
       variableValues: this.variables,
       operationName: this.operationName,
     })) as ExecutionResult;
+    if (result.errors?.length && this.formatError) {
+      const format = this.formatError;
+      return Buffer.from(JSON.stringify({ ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) }));
+    }
     return Buffer.from(JSON.stringify(result));
   }
 

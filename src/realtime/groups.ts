@@ -6,7 +6,7 @@ import { badInput } from '../shared/errors';
 import { OUTBOX_COLUMNS, streamEventOf } from './events';
 import type { OutboxRow, StreamEvent } from './events';
 import { heldOpen, member, SharedSelection } from './fanout';
-import type { Member } from './fanout';
+import type { ErrorFormat, Member } from './fanout';
 import type { LiveContext } from './live.service';
 import type { EventStream, Sql } from './stream';
 
@@ -41,14 +41,16 @@ export class StreamGroups {
   private schema: GraphQLSchema | null = null;
   private stream: EventStream | null = null;
   private sql: Sql | null = null;
+  private formatError: ErrorFormat | undefined = undefined;
   private readonly log: (m: string, e?: unknown) => void;
 
   constructor(log?: (m: string, e?: unknown) => void) {
     this.log = log ?? (() => undefined);
   }
 
-  attach(schema: GraphQLSchema, stream: EventStream, sql: Sql): void {
+  attach(schema: GraphQLSchema, stream: EventStream, sql: Sql, formatError?: ErrorFormat): void {
     this.schema = schema;
+    this.formatError = formatError;
     this.stream = stream;
     this.sql = sql;
     stream.onEvent((e) => this.onEvent(e));
@@ -119,7 +121,7 @@ export class StreamGroups {
     const key = JSON.stringify([printedOperation(info.operation, info.fragments), variables, scopeKey, info.fieldName]);
     let g = this.groups.get(key);
     if (!g) {
-      const selection = new SharedSelection(this.schema, document, info.variableValues, rc, info.operation.name?.value);
+      const selection = new SharedSelection(this.schema, document, info.variableValues, rc, info.operation.name?.value, this.formatError);
       g = { key, accept, selection, members: new Set(), chain: Promise.resolve(), position: BigInt(this.stream.position) };
       this.groups.set(key, g);
     }

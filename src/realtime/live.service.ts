@@ -5,6 +5,7 @@ import { forbidden } from '../shared/errors';
 import { departmentIdsFor, districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
 import type { StreamEvent } from './events';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { ErrorFormat } from './fanout';
 import { StreamGroups } from './groups';
 import type { EventStream, Sql } from './stream';
 
@@ -43,9 +44,9 @@ export class LiveService {
     this.groups = new StreamGroups(log);
   }
 
-  attach(schema: GraphQLSchema, stream: EventStream, sql: Sql): void {
+  attach(schema: GraphQLSchema, stream: EventStream, sql: Sql, formatError?: ErrorFormat): void {
     this.stream = stream;
-    this.groups.attach(schema, stream, sql);
+    this.groups.attach(schema, stream, sql, formatError);
   }
 
   private get events(): EventStream {
