@@ -27,6 +27,18 @@ test('a caller over its limit gets 429 RATE_LIMITED with Retry-After; other call
   expect((await t.raw({ query: viewer }, { authorization: `Bearer ${other}` })).status).toBe(200);
 });
 
+test('failed sign-ins count against the address: guessing API keys or tokens runs into 429 too', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const guess = `ApiKey msk_${Math.random().toString(36).slice(2, 10)}_${'x'.repeat(32)}`;
+    statuses.push((await t.raw({ query: viewer }, { authorization: guess })).status);
+  }
+  expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  // a signed-in caller from the same address keeps its own budget
+  const good = await t.token({ role: Role.ANALYST, subject: 'honest-bi' });
+  expect((await t.raw({ query: viewer }, { authorization: `Bearer ${good}` })).status).toBe(200);
+});
+
 test('the same limit over WebSocket: operations past it get RATE_LIMITED', async () => {
   const token = await t.token({ role: Role.OPERATOR, subject: 'ws-caller' });
   const c = createClient({ url: t.hub.wsUrl.replace('localhost', '127.0.0.1'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });

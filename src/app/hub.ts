@@ -421,7 +421,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const key = req.headers['x-api-key'];
       viewer = await authenticate(typeof key === 'string' ? `ApiKey ${key}` : req.headers.authorization);
     } catch (e) {
-      throw unauthenticated(e);
+      // failed sign-ins count against the caller's address: guessing keys or tokens is limited too
+      const tooMany = await rateLimits.check(`signin:${req.socket.remoteAddress ?? 'unknown'}`);
+      throw tooMany ?? unauthenticated(e);
     }
     const tooMany = await rateLimits.check(RateLimits.keyOf(viewer, req.socket.remoteAddress));
     if (tooMany) throw tooMany;

@@ -7,6 +7,8 @@ import type { Role, Viewer } from './viewer';
 
 const KEY = /^msk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const CACHE_MS = 30_000;
+/** API keys kept in this process's cache at most */
+const CACHE_MAX = 10_000;
 const TOUCH_MS = 60_000;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -73,7 +75,11 @@ export class ApiKeys {
     let hit = this.cache.get(prefix);
     if (!hit || Date.now() - hit.at > CACHE_MS) {
       hit = { at: Date.now(), key: await this.em().findOne(ApiKey, { prefix }) };
-      this.cache.set(prefix, hit);
+      // only keys that exist are kept, and so many at most: made-up keys cannot grow the cache
+      if (hit.key) {
+        if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+        this.cache.set(prefix, hit);
+      } else this.cache.delete(prefix);
     }
     const k = hit.key;
     const given = Buffer.from(sha256(secret), 'hex');
