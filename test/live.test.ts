@@ -152,6 +152,32 @@ test('a resume whose replay fails closes that socket only: the group goes on del
   live.stop();
 });
 
+test('nested fields of a live ticket are read afresh for each update (its audit log grows as it is handled)', async () => {
+  type Update = { ticketEvents: { type: string; number: string; ticket: { events: { type: string }[] } | null } };
+  const got: Update['ticketEvents'][] = [];
+  const c = client(operator);
+  const stop = c.subscribe<Update>(
+    { query: 'subscription { ticketEvents { type number ticket { events { type } } } }' },
+    { next: (r) => r.data && got.push(r.data.ticketEvents), error: () => undefined, complete: () => undefined },
+  );
+  await settle();
+  const tk = await intake('440106', '440106-UM');
+  const dep = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-nested' });
+  let version = 2;
+  for (const m of ['acceptTicket', 'startTicket']) {
+    const res = await t.raw({ query: `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, variables: { i: { id: tk.id, expectedVersion: version } } }, { authorization: `Bearer ${dep}` });
+    version = (res.body.data as Record<string, { version: number }>)[m].version;
+  }
+  await until('four updates of the ticket', () => got.filter((e) => e.number === tk.number).length >= 4);
+  const mine = got.filter((e) => e.number === tk.number);
+  expect(mine.map((e) => e.type)).toEqual(['CREATED', 'DISPATCHED', 'ACCEPTED', 'STARTED']);
+  // each update shows the log as it was then (or later), never an older copy
+  const lengths = mine.map((e) => e.ticket!.events.length);
+  expect(lengths[2]).toBeGreaterThanOrEqual(3);
+  expect(lengths[3]).toBe(4);
+  stop();
+});
+
 test('identical subscriptions share one group: one execution per event, the same bytes on every socket', async () => {
   const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440112'] });
   await until('earlier subscriptions closed', () => t.hub.services.live.groups.stats().subscribers === 0);

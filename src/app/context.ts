@@ -10,4 +10,9 @@ export interface RequestContext {
   viewer: Viewer;
   em: EntityManager;
   loaders: Loaders;
+  /**
+   * The same context with a new entity manager and loaders (a live subscription renders each
+   * update with one: a connection-long cache would go stale and keep growing).
+   */
+  renew?(): RequestContext;
 }

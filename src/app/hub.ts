@@ -149,6 +149,12 @@ class RequestScope implements RequestContext {
   get loaders(): Loaders {
     return (this.scopedLoaders ??= createLoaders(this.em));
   }
+
+  renew(): RequestScope {
+    // everything set on this context (a socket's, say) but its entity manager and loaders
+    const { scopedEm: _em, scopedLoaders: _loaders, ...rest } = this as unknown as Record<string, unknown>;
+    return Object.assign(new RequestScope(this.viewer, this.orm), rest);
+  }
 }
 
 /** A body that is too large or not JSON gets a coded GraphQL error with its 4xx status, never an HTML page. */

@@ -44,11 +44,13 @@ export class SharedSelection {
   ) {}
 
   async render(rootValue: unknown): Promise<Buffer> {
+    // each update with a unit of work of its own: what it shows is read now, and nothing piles up
+    const context = this.contextValue as { renew?: () => unknown } | null;
     const result = (await execute({
       schema: this.schema,
       document: this.document,
       rootValue,
-      contextValue: this.contextValue,
+      contextValue: typeof context?.renew === 'function' ? context.renew() : context,
       variableValues: this.variables,
       operationName: this.operationName,
     })) as ExecutionResult;
