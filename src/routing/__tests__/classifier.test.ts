@@ -195,8 +195,10 @@ describe('training data edge cases', () => {
       const K = json.labels.length;
       return Math.max(...Array.from({ length: K }, (_, c) => Math.abs(w[j * K + c])));
     };
-    const scaled = TextClassifier.train(opened);
+    const scaled = TextClassifier.train(opened, { nbSmoothing: 0.1 });
     const plain = TextClassifier.train(opened, { nbSmoothing: 0 });
+    // by default ('auto') eight texts a matter are too few for the ratios: the plain SVM
+    expect(TextClassifier.train(opened).toJSON().weights).toBe(plain.toJSON().weights);
     expect(strongest(scaled, 'w:反映')).toBeLessThan(strongest(plain, 'w:反映') / 2);
     // what tells the matters apart still does
     expect(strongest(scaled, 'w:路灯')).toBeGreaterThan(10 * strongest(scaled, 'w:反映'));
