@@ -61,7 +61,7 @@ test('RS256 by a JWKS URL', async () => {
   }
 });
 
-test('a token without an expiry, or meant for another application, is refused', async () => {
+test('a token without an expiry or a subject, or meant for another application, is refused', async () => {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const t: TestHub = await startTestHub({ env: { AUTH_PUBLIC_KEY: await exportSPKI(publicKey), AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: 'minsheng' } });
   try {
@@ -74,7 +74,8 @@ test('a token without an expiry, or meant for another application, is refused', 
     };
     const ok = await t.raw({ query: viewer }, { authorization: `Bearer ${await signed('minsheng', true)}` });
     expect(ok.body.data).toMatchObject({ viewer: { role: 'DISTRICT_OFFICE' } });
-    for (const bad of [await signed('minsheng', false), await signed('some-other-app', true), await signed(null, true)]) {
+    const anonymous = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).setIssuer(ISSUER).setAudience('minsheng').setIssuedAt().setExpirationTime('10m').sign(privateKey);
+    for (const bad of [await signed('minsheng', false), await signed('some-other-app', true), await signed(null, true), anonymous]) {
       const res = await t.raw({ query: viewer }, { authorization: `Bearer ${bad}` });
       expect([res.status, res.body.errors?.[0].extensions?.code]).toEqual([401, 'UNAUTHENTICATED']);
     }

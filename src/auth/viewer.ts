@@ -172,8 +172,9 @@ async function verifyBearer(v: TokenVerifier, token: string): Promise<{ viewer: 
       const key = publicKeyOf(v);
       if (!key || !ASYMMETRIC.includes(alg)) throw new Error(`tokens signed with ${alg} are not accepted`);
       const k = await key;
-      // a token must expire; one meant for another application is not ours
-      const options = { issuer: v.issuer ?? ISSUER, algorithms: ASYMMETRIC, requiredClaims: ['exp'], ...(v.audience ? { audience: v.audience } : {}) };
+      // a token must expire and name its subject (whose rate limit and audit entries it is);
+      // one meant for another application is not ours
+      const options = { issuer: v.issuer ?? ISSUER, algorithms: ASYMMETRIC, requiredClaims: ['exp', 'sub'], ...(v.audience ? { audience: v.audience } : {}) };
       ({ payload } =
         typeof k === 'function' ? await jwtVerify(token, k, options) : await jwtVerify(token, k, options));
     }
