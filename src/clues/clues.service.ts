@@ -159,7 +159,8 @@ export class CluesService {
         // a value PostgreSQL refuses (22xxx: out of range, bad encoding…) is this item's bad input
         const dataError = (e as { code?: string }).code?.startsWith('22');
         if (!(e instanceof DomainError) && !dataError) throw e;
-        const err = e instanceof DomainError ? e : badInput('clue', `a value was refused: ${(e as Error).message}`);
+        // (the database's own message would carry the statement: only its SQLSTATE is said)
+        const err = e instanceof DomainError ? e : badInput('clue', `a value was refused as out of range or badly encoded (SQLSTATE ${(e as { code: string }).code})`);
         results.push({ index, error: { code: err.code, message: err.message, field: err.extensions.field } });
       }
     }
