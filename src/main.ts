@@ -255,16 +255,11 @@ function fail(message: string, code = 1): never {
 
 /** Reads a CSV for the router, saying which of the text columns it lacks (they count as empty). */
 function readCsv(file: string, text: string[], label?: string): { text: string; label?: string; index: number }[] {
-  const { rows, missingTextColumns } = readExamplesCsv(file, text, label);
+  const { rows, header, missingTextColumns } = readExamplesCsv(file, text, label);
   if (missingTextColumns.length === text.length) {
-    console.error(`${file}: warning: none of the text columns ${text.join(', ')} is in the file (its header: ${csvHeader(file)}): every text is empty`);
+    console.error(`${file}: warning: none of the text columns ${text.join(', ')} is in the file (its header: ${header.join(',')}): every text is empty`);
   } else if (missingTextColumns.length) console.error(`${file}: warning: no column ${missingTextColumns.join(', ')}: read as empty text`);
   return rows;
-}
-
-/** The first line of a file, for messages. */
-function csvHeader(file: string): string {
-  return fs.readFileSync(file, 'utf8').split(/\r?\n/, 1)[0].replace(/^\uFEFF/, '');
 }
 
 /** A whole number of at least `min` from an option, else a clear failure naming the option. */

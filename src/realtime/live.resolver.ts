@@ -1,6 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../app/context';
-import { createLoaders } from '../app/loaders';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
 import { Matter } from '../dutylist/matter.entity';
@@ -117,9 +116,8 @@ export function liveResolvers(live: LiveService, tickets: TicketsService, depart
 
     @FieldResolver(() => Ticket, { nullable: true, description: 'The ticket now, as you may see it (personal data masked by role).' })
     ticket(@Root() e: TicketStreamEvent, @Ctx() rc: RequestContext) {
-      // a fresh unit of work per event: a connection-long cache would go stale
-      const em = rc.em.fork();
-      return tickets.byId({ ...rc, em, loaders: createLoaders(em) }, e.localTicketId);
+      // each update is rendered with a context of its own (SharedSelection.render): read now
+      return tickets.byId(rc, e.localTicketId);
     }
   }
   return [TicketStreamResolver];

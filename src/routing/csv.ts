@@ -22,12 +22,12 @@ export interface CsvRow {
  * - Quoted fields may hold commas, quotes ("") and newlines; a UTF-8 byte-order mark is skipped.
  *
  * @param labelColumn when given, the file must have this column.
- * @returns the rows, and the text columns the header lacks (read as empty; the caller should
+ * @returns the rows, the header, and the text columns it lacks (read as empty; the caller should
  *   say so: a misspelt column name would otherwise go unnoticed).
  * @throws Error naming the file when it is not UTF-8, is not valid CSV, has no header row, or
  *   lacks the label column.
  */
-export function readExamplesCsv(file: string, textColumns: string[], labelColumn?: string): { rows: CsvRow[]; missingTextColumns: string[] } {
+export function readExamplesCsv(file: string, textColumns: string[], labelColumn?: string): { rows: CsvRow[]; header: string[]; missingTextColumns: string[] } {
   const bytes = fs.readFileSync(file);
   let content: string;
   try {
@@ -64,7 +64,7 @@ export function readExamplesCsv(file: string, textColumns: string[], labelColumn
     }
     return row;
   });
-  return { rows, missingTextColumns };
+  return { rows, header, missingTextColumns };
 }
 
 /** Writes predictions as CSV with the header `row,label,confidence` (UTF-8, RFC 4180 quoting). */

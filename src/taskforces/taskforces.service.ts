@@ -155,7 +155,7 @@ export class TaskForcesService {
          values ($1, $2, 'ACTIVE', $3, $4, $5, $6, $7, $8, $9, 1)`,
         [id, name, districtId, lead, departments, linked, alert ? [alert.id] : [], actorOf(rc.viewer), now],
       );
-      await this.record(c, id, 'FORMED', actorOf(rc.viewer), note ?? `成立专班：${name}`, now);
+      await recordTaskForceChange(c, id, 'FORMED', actorOf(rc.viewer), note ?? `成立专班：${name}`, now);
       if (alert) {
         const { rows } = await c.query<AlertRow>(
           `update risk_alerts set status = 'TASK_FORCE', task_force_id = $2, version = version + 1, updated_at = $3 where id = $1 returning *`,
@@ -249,7 +249,7 @@ export class TaskForcesService {
       if (row.status === TaskForceStatus.CLOSED) throw illegalTransition(row.status, type.toLowerCase().replace('_', ' '), 'the task force is closed');
       const note = await apply(c, row, now);
       if (type !== 'ACTION') await c.query('update task_forces set version = version + 1 where id = $1', [id]);
-      await this.record(c, id, type, actorOf(rc.viewer), note, now);
+      await recordTaskForceChange(c, id, type, actorOf(rc.viewer), note, now);
     });
     return this.reload(rc, id);
   }
@@ -281,11 +281,6 @@ export class TaskForcesService {
     const t = await this.tickets.byId(rc, id);
     if (!t) return false;
     return rc.viewer.role !== Role.DEPARTMENT_STAFF || this.tickets.handledByViewer(rc, t);
-  }
-
-  /** The action log entry and the stream event, in the change's transaction. */
-  private async record(c: PoolClient, id: string, type: string, actor: string, note: string | null, at: Date): Promise<void> {
-    await recordTaskForceChange(c, id, type, actor, note, at);
   }
 
   private tx(run: (c: PoolClient) => Promise<void>): Promise<void> {

@@ -94,11 +94,13 @@ export class Ticket {
   category!: TicketCategory;
 
   @Field(() => String, { description: '1-200 characters (for analysts: with phone, ID and card numbers, e-mail addresses and names left out).' })
+  @UseMiddleware(RedactForAnalysts)
   @Property({ type: 'string', length: 200 })
   title!: string;
 
   /** 诉求: what the citizen said */
   @Field(() => String, { description: '诉求: what the citizen said (for analysts: with phone, ID and card numbers, e-mail addresses and names left out).' })
+  @UseMiddleware(RedactForAnalysts)
   @Property({ type: 'text' })
   content!: string;
 

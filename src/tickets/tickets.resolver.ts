@@ -5,7 +5,7 @@ import { District } from '../departments/district.entity';
 import { RoutingMethod } from '../dutylist/dutylist.enums';
 import { RoutingCandidate, toCandidate } from '../dutylist/dutylist.resolver';
 import { Matter } from '../dutylist/matter.entity';
-import { maskAddress, maskName, maskPhone, redactPersonalText } from '../shared/mask';
+import { maskAddress, maskName, maskPhone } from '../shared/mask';
 import { Connection, ConnectionArgs, toGlobalId } from '../shared/relay';
 import { DuplicateSuggestion } from './duplicate-suggestion.entity';
 import { ExtensionRequest } from './extension-request.entity';
@@ -276,18 +276,6 @@ export function ticketsResolver(tickets: TicketsService) {
     citizen(@Root() t: Ticket, @Ctx() rc: RequestContext): Citizen | null {
       if (rc.viewer.role === 'ANALYST') return null;
       return citizenOf(t, true);
-    }
-
-    @FieldResolver(() => String, { description: '1-200 characters; for analysts with phone numbers, ID numbers and names left out.' })
-    title(@Root() t: Ticket, @Ctx() rc: RequestContext): string {
-      return rc.viewer.role === 'ANALYST' ? redactPersonalText(t.title) : t.title;
-    }
-
-    @FieldResolver(() => String, {
-      description: '诉求: what the citizen said; for analysts with phone numbers, ID numbers, e-mail addresses and names left out.',
-    })
-    content(@Root() t: Ticket, @Ctx() rc: RequestContext): string {
-      return rc.viewer.role === 'ANALYST' ? redactPersonalText(t.content) : t.content;
     }
 
     @FieldResolver(() => Matter, { nullable: true, description: '事项: the duty-list matter it is routed under.' })
