@@ -152,6 +152,43 @@ test('an analyst reads what citizens said without what identifies them: numbers 
   expect(JSON.stringify((await as(operator, history, { id })).data)).toContain('13987654321');
 });
 
+test('readers who may not contact the caller read texts redacted: a district office, a task-force member department; the handling department reads them as said', async () => {
+  const said = { channel: 'PHONE', title: '工地夜间施工扰民', content: '凌晨两点还在打桩，我叫林小红，电话１３９８７６５４３２１，请回电。', districtCode: '440106', dispatchTo: '440106-UM' };
+  const created = await as(operator, 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }', { input: said });
+  const id = (created.data as { createTicket: { id: string } }).createTicket.id;
+  // the police bureau joins a task force that links the ticket: it sees the ticket, not the caller
+  const formed = await as(supervisor, 'mutation($i: FormTaskForceInput!) { formTaskForce(input: $i) { id } }', {
+    i: { name: '夜间施工专班 联系人林小红13987654321', leadDepartmentCode: '440106-UM', memberDepartmentCodes: ['GZ-PSB'], ticketIds: [id], districtCode: '440106', note: '已约林小红（139 8765 4321）面谈' },
+  });
+  expect(formed.errors).toBeUndefined();
+  const forceId = (formed.data as { formTaskForce: { id: string } }).formTaskForce.id;
+  const read = 'query($id: ID!) { node(id: $id) { ... on Ticket { title content } } }';
+  const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe-2' });
+  const police = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: 'GZ-PSB', subject: 'psb-1' });
+  const handler = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-2' });
+  for (const token of [office, police]) {
+    const body = await as(token, read, { id });
+    expect(body.errors).toBeUndefined();
+    const seen = JSON.stringify(body.data);
+    expect(seen).toContain('凌晨两点还在打桩');
+    expect(seen).not.toContain('１３９８７６５４３２１');
+    expect(seen).not.toContain('林小红');
+  }
+  expect((await as(handler, read, { id })).data).toEqual({ node: { title: said.title, content: said.content } });
+  // the task force's own name and action log, likewise, for readers without the right
+  const force = 'query($id: ID!) { taskForce(id: $id) { name actions { note } } }';
+  const bi = await t.token({ role: Role.ANALYST, subject: 'bi-tf' });
+  for (const token of [bi, office]) {
+    const body = await as(token, force, { id: forceId });
+    expect(body.errors).toBeUndefined();
+    const seen = JSON.stringify(body.data);
+    expect(seen).toContain('夜间施工专班');
+    expect(seen).not.toContain('13987654321');
+    expect(seen).not.toContain('139 8765 4321');
+  }
+  expect(JSON.stringify((await as(police, force, { id: forceId })).data)).toContain('139 8765 4321');
+});
+
 test('only supervisors and admins read the access log', async () => {
   const body = await as(operator, log, { s: 'op-li' });
   expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');

@@ -1,5 +1,6 @@
 import { ArrayType, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { RedactPersonalData } from '../auth/redact';
+import { Field, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Node } from '../shared/relay';
 
@@ -138,6 +139,7 @@ export class RiskAlertAction {
   @Property({ type: 'string', length: 160 })
   actor!: string;
 
+  @UseMiddleware(RedactPersonalData)
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   note: string | null = null;

@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { RedactPersonalData } from '../auth/redact';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
 import type { RequestContext } from '../app/context';
 import { District } from '../departments/district.entity';
 import type { DepartmentsService } from '../departments/departments.service';
@@ -79,6 +80,7 @@ export class RiskAlertEvent {
   @Field(() => String)
   actor!: string;
 
+  @UseMiddleware(RedactPersonalData)
   @Field(() => String, { nullable: true })
   note!: string | null;
 

@@ -1,5 +1,6 @@
 import { ArrayType, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { RedactPersonalData } from '../auth/redact';
+import { Field, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import { Node } from '../shared/relay';
 
 export enum TaskForceStatus {
@@ -24,6 +25,7 @@ export class TaskForce {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
 
+  @UseMiddleware(RedactPersonalData)
   @Field(() => String)
   @Property({ type: 'string', length: 200 })
   name!: string;
@@ -85,6 +87,7 @@ export class TaskForceAction {
   @Property({ type: 'string', length: 160 })
   actor!: string;
 
+  @UseMiddleware(RedactPersonalData)
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   note: string | null = null;

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
+import { RedactPersonalData } from '../auth/redact';
 import type { StreamEvent } from '../realtime/events';
 import type { LiveContext } from '../realtime/live.service';
 import type { RequestContext } from '../app/context';
@@ -84,6 +85,7 @@ export class TaskForceEvent {
   @Field(() => ID)
   taskForceId!: string;
 
+  @UseMiddleware(RedactPersonalData)
   @Field(() => String)
   name!: string;
 
@@ -99,6 +101,7 @@ export class TaskForceEvent {
   @Field(() => String)
   actor!: string;
 
+  @UseMiddleware(RedactPersonalData)
   @Field(() => String, { nullable: true })
   note!: string | null;
 

@@ -4,7 +4,7 @@ import { Field, Int, ObjectType, UseMiddleware } from 'type-graphql';
 import { Department } from '../departments/department.entity';
 import { Ticket } from './ticket.entity';
 import { ExtensionStatus } from './ticket.enums';
-import { RedactForAnalysts } from '../auth/redact';
+import { RedactPersonalData } from '../auth/redact';
 
 /** 延期申请: a department asks for more time; a supervisor approves or denies. */
 @Entity({ tableName: 'extension_requests' })
@@ -26,7 +26,7 @@ export class ExtensionRequest {
   days!: number;
 
   @Field(() => String)
-  @UseMiddleware(RedactForAnalysts)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text' })
   reason!: string;
 
@@ -47,7 +47,7 @@ export class ExtensionRequest {
   decidedBy: string | null = null;
 
   @Field(() => String, { nullable: true })
-  @UseMiddleware(RedactForAnalysts)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text', nullable: true })
   decisionNote: string | null = null;
 

@@ -3,7 +3,7 @@ import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@m
 import { Field, ObjectType, UseMiddleware } from 'type-graphql';
 import { Ticket } from './ticket.entity';
 import { Resolution, Satisfaction } from './ticket.enums';
-import { RedactForAnalysts } from '../auth/redact';
+import { RedactPersonalData } from '../auth/redact';
 
 /** 回访: the call back to the citizen after the ticket is resolved. */
 @Entity({ tableName: 'return_visits' })
@@ -26,7 +26,7 @@ export class ReturnVisit {
   resolution!: Resolution;
 
   @Field(() => String, { nullable: true })
-  @UseMiddleware(RedactForAnalysts)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text', nullable: true })
   note: string | null = null;
 

@@ -4,7 +4,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Ticket } from './ticket.entity';
 import { TicketEventType, TicketStatus } from './ticket.enums';
 import type { TicketState } from './ticket.lifecycle';
-import { RedactForAnalysts } from '../auth/redact';
+import { RedactPersonalData } from '../auth/redact';
 
 /**
  * The append-only audit log (操作日志) of a ticket: one row per state change, written in the
@@ -43,13 +43,13 @@ export class TicketEvent {
   actor!: string;
 
   @Field(() => String, { nullable: true })
-  @UseMiddleware(RedactForAnalysts)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text', nullable: true })
   note!: string | null;
 
   /** The lifecycle fields the event changed; replaying these gives the ticket's state. */
   @Field(() => GraphQLJSONObject, { description: 'The lifecycle fields this event changed.' })
-  @UseMiddleware(RedactForAnalysts)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'json' })
   changes!: Partial<TicketState>;
 

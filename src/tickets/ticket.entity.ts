@@ -7,7 +7,7 @@ import { DutyListVersion } from '../dutylist/duty-list-version.entity';
 import { Matter } from '../dutylist/matter.entity';
 import type { RoutingRecord } from '../dutylist/routing.types';
 import { Node } from '../shared/relay';
-import { RedactForAnalysts } from '../auth/redact';
+import { RedactPersonalData } from '../auth/redact';
 import {
   AccessNeed,
   Channel,
@@ -94,13 +94,13 @@ export class Ticket {
   category!: TicketCategory;
 
   @Field(() => String, { description: '1-200 characters (for analysts: with phone, ID and card numbers, e-mail addresses and names left out).' })
-  @UseMiddleware(RedactForAnalysts)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'string', length: 200 })
   title!: string;
 
   /** 诉求: what the citizen said */
   @Field(() => String, { description: '诉求: what the citizen said (for analysts: with phone, ID and card numbers, e-mail addresses and names left out).' })
-  @UseMiddleware(RedactForAnalysts)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text' })
   content!: string;
 
@@ -213,7 +213,7 @@ export class Ticket {
   closedAt: Date | null = null;
 
   @Field(() => String, { nullable: true, description: "The department's reply to the citizen." })
-  @UseMiddleware(RedactForAnalysts)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text', nullable: true })
   reply: string | null = null;
 
