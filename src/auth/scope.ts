@@ -1,6 +1,5 @@
 import type { RequestContext } from '../app/context';
 import type { Department } from '../departments/department.entity';
-import { Matter } from '../dutylist/matter.entity';
 import { badInput, forbidden } from '../shared/errors';
 
 /**
@@ -43,11 +42,23 @@ export async function departmentIdsFor(rc: RequestContext, codes: readonly strin
   return ids;
 }
 
-/** Matters by code in every duty list version; a category code includes its matters. */
+/**
+ * Matters by code in every duty list version; a category code includes every matter under it,
+ * at any depth (城市管理 → 路灯 → 路灯不亮).
+ */
 export async function matterIdsFor(rc: RequestContext, codes: readonly string[], field: string): Promise<string[]> {
-  const matters = await rc.em.find(Matter, { $or: [{ code: { $in: [...codes] } }, { parentCode: { $in: [...codes] } }] }, { fields: ['id', 'code', 'parentCode'] });
-  const known = new Set(matters.flatMap((m) => [m.code, m.parentCode]));
+  const rows = await rc.em.getConnection().execute<{ id: string; code: string; asked: string }[]>(
+    `with recursive under as (
+       select id, code, version_id, code as asked from matters where code in (?)
+       union
+       select m.id, m.code, m.version_id, under.asked from matters m
+         join under on m.parent_code = under.code and m.version_id = under.version_id
+     )
+     select id, code, asked from under`,
+    [[...codes]],
+  );
+  const known = new Set(rows.map((r) => r.asked));
   const unknown = codes.filter((c) => !known.has(c));
   if (unknown.length) throw badInput(field, `matter ${unknown.join(', ')} is in no duty list`);
-  return matters.map((m) => m.id);
+  return [...new Set(rows.map((r) => r.id))];
 }
