@@ -61,6 +61,7 @@ const schema = z.object({
   HEATMAP_RESOLUTION: z.coerce.number().int().min(5).max(10).default(8),
   HEATMAP_INDEX_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   RETENTION_DAYS: z.coerce.number().positive().default(180),
+  HOT_ISSUE_MAX_TICKETS: z.coerce.number().int().min(10).max(100_000).default(5000),
   SLA_CLOCK_SECONDS: z.coerce.number().positive().default(60),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20000),
   /** where rate-limit counters live; by default shared like the event bus (memory for one process) */

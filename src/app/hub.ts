@@ -125,7 +125,7 @@ export function createServices(config: Config, clock: Clock): Services {
   const alerts = new AlertsService(clock);
   const taskForces = new TaskForcesService(clock, tickets);
   const clues = new CluesService(clock, tickets, departments);
-  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, hotIssues: new HotIssuesService(clock), calendar };
+  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, hotIssues: new HotIssuesService(clock, config.HOT_ISSUE_MAX_TICKETS), calendar };
 }
 
 /**
@@ -502,6 +502,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       await risk.stop();
       await duplicates.stop();
       await slaClock.stop();
+      await services.hotIssues.stop();
       await stream.stop();
       await bus.stop();
       await rateLimits.close();

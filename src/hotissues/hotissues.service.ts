@@ -6,8 +6,8 @@ import type { Clock } from '../shared/clock';
 import { badInput } from '../shared/errors';
 import { pgArray } from '../shared/insert';
 import { redactPersonalText } from '../shared/mask';
-import { hotIssues } from './cluster';
 import type { HotIssue } from './cluster';
+import { ClusterWorker } from './cluster.pool';
 
 export enum HotIssueWindow {
   LAST_24H = 'LAST_24H',
@@ -21,7 +21,7 @@ const WINDOW_MS: Record<HotIssueWindow, number> = {
   LAST_30D: 30 * 86_400_000,
 };
 
-/** At most this many of the newest tickets of a window are clustered. */
+/** By default at most this many of the newest tickets of a window are clustered (HOT_ISSUE_MAX_TICKETS). */
 export const MAX_HOT_ISSUE_TICKETS = 5000;
 /** Answers are kept this long per window and scope: clustering thousands of texts is not free. */
 const CACHE_MS = 30_000;
@@ -43,7 +43,16 @@ interface TicketText {
 export class HotIssuesService {
   private readonly cache = new Map<string, { at: number; issues: Promise<HotIssue[]> }>();
 
-  constructor(private readonly clock: Clock) {}
+  private readonly worker = new ClusterWorker();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxTickets = MAX_HOT_ISSUE_TICKETS,
+  ) {}
+
+  stop(): Promise<void> {
+    return this.worker.stop();
+  }
 
   async hotIssues(rc: RequestContext, window: HotIssueWindow, districtCode: string | null | undefined, first: number): Promise<HotIssue[]> {
     const role = requireRole(rc.viewer, ...CENTRE_ROLES, Role.ANALYST, Role.DISTRICT_OFFICE);
@@ -58,9 +67,11 @@ export class HotIssuesService {
     const key = `${window}|${(districtIds ?? []).sort().join(',')}`;
     let hit = this.cache.get(key);
     if (!hit || now - hit.at > CACHE_MS || hit.at > now) {
-      hit = { at: now, issues: this.compute(rc, window, districtIds, new Date(now)) };
-      this.cache.set(key, hit);
-      hit.issues.catch(() => this.cache.delete(key));
+      const entry = { at: now, issues: this.compute(rc, window, districtIds, new Date(now)) };
+      hit = entry;
+      this.cache.set(key, entry);
+      // a failed computation is forgotten (not a newer one for the same key)
+      entry.issues.catch(() => this.cache.get(key) === entry && this.cache.delete(key));
       if (this.cache.size > 200) this.cache.delete(this.cache.keys().next().value!);
     }
     return (await hit.issues).slice(0, first);
@@ -70,13 +81,16 @@ export class HotIssuesService {
     const from = new Date(now.getTime() - WINDOW_MS[window]);
     const rows = (await rc.em.fork().getConnection().execute(
       `select t.id, t.title, t.content, t.created_at, t.citizen_key, d.code as district_code,
-              (select max(c.likes) from clues c where c.ticket_id = t.id) as likes
+              (select sum(c.likes)::int from clues c where c.ticket_id = t.id) as likes
        from tickets t join districts d on d.id = t.district_id
        where t.created_at > ? and t.created_at <= ? ${districtIds ? 'and t.district_id = any(?::uuid[])' : ''}
-       order by t.created_at desc limit ${MAX_HOT_ISSUE_TICKETS}`,
+       order by t.created_at desc limit ${this.maxTickets}`,
       districtIds ? [from, now, pgArray(districtIds)] : [from, now],
     )) as TicketText[];
-    const issues = hotIssues(
+    // a window holding more tickets than are clustered is measured over the span they cover:
+    // against the whole window's midpoint every topic would look like it is growing
+    const covered = rows.length === this.maxTickets ? new Date(rows[rows.length - 1].created_at) : from;
+    const issues = await this.worker.run(
       rows.map((r) => ({
         id: r.id,
         // keywords and labels are read by analysts: what identifies a caller never enters them
@@ -88,7 +102,7 @@ export class HotIssuesService {
         callerId: r.citizen_key ?? undefined,
         districtCode: r.district_code,
       })),
-      { window: { from, to: now }, first: 50 },
+      { window: { from: covered, to: now }, first: 50 },
     );
     const plain = (k: string) => !DIGITS.test(k) && !k.includes('*');
     return issues.map((i) => ({ ...i, keywords: i.keywords.filter(plain), label: i.label.split('、').filter(plain).join('、') }));
