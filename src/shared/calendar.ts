@@ -103,6 +103,19 @@ export class WorkingCalendar {
     throw new Error('no working time found within 4000 days: check the holiday calendar');
   }
 
+  /**
+   * The opening of the first working day after the local calendar day of `at` (次一工作日):
+   * Friday 17:00 → Monday 09:00; the eve of a holiday → the first working day after it.
+   */
+  startOfNextWorkingDay(at: Date): Date {
+    let dayStart = Math.floor((at.getTime() + TZ_OFFSET_MS) / DAY_MS) * DAY_MS;
+    for (let guard = 0; guard < 4000; guard++) {
+      dayStart += DAY_MS;
+      if (this.isWorkingDay(new Date(dayStart - TZ_OFFSET_MS))) return new Date(dayStart + this.startMin * MINUTE_MS - TZ_OFFSET_MS);
+    }
+    throw new Error('no working day found within 4000 days: check the holiday calendar');
+  }
+
   addWorkingHours(from: Date, hours: number): Date {
     return this.addWorkingMinutes(from, hours * 60);
   }

@@ -267,6 +267,37 @@ describe('addWorkingDays', () => {
   });
 });
 
+describe('startOfNextWorkingDay (次一工作日)', () => {
+  test.each<[string, string, string]>([
+    ['2026-03-03T02:00:00Z', 'Tuesday 03-03 10:00 → Wednesday 09:00', '2026-03-04T01:00:00.000Z'],
+    ['2026-03-03T00:30:00Z', 'Tuesday 03-03 08:30, before opening → Wednesday 09:00, not the same day', '2026-03-04T01:00:00.000Z'],
+    ['2026-03-02T16:30:00Z', 'Tuesday 03-03 00:30 (still Monday in UTC) → Wednesday 09:00', '2026-03-04T01:00:00.000Z'],
+    ['2026-03-03T15:59:00Z', 'Tuesday 03-03 23:59 → Wednesday 09:00', '2026-03-04T01:00:00.000Z'],
+    ['2026-03-06T09:00:00Z', 'Friday 03-06 17:00 → Monday 09:00', '2026-03-09T01:00:00.000Z'],
+    ['2026-03-06T19:00:00Z', 'Saturday 03-07 03:00 → Monday 09:00', '2026-03-09T01:00:00.000Z'],
+    ['2026-09-24T09:00:00Z', 'Thursday 09-24 17:00, eve of Mid-Autumn (09-25..27) → Monday 09-28 09:00', '2026-09-28T01:00:00.000Z'],
+    ['2026-09-30T09:00:00Z', 'Wednesday 09-30 17:00, eve of National Day → Thursday 10-08 09:00', '2026-10-08T01:00:00.000Z'],
+    ['2026-10-09T09:00:00Z', 'Friday 10-09 17:00 → Saturday 10-10 09:00, a make-up working day', '2026-10-10T01:00:00.000Z'],
+  ])('%s (%s)', (at, _what, expected) => {
+    expect(iso(cal.startOfNextWorkingDay(utc(at)))).toBe(expected);
+  });
+
+  test('opens at the configured hour', () => {
+    const c = new WorkingCalendar({ hours: '08:30-17:30' });
+    // Friday 03-06 17:00 → Monday 08:30
+    expect(iso(c.startOfNextWorkingDay(utc('2026-03-06T09:00:00Z')))).toBe('2026-03-09T00:30:00.000Z');
+  });
+
+  test('a calendar with no working day gives up with an error instead of looping forever', () => {
+    const days: string[] = [];
+    for (let t = Date.parse('2026-03-01T00:00:00Z'), i = 0; i < 4100; i++, t += 86_400_000) {
+      days.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const c = new WorkingCalendar({ holidays: days, workdays: [] });
+    expect(() => c.startOfNextWorkingDay(utc('2026-03-02T01:00:00Z'))).toThrow(/no working day found/);
+  });
+});
+
 describe('custom options', () => {
   test('custom hours 08:30-17:30: 540 minutes a day, opens at 08:30', () => {
     const c = new WorkingCalendar({ hours: '08:30-17:30' });
