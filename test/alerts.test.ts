@@ -6,7 +6,9 @@
  */
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
+import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
+import { SlaClock } from '../src/alerts/sla.clock';
 import { ManualClock } from '../src/shared/clock';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
@@ -80,6 +82,11 @@ async function follow(token: string, variables: Record<string, unknown> = {}) {
   );
   await new Promise((r) => setTimeout(r, 150));
   return { received, errors };
+}
+
+/** `plus` ms after a deadline's reminder falls due: the opening of the next working day. */
+function reminderTime(dueAt: string, plus: number): Date {
+  return new Date(t.hub.services.calendar.startOfNextWorkingDay(new Date(dueAt)).getTime() + plus);
 }
 
 interface AlertRow {
@@ -267,7 +274,7 @@ test('RECURRING: helicopter noise over the same homes in four distinct weeks', a
 test('OVERDUE: the SLA clock escalates an urgent ticket past its deadline, once per level', async () => {
   const tk = await intake({ title: '燃气管道泄漏', content: '楼道里有很重的燃气味，怀疑管道泄漏', urgency: 'URGENT', matterCode: 'CITY.STREETLIGHT', districtCode: '440104' });
   const dueAt = (await gql<{ node: { dueAt: string } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { dueAt } } }', { id: tk.id })).data!.node.dueAt;
-  clock.set(new Date(Date.parse(dueAt) + DAY + HOUR));
+  clock.set(reminderTime(dueAt, HOUR));
   const [alert] = await until('the overdue alert', async () => {
     const found = (await alerts(supervisor, { kinds: ['OVERDUE'] })).filter((a) => a.title.includes(tk.number));
     return found.length ? found : null;
@@ -295,7 +302,7 @@ test('OVERDUE: each deadline is escalated on its own — accepted late, then res
   const recorded = async () =>
     (await t.hub.orm.em.getConnection().execute(`select s.level, s.due_at from supervisions s join tickets t on t.id = s.ticket_id where t.number = ? order by s.due_at, s.level`, [tk.number])) as { level: string; due_at: Date }[];
   const acceptBy = (await ticket()).dueAt;
-  clock.set(new Date(Date.parse(acceptBy) + DAY + HOUR));
+  clock.set(reminderTime(acceptBy, HOUR));
   await until('the reminder for the accept deadline', async () => ((await recorded()).length === 1 ? true : null));
   for (const m of ['acceptTicket', 'startTicket']) {
     const res = await gql(dep, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { i: { id: tk.id, expectedVersion: (await ticket()).version } });
@@ -303,7 +310,7 @@ test('OVERDUE: each deadline is escalated on its own — accepted late, then res
   }
   const resolveBy = (await ticket()).dueAt;
   expect(Date.parse(resolveBy)).toBeGreaterThan(Date.parse(acceptBy));
-  clock.set(new Date(Date.parse(resolveBy) + DAY + HOUR));
+  clock.set(reminderTime(resolveBy, HOUR));
   const both = await until('the reminder for the resolve deadline', async () => {
     const rows = await recorded();
     return rows.length === 2 ? rows : null;
@@ -373,4 +380,71 @@ test('LABOUR_DISPUTE: tickets arriving together are counted each as of itself, a
   expect(alert.figures).toMatchObject({ employer: expect.stringContaining('宏图五金厂'), tickets: 4 });
   expect(alert.evidence.map((e) => e.number).sort()).toEqual([...numbers].sort());
   expect(alert.actions.map((a) => a.type)).toEqual(['RAISED', 'UPDATED', 'UPDATED']);
+});
+
+describe('OVERDUE: the SLA clock counts working days for every level (DOMAIN.md, "Deadlines")', () => {
+  // these tests set the shared clock to fixed days of 2026, later than every test above
+  let pg: PgClient;
+  let sla: SlaClock;
+  beforeAll(async () => {
+    pg = new PgClient({ connectionString: t.databaseUrl });
+    await pg.connect();
+    // one pass of the hub's own SLA clock, run on demand (the hub's runs too: the same result)
+    sla = new SlaClock({ databaseUrl: t.databaseUrl, clock, calendar: t.hub.services.calendar, everyMs: 60_000 });
+  });
+  afterAll(() => pg.end());
+
+  const moveTo = (at: string) => {
+    if (Date.parse(at) < clock.now().getTime()) throw new Error(`the clock is at ${clock.now().toISOString()}, past ${at}: it only moves forward here`);
+    clock.set(new Date(at));
+  };
+
+  /** A ticket dispatched at `at` (UTC): it must be accepted two working hours later, `due`. */
+  async function dispatchedAt(at: string, due: string, districtCode: string): Promise<{ id: string; number: string }> {
+    moveTo(at);
+    const tk = await intake({ title: '路灯不亮', content: '小区门口的路灯坏了好几天，晚上很黑', matterCode: 'CITY.STREETLIGHT', districtCode });
+    const node = (await gql<{ node: { status: string; dueAt: string } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { status dueAt } } }', { id: tk.id })).data!.node;
+    expect(node).toEqual({ status: 'DISPATCHED', dueAt: new Date(due).toISOString() });
+    return tk;
+  }
+
+  /** The levels recorded for the ticket after a pass of the SLA clock at `at` (UTC). */
+  async function levelsAt(tk: { number: string }, at: string): Promise<string[]> {
+    moveTo(at);
+    await sla.runOnce(pg);
+    const { rows } = await pg.query<{ level: string }>(
+      `select s.level from supervisions s join tickets t on t.id = s.ticket_id where t.number = $1
+       order by array_position(array['REMINDER', 'SUPERVISION', 'NOTICE'], s.level::text)`,
+      [tk.number],
+    );
+    return rows.map((r) => r.level);
+  }
+
+  test('a weekday deadline is reminded at the start of the next working day', async () => {
+    const tk = await dispatchedAt('2026-06-02T07:00:00Z', '2026-06-02T09:00:00Z', '440103'); // Tuesday 15:00, due 17:00
+    expect(await levelsAt(tk, '2026-06-03T00:59:00Z')).toEqual([]); // Wednesday 08:59
+    expect(await levelsAt(tk, '2026-06-03T01:00:00Z')).toEqual(['REMINDER']); // Wednesday 09:00
+    expect(await levelsAt(tk, '2026-06-09T08:59:00Z')).toEqual(['REMINDER']); // Tuesday 06-09 16:59
+    expect(await levelsAt(tk, '2026-06-09T09:00:00Z')).toEqual(['REMINDER', 'SUPERVISION']); // 5 working days
+  });
+
+  test('a Friday deadline is reminded on Monday, not on Saturday', async () => {
+    const tk = await dispatchedAt('2026-06-12T07:00:00Z', '2026-06-12T09:00:00Z', '440104'); // Friday 15:00, due 17:00
+    expect(await levelsAt(tk, '2026-06-13T10:00:00Z')).toEqual([]); // Saturday 18:00, a day and an hour later
+    expect(await levelsAt(tk, '2026-06-15T00:59:00Z')).toEqual([]); // Monday 08:59
+    expect(await levelsAt(tk, '2026-06-15T01:00:00Z')).toEqual(['REMINDER']); // Monday 09:00
+    const recorded = await gql<{ node: { supervisions: { level: string; dueAt: string; at: string }[] } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { supervisions { level dueAt at } } } }', { id: tk.id });
+    expect(recorded.data?.node.supervisions).toEqual([{ level: 'REMINDER', dueAt: '2026-06-12T09:00:00.000Z', at: '2026-06-15T01:00:00.000Z' }]);
+  });
+
+  test('a deadline on the eve of National Day waits out the holiday; supervision counts the make-up Saturday', async () => {
+    const tk = await dispatchedAt('2026-09-30T07:00:00Z', '2026-09-30T09:00:00Z', '440105'); // Wednesday 15:00, due 17:00
+    expect(await levelsAt(tk, '2026-10-01T10:00:00Z')).toEqual([]); // National Day
+    expect(await levelsAt(tk, '2026-10-07T15:59:00Z')).toEqual([]); // the last evening of the holiday
+    expect(await levelsAt(tk, '2026-10-08T01:00:00Z')).toEqual(['REMINDER']); // Thursday 10-08 09:00
+    // 10-08, 10-09, 10-10 (Saturday, a make-up working day), 10-12, 10-13: Tuesday 17:00
+    expect(await levelsAt(tk, '2026-10-13T08:59:00Z')).toEqual(['REMINDER']);
+    expect(await levelsAt(tk, '2026-10-13T09:00:00Z')).toEqual(['REMINDER', 'SUPERVISION']);
+    expect(await levelsAt(tk, '2026-10-20T09:00:00Z')).toEqual(['REMINDER', 'SUPERVISION', 'NOTICE']); // 10 working days
+  });
 });

@@ -195,7 +195,7 @@ export class RiskSignal {
  * reached (at most one of each per ticket).
  */
 export enum SupervisionLevel {
-  /** 催办: the day after the deadline */
+  /** 催办: the next working day after the deadline, from the opening of working hours */
   REMINDER = 'REMINDER',
   /** 督办: 5 working days past the deadline */
   SUPERVISION = 'SUPERVISION',

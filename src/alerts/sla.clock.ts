@@ -25,22 +25,35 @@ const SEVERITY: Record<SupervisionLevel, AlertSeverity> = {
 };
 const WORDS: Record<SupervisionLevel, string> = { REMINDER: '催办', SUPERVISION: '督办', NOTICE: '通报' };
 
-/** The escalation levels a ticket has reached `now`, for its deadline `due`. */
+/**
+ * When each escalation level falls due for the deadline `due`, all on the working calendar:
+ * - reminder (催办): the next working day — the opening of working hours (09:00 by default) of the
+ *   first working day after the day of the deadline (Tuesday 10:00 → Wednesday 09:00; Friday
+ *   17:00 → Monday 09:00; the eve of a holiday → the first working day after it);
+ * - supervision (督办): 5 working days after the deadline (`addWorkingDays`, as deadlines are counted);
+ * - public notice (通报): 10 working days after the deadline.
+ */
+export function escalationTimes(due: Date, calendar: WorkingCalendar): Record<SupervisionLevel, Date> {
+  return {
+    REMINDER: calendar.startOfNextWorkingDay(due),
+    SUPERVISION: calendar.addWorkingDays(due, 5),
+    NOTICE: calendar.addWorkingDays(due, 10),
+  };
+}
+
+/** The escalation levels a ticket has reached `now`, for its deadline `due`, lowest first. */
 export function levelsReached(due: Date, now: Date, calendar: WorkingCalendar): SupervisionLevel[] {
-  const levels: SupervisionLevel[] = [];
-  if (now.getTime() >= due.getTime() + 86_400_000) levels.push(SupervisionLevel.REMINDER);
-  if (now >= calendar.addWorkingDays(due, 5)) levels.push(SupervisionLevel.SUPERVISION);
-  if (now >= calendar.addWorkingDays(due, 10)) levels.push(SupervisionLevel.NOTICE);
-  return levels;
+  const at = escalationTimes(due, calendar);
+  return [SupervisionLevel.REMINDER, SupervisionLevel.SUPERVISION, SupervisionLevel.NOTICE].filter((l) => now >= at[l]);
 }
 
 /**
  * The SLA clock (超期督办): once across processes, it looks at tickets past their deadline and
- * escalates each — reminder (催办) the day after, supervision (督办) after 5 working days, public
- * notice (通报) after 10 — recording every level reached once per deadline (`supervisions`: a
- * ticket accepted late and then resolved late is reminded of each). Key tickets
- * (urgent ones, and any ticket that reached supervision) raise an OVERDUE alert for their
- * district, updated at each level.
+ * escalates each on the working calendar (`escalationTimes`) — reminder (催办) at the start of
+ * the next working day, supervision (督办) after 5 working days, public notice (通报) after 10 —
+ * recording every level reached once per deadline (`supervisions`: a ticket accepted late and
+ * then resolved late is reminded of each). Key tickets (urgent ones, and any ticket that reached
+ * supervision) raise an OVERDUE alert for their district, updated at each level.
  */
 export class SlaClock extends LeaderWorker {
   constructor(private readonly o: SlaClockOptions) {
