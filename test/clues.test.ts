@@ -215,3 +215,41 @@ test('the bulk feed: POST /clues, one result per clue; auth, shape and role chec
   ]);
   expect(await count()).toBe(before + 2);
 });
+
+describe('the same post again (再次提交)', () => {
+  const resubmit = 'mutation($i: SubmitClueInput!) { submitClue(input: $i) { id status likes version } }';
+  type Submitted = { submitClue: { id: string; status: string; likes: number; version: number } };
+
+  test('is a change of the clue: a new version when its likes rise, nothing when they do not; a verifier holding the old version is told', async () => {
+    const post = { sourcePlatform: '小红书', sourceUrl: 'https://www.xiaohongshu.com/explore/64a1f0', text: '海珠区江南西地铁站C出口的扶梯停了一个月，老人和推婴儿车的很不方便', likes: 40, districtCode: '440105' };
+    const first = (await ok<Submitted>(operator, resubmit, { i: post })).submitClue;
+    expect(first).toMatchObject({ status: 'RECEIVED', likes: 40, version: 1 });
+    clock.advance(60_000);
+    const again = (await ok<Submitted>(operator, resubmit, { i: { ...post, likes: 95 } })).submitClue;
+    expect(again).toEqual({ id: first.id, status: 'RECEIVED', likes: 95, version: 2 });
+    // the same count again, or a lower one (the platform lost some): nothing changes
+    for (const likes of [95, 10]) {
+      expect((await ok<Submitted>(operator, resubmit, { i: { ...post, likes } })).submitClue).toEqual(again);
+    }
+    // a supervisor who looked at version 1 is told the clue changed, and nothing is decided
+    const stale = await gql(supervisor, verify, { i: { id: first.id, decision: 'DISMISS', expectedVersion: 1, note: '已修复' } });
+    expect(stale.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    const now = await ok<{ clue: { status: string; likes: number; version: number } }>(supervisor, 'query($id: ID!) { clue(id: $id) { status likes version } }', { id: first.id });
+    expect(now.clue).toEqual({ status: 'RECEIVED', likes: 95, version: 2 });
+  });
+
+  test('re-submitted at once by several feeds: the highest count is kept, each rise a version of its own', async () => {
+    const post = { sourcePlatform: '微博', sourceUrl: 'https://weibo.com/7788/Pq1', text: '荔湾区龙津西路一带每天早上六点就有渣土车轰鸣，已经持续半个月', likes: 0, districtCode: '440103' };
+    const first = (await ok<Submitted>(operator, resubmit, { i: post })).submitClue;
+    const counts = [120, 80, 300, 50, 260, 199, 301, 10, 300, 7];
+    const feeds = await Promise.all(counts.map((_, n) => t.token({ role: Role.OPERATOR, subject: `feed-${n}` })));
+    const results = await Promise.all(counts.map((likes, n) => ok<Submitted>(feeds[n], resubmit, { i: { ...post, likes } })));
+    expect(new Set(results.map((r) => r.submitClue.id))).toEqual(new Set([first.id]));
+    const now = await ok<{ clue: { likes: number; version: number } }>(supervisor, 'query($id: ID!) { clue(id: $id) { likes version } }', { id: first.id });
+    expect(now.clue.likes).toBe(301);
+    // at least one rise (to 301), at most one per re-submission that carried a higher count
+    expect(now.clue.version).toBeGreaterThanOrEqual(2);
+    expect(now.clue.version).toBeLessThanOrEqual(1 + counts.filter((c) => c > 0).length);
+    expect(Math.max(...results.map((r) => r.submitClue.version))).toBe(now.clue.version);
+  });
+});

@@ -19,7 +19,7 @@ export class SubmitClueInput {
   @Field(() => String, { description: 'e.g. 微博, 抖音, 人民网留言板.' })
   sourcePlatform!: string;
 
-  @Field(() => String, { nullable: true, description: 'The post’s address; the same platform and URL again updates its likes.' })
+  @Field(() => String, { nullable: true, description: 'The post’s address; the same platform and URL again is the same clue: its likes rise to the new count (a new version).' })
   sourceUrl?: string | null;
 
   @Field(() => String, { description: 'What the post says (1–4,000 characters).' })

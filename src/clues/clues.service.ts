@@ -130,19 +130,38 @@ export class CluesService {
     return { text, platform, url, likes, handle, postedAt, districtId, lat, lng };
   }
 
-  /** 线索登记: one clue; the same platform and URL again updates its likes instead of adding another. */
+  /**
+   * 线索登记: one clue. The same platform and URL again (a feed re-crawls the post, or someone
+   * submits it again) is the same clue: its likes rise to the new count — never fall — as a
+   * change like any other (a new version, so a verifier holding the old one is told it changed).
+   * A re-submission that brings nothing new changes nothing. Concurrent submissions of one post
+   * queue on its row: none is lost.
+   */
   async submit(rc: RequestContext, input: ClueInputArgs): Promise<Clue> {
     requireRole(rc.viewer, ...CENTRE_ROLES);
     const v = await this.validate(rc, input);
     const now = this.clock.now();
-    const rows = (await rc.em.getConnection().execute(
-      `insert into clues (id, source_platform, source_url, text, author_handle, likes, lat, lng, district_id, status, submitted_by, posted_at, received_at, version)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, ?, 1)
-       on conflict (source_platform, source_url) do update set likes = greatest(clues.likes, excluded.likes)
-       returning id`,
-      [randomUUID(), v.platform, v.url, v.text, v.handle, v.likes, v.lat, v.lng, v.districtId, actorOf(rc.viewer), v.postedAt, now],
-    )) as { id: string }[];
-    return rc.em.fork().findOneOrFail(Clue, { id: rows[0].id });
+    const id = await rc.em.transactional(async (em) => {
+      const inserted = await em.execute<{ id: string }[]>(
+        `insert into clues (id, source_platform, source_url, text, author_handle, likes, lat, lng, district_id, status, submitted_by, posted_at, received_at, version)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, ?, 1)
+         on conflict (source_platform, source_url) do nothing
+         returning id`,
+        [randomUUID(), v.platform, v.url, v.text, v.handle, v.likes, v.lat, v.lng, v.districtId, actorOf(rc.viewer), v.postedAt, now],
+      );
+      if (inserted.length) return inserted[0].id;
+      // 再次提交: the clue that has this post, locked until this change commits
+      const [clue] = await em.execute<{ id: string; likes: number; version: number }[]>(
+        'select id, likes, version from clues where source_platform = ? and source_url = ? for update',
+        [v.platform, v.url],
+      );
+      if (!clue) throw conflict('the clue with this platform and URL changed while it was submitted; retry');
+      if (v.likes > clue.likes) {
+        await em.execute('update clues set likes = ?, version = version + 1 where id = ?', [v.likes, clue.id]);
+      }
+      return clue.id;
+    });
+    return rc.em.fork().findOneOrFail(Clue, { id });
   }
 
   /** A feed's batch: each clue on its own; the bad ones are reported by index, the good ones kept. */
