@@ -16,6 +16,7 @@ import { Migration20261128080942_redundant_ticket_indexes } from './Migration202
 import { Migration20261128081500_outbox_position_index } from './Migration20261128081500_outbox_position_index';
 import { Migration20261128103717_ticket_returns_to } from './Migration20261128103717_ticket_returns_to';
 import { Migration20261128103950_supervisions_per_deadline } from './Migration20261128103950_supervisions_per_deadline';
+import { Migration20261128123334_clue_actions } from './Migration20261128123334_clue_actions';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -39,4 +40,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128081500_outbox_position_index', class: Migration20261128081500_outbox_position_index },
   { name: 'Migration20261128103717_ticket_returns_to', class: Migration20261128103717_ticket_returns_to },
   { name: 'Migration20261128103950_supervisions_per_deadline', class: Migration20261128103950_supervisions_per_deadline },
+  { name: 'Migration20261128123334_clue_actions', class: Migration20261128123334_clue_actions },
 ];

@@ -5,7 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
 import { RiskAlert, RiskAlertAction, RiskSignal, Supervision } from '../alerts/alert.entity';
 import { TaskForce, TaskForceAction } from '../taskforces/taskforce.entity';
-import { Clue } from '../clues/clue.entity';
+import { Clue, ClueAction } from '../clues/clue.entity';
 import { DuplicateSuggestion } from '../tickets/duplicate-suggestion.entity';
 import { PersonalDataAccess } from '../tickets/personal-data-access.entity';
 import { RateLimitCounter } from './rate-limit.entity';
@@ -53,6 +53,7 @@ export const ENTITIES = [
   TaskForce,
   TaskForceAction,
   Clue,
+  ClueAction,
   DuplicateSuggestion,
 ];
 

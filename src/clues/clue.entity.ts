@@ -96,3 +96,61 @@ export class Clue {
   @Property({ type: 'integer' })
   version!: number;
 }
+
+/** What happened to a clue: one kind of entry of its history. */
+export enum ClueActionType {
+  /** 线索登记: first submitted */
+  RECEIVED = 'RECEIVED',
+  /** 再次提交: the same post again, with more likes */
+  RESUBMITTED = 'RESUBMITTED',
+  /** 立案: filed as a ticket */
+  FILED = 'FILED',
+  /** an existing ticket covers it */
+  DUPLICATE = 'DUPLICATE',
+  /** 不予立案 */
+  DISMISSED = 'DISMISSED',
+}
+registerEnumType(ClueActionType, { name: 'ClueActionType' });
+
+/**
+ * A clue's history, append-only: one entry per version of the clue — received, each
+ * re-submission that changed it, its verification — written in the change's own transaction.
+ */
+@ObjectType({ description: 'One entry of a clue’s history: one per version of the clue.' })
+@Entity({ tableName: 'clue_actions' })
+@Unique({ properties: ['clueId', 'version'] })
+export class ClueAction {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  clueId!: string;
+
+  @Field(() => ClueActionType)
+  @Enum({ items: () => ClueActionType })
+  type!: ClueActionType;
+
+  @Field(() => String, { description: 'Who: role, scope and subject, or a feed’s API key.' })
+  @Property({ type: 'string', length: 160 })
+  actor!: string;
+
+  @Field(() => Int, { description: 'The clue’s version after this change.' })
+  @Property({ type: 'integer' })
+  version!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Likes after this change (RECEIVED, RESUBMITTED).' })
+  @Property({ type: 'integer', nullable: true })
+  likes: number | null = null;
+
+  @Field(() => Int, { nullable: true, description: 'Likes before this change (RESUBMITTED).' })
+  @Property({ type: 'integer', nullable: true })
+  previousLikes: number | null = null;
+
+  @Field(() => String, { nullable: true, description: 'The verifier’s note (FILED, DUPLICATE, DISMISSED).' })
+  @Property({ type: 'text', nullable: true })
+  note: string | null = null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  at!: Date;
+}
