@@ -5,6 +5,7 @@
  * that writes nothing.
  */
 import { ManualClock } from '../src/shared/clock';
+import { toGlobalId } from '../src/shared/relay';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
 
@@ -33,7 +34,23 @@ async function ok<T = Record<string, unknown>>(token: string, query: string, var
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data!;
 }
-const count = async () => Number(((await t.hub.orm.em.getConnection().execute('select count(*)::int as n from clues')) as { n: number }[])[0].n);
+/** Rows written: clues and their history entries. */
+const count = async () => Number(((await t.hub.orm.em.getConnection().execute('select (select count(*) from clues) + (select count(*) from clue_actions) as n')) as { n: number }[])[0].n);
+
+interface HistoryEntry {
+  type: string;
+  version: number;
+  likes: number | null;
+  previousLikes: number | null;
+  actor: string;
+  note: string | null;
+  at: string;
+}
+/** The clue's history (its entries, oldest first), as a supervisor reads it. */
+async function history(id: string): Promise<HistoryEntry[]> {
+  const r = await ok<{ clue: { history: HistoryEntry[] } }>(supervisor, 'query($id: ID!) { clue(id: $id) { history { type version likes previousLikes actor note at } } }', { id });
+  return r.clue.history;
+}
 
 const submit = 'mutation($i: SubmitClueInput!) { submitClue(input: $i) { id status likes district { code } } }';
 const verify = 'mutation($i: VerifyClueInput!) { verifyClue(input: $i) { id status version verifiedBy ticket { number channel status matter { code } } } }';
@@ -98,6 +115,11 @@ test('from a post to a closed ticket: verified, filed, handled, closed — and t
     i: { id: first.id, decision: 'DUPLICATE', duplicateOfTicketId: existing.createTicket.id, note: '已有市民来电反映' },
   })).verifyClue;
   expect(dup).toMatchObject({ status: 'DUPLICATE', ticket: { number: existing.createTicket.number } });
+  expect((await history(first.id)).map(({ type, version, likes, previousLikes, actor, note }) => ({ type, version, likes, previousLikes, actor, note }))).toEqual([
+    { type: 'RECEIVED', version: 1, likes: 120, previousLikes: null, actor: 'OPERATOR/op-feed', note: null },
+    { type: 'RESUBMITTED', version: 2, likes: 560, previousLikes: 120, actor: 'OPERATOR/op-feed', note: null },
+    { type: 'DUPLICATE', version: 3, likes: null, previousLikes: null, actor: 'SUPERVISOR/sup-zhao', note: '已有市民来电反映' },
+  ]);
   expect((await gql(supervisor, verify, { i: { id: first.id, decision: 'FILE' } })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
 
   // a new post about a new problem: filed as a ticket, routed and dispatched
@@ -112,6 +134,10 @@ test('from a post to a closed ticket: verified, filed, handled, closed — and t
     i: { id: fresh.id, decision: 'FILE', title: '花城广场夜间广场舞噪音', matterCode: 'NOISE.PARK', note: '核实属实' },
   })).verifyClue;
   expect(filed).toMatchObject({ status: 'FILED', verifiedBy: 'SUPERVISOR/sup-zhao', ticket: { channel: 'ONLINE_CLUE', status: 'DISPATCHED', matter: { code: 'NOISE.PARK' } } });
+  expect((await history(fresh.id)).map((h) => [h.type, h.version, h.actor, h.note, h.at])).toEqual([
+    ['RECEIVED', 1, 'OPERATOR/op-feed', null, new Date(clock.now().getTime() - 90 * 60_000).toISOString()],
+    ['FILED', 2, 'SUPERVISOR/sup-zhao', '核实属实', clock.now().toISOString()],
+  ]);
 
   // a third one dismissed
   const rumour = (await ok<{ submitClue: { id: string } }>(operator, submit, { i: { sourcePlatform: '论坛', text: '听说天河要全面停水三天', districtCode: '440106' } })).submitClue;
@@ -156,6 +182,8 @@ test('FILE and DISMISS at once: one decision wins, and a ticket exists only for 
     const tickets = (await t.hub.orm.em.getConnection().execute(`select count(*)::int as n from tickets where channel = 'ONLINE_CLUE' and content like ?`, [`第${i}号帖%`])) as { n: number }[];
     if (final.clue.status === 'FILED') expect([final.clue.ticket?.channel, tickets[0].n]).toEqual(['ONLINE_CLUE', 1]);
     else expect([final.clue.status, final.clue.ticket, tickets[0].n]).toEqual(['DISMISSED', null, 0]);
+    // the history has the decision that won, and only it
+    expect((await history(clue.id)).map((h) => [h.type, h.version])).toEqual([['RECEIVED', 1], [final.clue.status, 2]]);
   }
 });
 
@@ -165,6 +193,7 @@ test('a FILE the ticket refuses (unknown matter) leaves the clue waiting, free f
   expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   const after = await ok<{ verifyClue: { status: string } }>(supervisor, verify, { i: { id: clue.id, decision: 'DISMISS', note: '已由单车企业处理' } });
   expect(after.verifyClue.status).toBe('DISMISSED');
+  expect((await history(clue.id)).map((h) => h.type)).toEqual(['RECEIVED', 'DISMISSED']);
 });
 
 test('a clue that came in without a place is, once filed in a district, that district’s: its office sees it', async () => {
@@ -213,7 +242,7 @@ test('the bulk feed: POST /clues, one result per clue; auth, shape and role chec
     [6, 'BAD_USER_INPUT', 'lat'],
     [7, 'BAD_USER_INPUT', 'likes'],
   ]);
-  expect(await count()).toBe(before + 2);
+  expect(await count()).toBe(before + 4); // two clues, each with its RECEIVED entry
 });
 
 describe('the same post again (再次提交)', () => {
@@ -236,6 +265,14 @@ describe('the same post again (再次提交)', () => {
     expect(stale.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
     const now = await ok<{ clue: { status: string; likes: number; version: number } }>(supervisor, 'query($id: ID!) { clue(id: $id) { status likes version } }', { id: first.id });
     expect(now.clue).toEqual({ status: 'RECEIVED', likes: 95, version: 2 });
+    // what changed, when and by whom: one entry per version, none for the re-submissions that changed nothing
+    expect((await history(first.id)).map((h) => [h.type, h.version, h.previousLikes, h.likes, h.actor, h.at])).toEqual([
+      ['RECEIVED', 1, null, 40, 'OPERATOR/op-feed', new Date(clock.now().getTime() - 60_000).toISOString()],
+      ['RESUBMITTED', 2, 40, 95, 'OPERATOR/op-feed', clock.now().toISOString()],
+    ]);
+    // deciding on the current version works, and is the next entry
+    await ok(supervisor, verify, { i: { id: first.id, decision: 'DISMISS', expectedVersion: 2, note: '地铁公司已修复' } });
+    expect((await history(first.id)).slice(-1).map((h) => [h.type, h.version, h.actor, h.note])).toEqual([['DISMISSED', 3, 'SUPERVISOR/sup-zhao', '地铁公司已修复']]);
   });
 
   test('re-submitted at once by several feeds: the highest count is kept, each rise a version of its own', async () => {
@@ -251,5 +288,35 @@ describe('the same post again (再次提交)', () => {
     expect(now.clue.version).toBeGreaterThanOrEqual(2);
     expect(now.clue.version).toBeLessThanOrEqual(1 + counts.filter((c) => c > 0).length);
     expect(Math.max(...results.map((r) => r.submitClue.version))).toBe(now.clue.version);
+    // the history chains: versions 1, 2, 3… without a gap, each rise starting where the last ended
+    const entries = await history(first.id);
+    expect(entries.map((h) => h.version)).toEqual(entries.map((_, n) => n + 1));
+    expect(entries.length).toBe(now.clue.version);
+    expect(entries[0]).toMatchObject({ type: 'RECEIVED', likes: 0 });
+    for (let n = 1; n < entries.length; n++) {
+      expect(entries[n]).toMatchObject({ type: 'RESUBMITTED', previousLikes: entries[n - 1].likes });
+      expect(entries[n].likes!).toBeGreaterThan(entries[n - 1].likes!);
+      expect(counts).toContain(entries[n].likes);
+      // by a feed that sent that count
+      expect(counts.flatMap((c, i) => (c === entries[n].likes ? [`OPERATOR/feed-${i}`] : []))).toContain(entries[n].actor);
+    }
+    expect(entries[entries.length - 1].likes).toBe(301);
+  });
+
+  test('the bulk feed re-posting a clue is recorded the same way', async () => {
+    const url = t.url.replace(/\/graphql$/, '/clues');
+    const item = { sourcePlatform: '人民网留言板', sourceUrl: 'https://liuyan.people.com.cn/threads/2', text: '白云区永平街某小区二次供水水压太低，高层住户白天几乎没有水', districtCode: '440111', likes: 3 };
+    const post = async (likes: number) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` }, body: JSON.stringify([{ ...item, likes }]) });
+      return ((await res.json()) as { results: { id: string }[] }).results[0].id;
+    };
+    const id = await post(3);
+    expect(await post(3)).toBe(id);
+    expect(await post(17)).toBe(id);
+    // (the feed's results carry the clue's own id)
+    expect((await history(toGlobalId('Clue', id))).map((h) => [h.type, h.version, h.previousLikes, h.likes])).toEqual([
+      ['RECEIVED', 1, null, 3],
+      ['RESUBMITTED', 2, 3, 17],
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { Connection, ConnectionArgs, localId, toGlobalId } from '../shared/relay
 import { Ticket } from '../tickets/ticket.entity';
 import { TicketCategory } from '../tickets/ticket.enums';
 import type { TicketsService } from '../tickets/tickets.service';
-import { Clue, ClueStatus } from './clue.entity';
+import { Clue, ClueAction, ClueStatus } from './clue.entity';
 import { ClueDecision } from './clues.service';
 import type { CluesService } from './clues.service';
 
@@ -154,6 +154,11 @@ export function clueResolvers(clues: CluesService, tickets: TicketsService, depa
     @FieldResolver(() => Ticket, { nullable: true, description: 'The ticket filed for it, or the one it duplicates.' })
     ticket(@Root() c: Clue, @Ctx() rc: RequestContext) {
       return c.ticketId ? tickets.byId(rc, c.ticketId) : null;
+    }
+
+    @FieldResolver(() => [ClueAction], { description: 'Its history, oldest first: received, each re-submission that changed it, its verification — one entry per version.' })
+    history(@Root() c: Clue, @Ctx() rc: RequestContext) {
+      return clues.history(rc, c);
     }
 
     @FieldResolver(() => [SimilarTicketResult], { description: 'Recent tickets like it (same district, 30 days): check before filing.' })

@@ -15,7 +15,7 @@ import type { PageArgs } from '../shared/relay';
 import { Ticket } from '../tickets/ticket.entity';
 import { Channel, TicketCategory, Urgency } from '../tickets/ticket.enums';
 import type { TicketsService } from '../tickets/tickets.service';
-import { Clue, ClueStatus } from './clue.entity';
+import { Clue, ClueAction, ClueStatus } from './clue.entity';
 
 export interface ClueInputArgs {
   sourcePlatform: string;
@@ -133,23 +133,27 @@ export class CluesService {
   /**
    * 线索登记: one clue. The same platform and URL again (a feed re-crawls the post, or someone
    * submits it again) is the same clue: its likes rise to the new count — never fall — as a
-   * change like any other (a new version, so a verifier holding the old one is told it changed).
-   * A re-submission that brings nothing new changes nothing. Concurrent submissions of one post
-   * queue on its row: none is lost.
+   * change like any other: a new version (a verifier holding the old one is told it changed) and
+   * an entry in the clue's history, in one transaction. A re-submission that brings nothing new
+   * changes nothing. Concurrent submissions of one post queue on its row: none is lost.
    */
   async submit(rc: RequestContext, input: ClueInputArgs): Promise<Clue> {
     requireRole(rc.viewer, ...CENTRE_ROLES);
     const v = await this.validate(rc, input);
     const now = this.clock.now();
+    const actor = actorOf(rc.viewer);
     const id = await rc.em.transactional(async (em) => {
       const inserted = await em.execute<{ id: string }[]>(
         `insert into clues (id, source_platform, source_url, text, author_handle, likes, lat, lng, district_id, status, submitted_by, posted_at, received_at, version)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, ?, 1)
          on conflict (source_platform, source_url) do nothing
          returning id`,
-        [randomUUID(), v.platform, v.url, v.text, v.handle, v.likes, v.lat, v.lng, v.districtId, actorOf(rc.viewer), v.postedAt, now],
+        [randomUUID(), v.platform, v.url, v.text, v.handle, v.likes, v.lat, v.lng, v.districtId, actor, v.postedAt, now],
       );
-      if (inserted.length) return inserted[0].id;
+      if (inserted.length) {
+        await em.execute(`insert into clue_actions (clue_id, type, actor, version, likes, at) values (?, 'RECEIVED', ?, 1, ?, ?)`, [inserted[0].id, actor, v.likes, now]);
+        return inserted[0].id;
+      }
       // 再次提交: the clue that has this post, locked until this change commits
       const [clue] = await em.execute<{ id: string; likes: number; version: number }[]>(
         'select id, likes, version from clues where source_platform = ? and source_url = ? for update',
@@ -157,7 +161,11 @@ export class CluesService {
       );
       if (!clue) throw conflict('the clue with this platform and URL changed while it was submitted; retry');
       if (v.likes > clue.likes) {
-        await em.execute('update clues set likes = ?, version = version + 1 where id = ?', [v.likes, clue.id]);
+        const [{ version }] = await em.execute<{ version: number }[]>('update clues set likes = ?, version = version + 1 where id = ? returning version', [v.likes, clue.id]);
+        await em.execute(
+          `insert into clue_actions (clue_id, type, actor, version, likes, previous_likes, at) values (?, 'RESUBMITTED', ?, ?, ?, ?, ?)`,
+          [clue.id, actor, version, v.likes, clue.likes, now],
+        );
       }
       return clue.id;
     });
@@ -205,6 +213,11 @@ export class CluesService {
   private async scope(rc: RequestContext): Promise<FilterQuery<Clue>> {
     if (rc.viewer.role !== Role.DISTRICT_OFFICE) return {};
     return { districtId: { $in: await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') } };
+  }
+
+  /** The clue's history, oldest first: one entry per version. */
+  history(rc: RequestContext, clue: Clue): Promise<ClueAction[]> {
+    return rc.em.find(ClueAction, { clueId: clue.id }, { orderBy: { version: 'asc' } });
   }
 
   /** Tickets like the clue: same district (when known), last 30 days, by text similarity. */
@@ -265,11 +278,16 @@ export class CluesService {
         status = ClueStatus.DUPLICATE;
         ticketId = t.id;
       }
-      // one statement: only a clue still waiting, unclaimed and unchanged since it was read
+      // one statement: only a clue still waiting, unclaimed and unchanged since it was read; its history entry with it
       const rows = (await rc.em.getConnection().execute(
-        `update clues set status = ?, ticket_id = ?, note = ?, verified_by = ?, verified_at = ?, version = version + 1
-         where id = ? and version = ? and status = 'RECEIVED' and (verified_at is null or verified_at < ?) returning id`,
-        [status, ticketId, note, verifier, now, clue.id, clue.version, new Date(now.getTime() - CLAIM_MS)],
+        `with decided as (
+           update clues set status = ?, ticket_id = ?, note = ?, verified_by = ?, verified_at = ?, version = version + 1
+           where id = ? and version = ? and status = 'RECEIVED' and (verified_at is null or verified_at < ?) returning id, status, version
+         ), logged as (
+           insert into clue_actions (clue_id, type, actor, version, note, at) select id, status, ?, version, ?, ? from decided
+         )
+         select id from decided`,
+        [status, ticketId, note, verifier, now, clue.id, clue.version, new Date(now.getTime() - CLAIM_MS), verifier, note, now],
       )) as { id: string }[];
       if (!rows.length) await refused();
       return rc.em.fork().findOneOrFail(Clue, { id });
@@ -313,9 +331,12 @@ export class CluesService {
       throw e;
     });
     await rc.em.getConnection().execute(
-      // the clue is the district's it was filed in (it may have come in without a place)
-      `update clues set status = 'FILED', ticket_id = ?, note = ?, district_id = ?, version = version + 1 where id = ? and status = 'RECEIVED'`,
-      [ticket.id, note, district.id, clue.id],
+      // the clue is the district's it was filed in (it may have come in without a place); its history entry with it
+      `with filed as (
+         update clues set status = 'FILED', ticket_id = ?, note = ?, district_id = ?, version = version + 1 where id = ? and status = 'RECEIVED' returning id, version
+       )
+       insert into clue_actions (clue_id, type, actor, version, note, at) select id, 'FILED', ?, version, ?, ? from filed`,
+      [ticket.id, note, district.id, clue.id, verifier, note, now],
     );
     return rc.em.fork().findOneOrFail(Clue, { id });
   }
