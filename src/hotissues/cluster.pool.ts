@@ -50,7 +50,9 @@ export class ClusterWorker {
       if (!p) return;
       this.pending.delete(m.id);
       if (m.error !== undefined) p.reject(new Error(`hot-issue clustering failed: ${m.error}`));
-      else p.resolve(m.issues ?? []);
+      // dates cloned from the worker are made again here: a host that runs code in a context of
+      // its own (a test runner's sandbox) has a Date of its own, which a clone is not
+      else p.resolve((m.issues ?? []).map((i) => ({ ...i, firstTime: new Date(+i.firstTime), lastTime: new Date(+i.lastTime) })));
     });
     const fail = (e: Error) => {
       if (this.worker !== w) return;
