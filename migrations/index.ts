@@ -17,6 +17,7 @@ import { Migration20261128081500_outbox_position_index } from './Migration202611
 import { Migration20261128103717_ticket_returns_to } from './Migration20261128103717_ticket_returns_to';
 import { Migration20261128103950_supervisions_per_deadline } from './Migration20261128103950_supervisions_per_deadline';
 import { Migration20261128123334_clue_actions } from './Migration20261128123334_clue_actions';
+import { Migration20261128124312_retention_texts } from './Migration20261128124312_retention_texts';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -41,4 +42,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128103717_ticket_returns_to', class: Migration20261128103717_ticket_returns_to },
   { name: 'Migration20261128103950_supervisions_per_deadline', class: Migration20261128103950_supervisions_per_deadline },
   { name: 'Migration20261128123334_clue_actions', class: Migration20261128123334_clue_actions },
+  { name: 'Migration20261128124312_retention_texts', class: Migration20261128124312_retention_texts },
 ];

@@ -73,3 +73,52 @@ test('closed tickets past the retention lose the personal data, keep their pseud
   const { ticket: seen } = await t.ok(TicketByNumberDocument, { number: old }, operator);
   expect(seen!.citizen).toMatchObject({ name: null, phone: null, address: null });
 });
+
+test('past the retention the case texts lose the caller too — words, reply, audit notes and changes — and the intake key goes; the audit log stays append-only', async () => {
+  const { createTicket: c } = await t.ok(
+    CreateTicketDocument,
+    {
+      input: {
+        channel: 'PHONE',
+        title: '李建国反映楼道堵塞',
+        content: '我叫李建国，住天河区龙口西路88号，楼道被杂物堵住，请回电13566667777',
+        districtCode: '440106',
+        citizenName: '李建国',
+        citizenPhone: '13566667777',
+        citizenAddress: '天河区龙口西路88号',
+        idempotencyKey: 'call-4471',
+      },
+    },
+    operator,
+  );
+  const { resolveOnCall: r } = await t.ok(ResolveOnCallDocument, { input: { id: c.id, expectedVersion: c.version, reply: '已告知李建国先生，物业今天清理（回电135 6666 7777）' } }, operator);
+  await t.ok(CloseTicketDocument, { input: { id: r.id, expectedVersion: r.version, note: '李建国表示满意' } }, supervisor);
+  const sql = t.hub.orm.em.getConnection();
+  const texts = async () => {
+    const [tk] = await sql.execute<{ title: string; content: string; reply: string; id: string }[]>('select id, title, content, reply from tickets where number = ?', [c.number]);
+    const events = await sql.execute<{ note: string | null; changes: unknown }[]>('select note, changes from ticket_events where ticket_id = ? order by seq', [tk.id]);
+    const keys = await sql.execute<{ n: number }[]>('select count(*)::int as n from intake_keys where ticket_id = ?', [tk.id]);
+    return { all: JSON.stringify({ tk, events }), events: events.length, keys: keys[0].n, id: tk.id };
+  };
+  const before = await texts();
+  expect(before.all).toContain('13566667777');
+  expect(before.keys).toBe(1);
+
+  clock.advance(31 * DAY);
+  await t.hub.retention.drain();
+  const after = await texts();
+  for (const personal of ['李建国', '13566667777', '135 6666 7777', '龙口西路88号']) expect(after.all).not.toContain(personal);
+  expect(after.all).toContain('楼道被杂物堵住');
+  expect(after.all).toContain('物业今天清理');
+  expect(after.events).toBe(before.events);
+  expect(after.keys).toBe(0);
+  // outside the retention job the audit log refuses any change
+  await expect(sql.execute('update ticket_events set note = ? where ticket_id = ?', ['改写', after.id])).rejects.toThrow(/append-only/);
+  // and the job itself may not change anything but notes and changes
+  await expect(
+    sql.getKnex().transaction(async (trx) => {
+      await trx.raw(`set local minsheng.retention = 'on'`);
+      await trx.raw('update ticket_events set actor = ? where ticket_id = ?', ['someone-else', after.id]);
+    }),
+  ).rejects.toThrow(/append-only/);
+});

@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import { LeaderWorker } from '../realtime/leader';
 import type { Clock } from '../shared/clock';
+import { maskAddress, maskName, redactPersonalText } from '../shared/mask';
 
 export interface RetentionOptions {
   databaseUrl: string;
@@ -12,13 +13,51 @@ export interface RetentionOptions {
   log?: (m: string, e?: unknown) => void;
 }
 
-const BATCH = 1000;
+const BATCH = 500;
+
+/** The caller as the ticket knew them, to find them in its texts. */
+interface Caller {
+  citizen_name: string | null;
+  citizen_phone: string | null;
+  citizen_address: string | null;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A text about a case with the caller left out: their own name, phone number and address
+ * wherever they occur (masked as on screens), then whatever else identifies a person
+ * (`redactPersonalText`: numbers, e-mail addresses, names given with 我叫…).
+ */
+export function scrubText(text: string, caller: Caller): string {
+  let out = text;
+  const name = caller.citizen_name?.trim();
+  if (name && [...name].length >= 2) out = out.replace(new RegExp(escape(name), 'g'), maskName(name));
+  const address = caller.citizen_address?.trim();
+  if (address && [...address].length >= 4) out = out.replace(new RegExp(escape(address), 'g'), maskAddress(address));
+  const digits = caller.citizen_phone?.replace(/\D/g, '');
+  // the phone however it was grouped (138 0013 8000, 138-0013-8000)
+  if (digits && digits.length >= 5) out = out.replace(new RegExp(digits.split('').map(escape).join('[\\s-]?'), 'g'), '***');
+  return redactPersonalText(out);
+}
+
+function scrubDeep(value: unknown, caller: Caller): unknown {
+  if (typeof value === 'string') return scrubText(value, caller);
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, caller));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, caller)]));
+  return value;
+}
 
 /**
  * PIPL retention (个人信息保存期限): once a ticket has been closed for `retentionDays`, the
- * caller's name, phone and address are removed; the ticket keeps everything else — status,
- * times, district, matter, cell, and the caller's pseudonym (`citizenKey`) — so every statistic
- * stays the same. One process at a time, in batches.
+ * caller's name, phone and address are removed, and so is what identifies them in the case's
+ * texts — the call's words, the reply, the audit log's notes and changes, return-visit notes,
+ * extension reasons — and its intake idempotency key (a hash of the input, which would confirm a
+ * guessed caller). The ticket keeps everything else — status, times, district, matter, cell, and
+ * the caller's pseudonym (`citizenKey`) — so every statistic stays. The audit log stays
+ * append-only: the database lets a transaction that declares itself the retention job
+ * (`minsheng.retention`) change an event's note and changes and nothing else. One process at a
+ * time, in batches of one transaction each.
  */
 export class RetentionJob extends LeaderWorker {
   constructor(private readonly o: RetentionOptions) {
@@ -26,18 +65,78 @@ export class RetentionJob extends LeaderWorker {
   }
 
   protected override async pass(c: Client): Promise<void> {
-    const cutoff = new Date(this.o.clock.now().getTime() - this.o.retentionDays * 86_400_000);
+    const now = this.o.clock.now();
+    const cutoff = new Date(now.getTime() - this.o.retentionDays * 86_400_000);
     for (;;) {
-      const { rowCount } = await c.query(
-        `update tickets set citizen_name = null, citizen_phone = null, citizen_address = null, pseudonymised_at = $2
-          where id in (
-            select id from tickets
-             where status = 'CLOSED' and closed_at < $1 and pseudonymised_at is null
-             limit ${BATCH}
-          )`,
-        [cutoff, this.o.clock.now()],
-      );
-      if ((rowCount ?? 0) < BATCH) return;
+      await c.query('begin');
+      let n = 0;
+      try {
+        n = await this.batch(c, cutoff, now);
+        await c.query('commit');
+      } catch (e) {
+        await c.query('rollback');
+        throw e;
+      }
+      if (n < BATCH) return;
     }
+  }
+
+  private async batch(c: Client, cutoff: Date, now: Date): Promise<number> {
+    await c.query(`set local minsheng.retention = 'on'`);
+    const { rows } = await c.query<Caller & { id: string; title: string; content: string; reply: string | null }>(
+      `select id, title, content, reply, citizen_name, citizen_phone, citizen_address from tickets
+        where status = 'CLOSED' and closed_at < $1 and pseudonymised_at is null
+        order by closed_at limit ${BATCH} for update skip locked`,
+      [cutoff],
+    );
+    if (!rows.length) return 0;
+    const callers = new Map(rows.map((r) => [r.id, r as Caller]));
+    const ids = rows.map((r) => r.id);
+    await c.query(
+      `update tickets t set citizen_name = null, citizen_phone = null, citizen_address = null, pseudonymised_at = $1,
+              title = u.title, content = u.content, reply = u.reply
+         from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as u(id, title, content, reply)
+        where t.id = u.id`,
+      [now, ids, rows.map((r) => scrubText(r.title, r)), rows.map((r) => scrubText(r.content, r)), rows.map((r) => (r.reply == null ? null : scrubText(r.reply, r)))],
+    );
+    const events = await c.query<{ id: string; ticket_id: string; note: string | null; changes: unknown }>(
+      'select id, ticket_id, note, changes from ticket_events where ticket_id = any($1::uuid[])',
+      [ids],
+    );
+    const changed = events.rows
+      .map((e) => {
+        const caller = callers.get(e.ticket_id)!;
+        const note = e.note == null ? null : scrubText(e.note, caller);
+        const changes = JSON.stringify(scrubDeep(e.changes, caller));
+        return note === e.note && changes === JSON.stringify(e.changes) ? null : { id: e.id, note, changes };
+      })
+      .filter((e) => e !== null);
+    if (changed.length) {
+      await c.query(
+        `update ticket_events e set note = u.note, changes = u.changes::jsonb
+           from unnest($1::bigint[], $2::text[], $3::text[]) as u(id, note, changes) where e.id = u.id`,
+        [changed.map((e) => e.id), changed.map((e) => e.note), changed.map((e) => e.changes)],
+      );
+    }
+    const visits = await c.query<{ id: string; ticket_id: string; note: string | null }>('select id, ticket_id, note from return_visits where ticket_id = any($1::uuid[]) and note is not null', [ids]);
+    if (visits.rows.length) {
+      await c.query('update return_visits v set note = u.note from unnest($1::uuid[], $2::text[]) as u(id, note) where v.id = u.id', [
+        visits.rows.map((v) => v.id),
+        visits.rows.map((v) => scrubText(v.note!, callers.get(v.ticket_id)!)),
+      ]);
+    }
+    const extensions = await c.query<{ id: string; ticket_id: string; reason: string; decision_note: string | null }>(
+      'select id, ticket_id, reason, decision_note from extension_requests where ticket_id = any($1::uuid[])',
+      [ids],
+    );
+    if (extensions.rows.length) {
+      await c.query('update extension_requests x set reason = u.reason, decision_note = u.note from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, reason, note) where x.id = u.id', [
+        extensions.rows.map((x) => x.id),
+        extensions.rows.map((x) => scrubText(x.reason, callers.get(x.ticket_id)!)),
+        extensions.rows.map((x) => (x.decision_note == null ? null : scrubText(x.decision_note, callers.get(x.ticket_id)!))),
+      ]);
+    }
+    await c.query('delete from intake_keys where ticket_id = any($1::uuid[])', [ids]);
+    return rows.length;
   }
 }

@@ -45,6 +45,11 @@ export class Location {
   name: 'tickets_located_created_at',
   expression: 'create index "tickets_located_created_at" on "tickets" ("created_at") include ("cell", "district_id", "matter_id") where "cell" is not null',
 })
+// the retention job's queue: closed tickets not yet pseudonymised, oldest first
+@Index({
+  name: 'tickets_awaiting_retention',
+  expression: `create index "tickets_awaiting_retention" on "tickets" ("closed_at") where "status" = 'CLOSED' and "pseudonymised_at" is null`,
+})
 @ObjectType({ implements: Node, description: '工单: a citizen request and its whole life.' })
 export class Ticket {
   [OptionalProps]?:
