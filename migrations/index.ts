@@ -18,6 +18,7 @@ import { Migration20261128103717_ticket_returns_to } from './Migration2026112810
 import { Migration20261128103950_supervisions_per_deadline } from './Migration20261128103950_supervisions_per_deadline';
 import { Migration20261128123334_clue_actions } from './Migration20261128123334_clue_actions';
 import { Migration20261128124312_retention_texts } from './Migration20261128124312_retention_texts';
+import { Migration20261128125000_street_office_seats } from './Migration20261128125000_street_office_seats';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -43,4 +44,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128103950_supervisions_per_deadline', class: Migration20261128103950_supervisions_per_deadline },
   { name: 'Migration20261128123334_clue_actions', class: Migration20261128123334_clue_actions },
   { name: 'Migration20261128124312_retention_texts', class: Migration20261128124312_retention_texts },
+  { name: 'Migration20261128125000_street_office_seats', class: Migration20261128125000_street_office_seats },
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../shared/relay';
 import { District } from './district.entity';
 
@@ -61,7 +61,7 @@ registerEnumType(DepartmentLevel, { name: 'DepartmentLevel' });
 @Entity({ tableName: 'departments' })
 @ObjectType({ implements: Node, description: '责任单位/承办单位: a department that handles tickets.' })
 export class Department {
-  [OptionalProps]?: 'districtId';
+  [OptionalProps]?: 'districtId' | 'lat' | 'lng' | 'boundary';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -85,4 +85,23 @@ export class Department {
   /** The district a DISTRICT or STREET level department serves; null for city bureaus. */
   @ManyToOne(() => District, { mapToPk: true, fieldName: 'district_id', nullable: true, index: true })
   districtId: string | null = null;
+
+  /**
+   * 驻地: where the office sits (WGS-84), when known. A STREET-level matter goes to the street
+   * office whose area (`boundary`) holds the ticket's place, else to the one sitting nearest it.
+   */
+  @Field(() => Float, { nullable: true, description: 'Latitude of the office’s seat (驻地), when known: street offices are chosen by place.' })
+  @Property({ type: 'double', nullable: true })
+  lat: number | null = null;
+
+  @Field(() => Float, { nullable: true, description: 'Longitude of the office’s seat (驻地), when known.' })
+  @Property({ type: 'double', nullable: true })
+  lng: number | null = null;
+
+  /**
+   * 辖区: the area it serves, a GeoJSON geometry (Polygon or MultiPolygon) in WGS-84, when known.
+   * Lazy: only dispatch reads it (`populate: ['boundary']`), not every directory lookup.
+   */
+  @Property({ type: 'json', nullable: true, lazy: true })
+  boundary: Record<string, unknown> | null = null;
 }

@@ -138,6 +138,8 @@ export async function seedDirectory(orm: MikroORM) {
         kind: d.kind,
         level: d.level,
         districtId: d.districtCode ? districts.get(d.districtCode)!.id : null,
+        lat: d.lat ?? null,
+        lng: d.lng ?? null,
       }),
     );
   }

@@ -21,6 +21,9 @@ export interface DepartmentSeed {
   kind: DepartmentKind;
   level: DepartmentLevel;
   districtCode?: string;
+  /** 驻地: where the office sits, when known (street offices: they are chosen by place) */
+  lat?: number;
+  lng?: number;
 }
 
 const K = DepartmentKind;
@@ -56,12 +59,15 @@ const BRANCHES: [string, (district: string) => string, DepartmentKind][] = [
   ['EEB', (d) => `广州市生态环境局${d}分局`, K.ECOLOGY_ENVIRONMENT],
 ];
 
-/** A few street offices (街道办事处). */
-const STREETS: [string, string, string][] = [
-  ['440106-SP', '广州市天河区石牌街道办事处', '440106'],
-  ['440106-LH', '广州市天河区林和街道办事处', '440106'],
-  ['440104-BJ', '广州市越秀区北京街道办事处', '440104'],
-  ['440105-BGZ', '广州市海珠区滨江街道办事处', '440105'],
+/**
+ * A few street offices (街道办事处) with the approximate seat of each (WGS-84): a STREET-level
+ * matter goes to the street office nearest the caller's place among those of the district.
+ */
+const STREETS: [string, string, string, number, number][] = [
+  ['440106-SP', '广州市天河区石牌街道办事处', '440106', 23.133, 113.336],
+  ['440106-LH', '广州市天河区林和街道办事处', '440106', 23.146, 113.326],
+  ['440104-BJ', '广州市越秀区北京街道办事处', '440104', 23.126, 113.271],
+  ['440105-BGZ', '广州市海珠区滨江街道办事处', '440105', 23.109, 113.288],
 ];
 
 export const GUANGZHOU_DEPARTMENTS: DepartmentSeed[] = [
@@ -75,11 +81,13 @@ export const GUANGZHOU_DEPARTMENTS: DepartmentSeed[] = [
       districtCode: d.code,
     })),
   ),
-  ...STREETS.map(([code, name, districtCode]) => ({
+  ...STREETS.map(([code, name, districtCode, lat, lng]) => ({
     code,
     name,
     kind: K.STREET_OFFICE,
     level: DepartmentLevel.STREET,
     districtCode,
+    lat,
+    lng,
   })),
 ];
