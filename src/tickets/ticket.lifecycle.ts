@@ -97,14 +97,25 @@ export interface MatterRef {
   dutyListVersionId: string;
 }
 
+/**
+ * A routing step (dispatch, redispatch, arbitration): to a department; with `matter`, filed under
+ * that matter, and `coDepartmentIds` are the departments of the matter's co-handling kinds with
+ * jurisdiction at the ticket's place (协办, from the duty list).
+ */
+interface Routing {
+  departmentId: string;
+  matter?: MatterRef;
+  coDepartmentIds?: readonly string[];
+}
+
 export type Command =
-  | { kind: 'dispatch'; departmentId: string; matter?: MatterRef }
-  | { kind: 'redispatch'; departmentId: string; matter?: MatterRef }
+  | ({ kind: 'dispatch' } & Routing)
+  | ({ kind: 'redispatch' } & Routing)
   | { kind: 'accept'; actorDepartmentId: string }
   | { kind: 'start'; actorDepartmentId: string }
   | { kind: 'reject'; actorDepartmentId: string }
   | { kind: 'disputeReject' }
-  | { kind: 'arbitrate'; departmentId: string; matter?: MatterRef }
+  | ({ kind: 'arbitrate' } & Routing)
   | { kind: 'addCoDepartments'; actorDepartmentId: string; departmentIds: string[] }
   | { kind: 'requestExtension'; actorDepartmentId: string; days: number }
   | { kind: 'decideExtension'; approve: boolean; days: number }
@@ -185,6 +196,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
           leadDepartmentId: cmd.departmentId,
           firstDepartmentId: state.firstDepartmentId ?? cmd.departmentId,
           ...matterChanges(cmd.matter),
+          ...coHandling(state, cmd),
           ...dispatchDeadlines(state, env),
         },
       };
@@ -210,6 +222,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
           leadDepartmentId: cmd.departmentId,
           rerouteCount: state.rerouteCount + 1,
           ...matterChanges(cmd.matter),
+          ...coHandling(state, cmd),
           ...dispatchDeadlines(state, env),
         },
       };
@@ -262,6 +275,7 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
           // the decision is binding on the decided department: it may no longer reject
           rejectedDepartmentIds: state.rejectedDepartmentIds.filter((d) => d !== cmd.departmentId),
           ...matterChanges(cmd.matter),
+          ...coHandling(state, cmd),
           ...dispatchDeadlines(state, env),
         },
       };
@@ -347,6 +361,21 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
 
 function matterChanges(matter: MatterRef | undefined): Partial<TicketState> {
   return matter ? { matterId: matter.matterId, dutyListVersionId: matter.dutyListVersionId } : {};
+}
+
+/**
+ * 协办 after a routing step. Co-handlers follow the matter: a step that names a matter brings the
+ * matter's co-handlers; those the ticket already has stay when its lead does (a re-opened ticket
+ * back at its lead keeps the co-handlers the lead added) and are replaced when the lead changes
+ * (they came with the routing being corrected). A step naming only a department keeps them. The
+ * lead is never its own co-handler. Only a change is recorded, so the audit log shows who joined
+ * or left.
+ */
+function coHandling(state: TicketState, cmd: Routing): Partial<TicketState> {
+  const kept = cmd.coDepartmentIds && state.leadDepartmentId !== cmd.departmentId ? [] : state.coDepartmentIds;
+  const next = [...new Set([...kept, ...(cmd.coDepartmentIds ?? [])])].filter((d) => d !== cmd.departmentId);
+  const same = next.length === state.coDepartmentIds.length && next.every((d, i) => d === state.coDepartmentIds[i]);
+  return same ? {} : { coDepartmentIds: next };
 }
 
 function resolved(state: TicketState, type: TicketEventType, reply: string, env: DecideEnv): Decision {

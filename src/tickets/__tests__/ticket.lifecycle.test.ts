@@ -1194,3 +1194,49 @@ describe('routing under a duty-list matter', () => {
     expect(fifteen.changes.resolveDeadline).toBe('2026-03-20T10:00:00.000Z');
   });
 });
+
+describe('co-handlers from the duty list (协办)', () => {
+  const matter = { matterId: 'matter-1', dutyListVersionId: 'version-1' };
+  const other = { matterId: 'matter-2', dutyListVersionId: 'version-1' };
+
+  test('a dispatch on a matter brings its co-handlers, never the lead among them', () => {
+    const d = decide(INITIAL_STATE, { kind: 'dispatch', departmentId: A, matter, coDepartmentIds: [C, A, D, C] }, env);
+    expect(d.changes.coDepartmentIds).toEqual([C, D]);
+    expect(d.changes.leadDepartmentId).toBe(A);
+  });
+
+  test('no co-handlers, none before: nothing recorded about them', () => {
+    expect(decide(INITIAL_STATE, { kind: 'dispatch', departmentId: A, matter, coDepartmentIds: [] }, env).changes).not.toHaveProperty('coDepartmentIds');
+    expect(decide(INITIAL_STATE, { kind: 'dispatch', departmentId: A }, env).changes).not.toHaveProperty('coDepartmentIds');
+  });
+
+  test('a redispatch on another matter replaces the co-handlers that came with the old routing', () => {
+    const s = dispatchedTo(A, { coDepartmentIds: [C], matterId: matter.matterId });
+    const d = decide(s, { kind: 'redispatch', departmentId: B, matter: other, coDepartmentIds: [D] }, env);
+    expect(d.changes.coDepartmentIds).toEqual([D]);
+    expect(decide(s, { kind: 'redispatch', departmentId: B, matter: other, coDepartmentIds: [] }, env).changes.coDepartmentIds).toEqual([]);
+  });
+
+  test('a step naming only a department keeps the co-handlers (less the new lead)', () => {
+    const s = dispatchedTo(A, { coDepartmentIds: [B, C] });
+    expect(decide(s, { kind: 'redispatch', departmentId: D }, env).changes).not.toHaveProperty('coDepartmentIds');
+    expect(decide(s, { kind: 'redispatch', departmentId: B }, env).changes.coDepartmentIds).toEqual([C]);
+  });
+
+  test('a re-opened ticket back at its lead keeps the co-handlers the lead added, and gains the matter’s', () => {
+    const s = at(TicketStatus.REOPENED, { leadDepartmentId: A, firstDepartmentId: A, returnsToDepartmentId: A, reopenCount: 1, coDepartmentIds: [B] });
+    const d = decide(s, { kind: 'dispatch', departmentId: A, matter, coDepartmentIds: [C] }, env);
+    expect(d.changes.coDepartmentIds).toEqual([B, C]);
+    expect(decide(s, { kind: 'dispatch', departmentId: A, matter, coDepartmentIds: [B] }, env).changes).not.toHaveProperty('coDepartmentIds');
+  });
+
+  test('arbitration on a matter sets the co-handlers of the matter; replaying the log gives them', () => {
+    const s = dispatchedTo(B, { status: TicketStatus.ARBITRATION, rejectCount: 2, rejectedDepartmentIds: [A, B], coDepartmentIds: [D] });
+    const d = decide(s, { kind: 'arbitrate', departmentId: C, matter: other, coDepartmentIds: [A, C] }, env);
+    expect(d.changes.coDepartmentIds).toEqual([A]);
+    const events: RecordedEvent[] = [
+      { toStatus: TicketStatus.DISPATCHED, changes: decide(INITIAL_STATE, { kind: 'dispatch', departmentId: A, matter, coDepartmentIds: [D] }, env).changes },
+    ];
+    expect(replay(events).coDepartmentIds).toEqual([D]);
+  });
+});
