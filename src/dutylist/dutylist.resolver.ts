@@ -158,6 +158,12 @@ export class RoutingCandidate {
   @Field(() => String, { nullable: true })
   departmentName!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where the place decides the department (a STREET-level matter: the street office of the caller’s place), how it was chosen — or why none was.',
+  })
+  jurisdictionNote!: string | null;
+
   @Field(() => Float, { description: '0..1' })
   confidence!: number;
 
@@ -196,8 +202,9 @@ export function toCandidate(c: {
   confidence: number;
   keywords: string[];
   features: { feature: string; weight: number }[];
+  jurisdictionNote?: string | null;
 }): RoutingCandidate {
-  return { ...c, explanation: { keywords: c.keywords, features: c.features } };
+  return { ...c, jurisdictionNote: c.jurisdictionNote ?? null, explanation: { keywords: c.keywords, features: c.features } };
 }
 
 export function dutyListResolvers(dutyLists: DutyListService, router: RouterService) {

@@ -18,6 +18,8 @@ import {
 } from './dutylist.io';
 import type { DutyListFile, MatterData, RowProblem } from './dutylist.io';
 import { MatterDispute } from './dispute.entity';
+import { JurisdictionDirectory, resolveJurisdiction } from './jurisdiction';
+import type { Jurisdiction, Place } from './jurisdiction';
 import { Matter } from './matter.entity';
 
 const EDITORS = [Role.SUPERVISOR, Role.ADMIN];
@@ -156,17 +158,14 @@ export class DutyListService {
     return em.find(Matter, { versionId }, { orderBy: { position: 'asc', code: 'asc' } });
   }
 
-  /** The department with jurisdiction for a matter in a district (null when there is none). */
-  async resolveDepartment(em: EntityManager, matter: Pick<Matter, 'departmentKind' | 'level'>, districtId: string) {
-    if (!matter.departmentKind || !matter.level) return null;
-    if (matter.level === DepartmentLevel.CITY) {
-      return em.findOne(Department, { kind: matter.departmentKind, level: DepartmentLevel.CITY }, { orderBy: { code: 'asc' } });
-    }
-    return em.findOne(
-      Department,
-      { kind: matter.departmentKind, level: matter.level, districtId },
-      { orderBy: { code: 'asc' } },
-    );
+  /**
+   * The departments with jurisdiction for a matter at a place — the lead and the co-handlers
+   * (jurisdiction.ts says how) — read fresh from the directory in one query. Intake uses the
+   * router's cached copy instead (RouterService.suggest).
+   */
+  async jurisdiction(em: EntityManager, matter: Pick<Matter, 'departmentKind' | 'level' | 'coHandlingKinds'>, place: Place): Promise<Jurisdiction> {
+    if (!matter.departmentKind || !matter.level) return { lead: null, coHandlers: [], note: null };
+    return resolveJurisdiction(matter, place, await JurisdictionDirectory.load(em, place.districtId));
   }
 
   /** Per matter: which departments rejected, which one arbitration chose, how often. */
@@ -303,6 +302,12 @@ export class DutyListService {
     const parents = new Set(matters.map((m) => m.parentCode));
     matters.forEach((m, i) => {
       if (parents.has(m.code) || !m.active || !m.departmentKind || !m.level) return;
+      // a co-handler resolves at the nearest level that has its kind (jurisdiction.ts): a kind
+      // the directory has nowhere would never be asked
+      const absent = m.coHandlingKinds.filter((k) => !departments.some((d) => d.kind === k));
+      if (absent.length) {
+        problems.push({ line: i + 1, code: m.code, reason: `no department of co-handling kind ${absent.join(', ')} exists` });
+      }
       const of = (d: Department) => d.kind === m.departmentKind && d.level === m.level;
       if (m.level === DepartmentLevel.CITY) {
         if (!departments.some(of)) {

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
-import { DepartmentLevel } from '../departments/department.entity';
 import { requireRole, requireSignedIn, Role } from '../auth/viewer';
 import type { Department } from '../departments/department.entity';
 import type { DepartmentsService, PlaceInput } from '../departments/departments.service';
@@ -12,6 +11,8 @@ import { TicketStatus } from '../tickets/ticket.enums';
 import type { DutyListVersion } from './duty-list-version.entity';
 import { RoutingMethod } from './dutylist.enums';
 import type { DutyListService } from './dutylist.service';
+import { JurisdictionDirectory, resolveJurisdiction } from './jurisdiction';
+import type { Place } from './jurisdiction';
 import type { Matter } from './matter.entity';
 import { RoutingModel } from './routing-model.entity';
 import type { CandidateRecord } from './routing.types';
@@ -27,7 +28,10 @@ export interface RouterStatus {
 
 export interface Suggestion extends CandidateRecord {
   matter: Matter;
+  /** 主办 with jurisdiction at the place (null: none, or the place does not say which street office) */
   department: Department | null;
+  /** 协办: the departments of the matter's co-handling kinds there */
+  coDepartments: Department[];
 }
 
 interface Loaded {
@@ -35,8 +39,13 @@ interface Loaded {
   classifier: TextClassifier;
   matters: Map<string, Matter>;
   status: RouterStatus;
-  /** matter code + district → the department with jurisdiction (the directory rarely changes) */
-  departments: Map<string, Department | null>;
+  /**
+   * district → the departments that can have jurisdiction there (city bureaus, the district's
+   * branches and street offices with their seats and areas): leads and co-handlers, street
+   * offices by the ticket's point, are resolved from it in memory. One query per district, once
+   * per model (the directory rarely changes).
+   */
+  directories: Map<string, Promise<JurisdictionDirectory>>;
 }
 
 /** How long the hub trusts that the version in force has not changed (ms). */
@@ -108,7 +117,7 @@ export class RouterService {
         historyExamples: saved.historyExamples,
         matters: matters.size,
       },
-      departments: new Map(),
+      directories: new Map(),
     };
     return this.loaded;
   }
@@ -161,7 +170,7 @@ export class RouterService {
       classifier,
       matters,
       status: { versionNumber: version.number, trainedAt, listExamples, historyExamples, matters: matters.size },
-      departments: new Map(),
+      directories: new Map(),
     };
     this.checkedAt = Date.now();
     return this.loaded;
@@ -181,7 +190,7 @@ export class RouterService {
   }
 
   /**
-   * Ranked matters for a text in a district, each with the department it resolves to there.
+   * Ranked matters for a text at a place, each with the departments with jurisdiction there.
    * `explain: 'intake'`: when the best candidate is one the ticket will be dispatched on
    * (confident, with a department there), its alternatives carry no explanation — explanations
    * cost more than predictions; a ticket left for manual dispatch gets every candidate explained.
@@ -189,33 +198,30 @@ export class RouterService {
   async suggest(
     rc: Pick<RequestContext, 'em'>,
     text: string,
-    districtId: string,
+    place: Place,
     k = 3,
     explain: 'all' | 'intake' = 'all',
   ): Promise<{ version: DutyListVersion | null; candidates: Suggestion[] }> {
     // rc.em is forked on first use: a warm router answers without one
     const loaded = await this.current(rc);
     if (!loaded) return { version: null, candidates: [] };
+    const predictions = loaded.classifier.predict(text, k);
+    const directory = predictions.length ? await this.directory(rc, loaded, place.districtId) : null;
     const ranked = [];
-    for (const p of loaded.classifier.predict(text, k)) {
+    for (const p of predictions) {
       const matter = loaded.matters.get(p.label);
       if (!matter) continue;
-      // a city-level matter has one department wherever the caller is
-      const key = matter.level === DepartmentLevel.CITY ? `${matter.code}|city` : `${matter.code}|${districtId}`;
-      let department = loaded.departments.get(key);
-      if (department === undefined) {
-        department = await this.dutyLists.resolveDepartment(rc.em, matter, districtId);
-        loaded.departments.set(key, department);
-      }
-      ranked.push({ p, matter, department, confidence: Math.round(p.confidence * 10_000) / 10_000 });
+      const { lead, coHandlers, note } = resolveJurisdiction(matter, place, directory!);
+      ranked.push({ p, matter, department: lead, coDepartments: coHandlers, note, confidence: Math.round(p.confidence * 10_000) / 10_000 });
     }
     // the intake's own test for dispatching (TicketsService.routeAtIntake)
     const dispatched = explain === 'intake' && !!ranked[0]?.department && ranked[0].confidence >= this.threshold;
-    const candidates: Suggestion[] = ranked.map(({ p, matter, department, confidence }, i) => {
+    const candidates: Suggestion[] = ranked.map(({ p, matter, department, coDepartments, note, confidence }, i) => {
       const why = !dispatched || i === 0 ? p.explanation : { keywords: [], features: [] };
       return {
         matter,
         department,
+        coDepartments,
         matterCode: matter.code,
         matterName: matter.name,
         departmentCode: department?.code ?? null,
@@ -223,9 +229,23 @@ export class RouterService {
         confidence,
         keywords: why.keywords,
         features: why.features,
+        // only where the place decided (street offices): most records stay as small as they were
+        ...(note ? { jurisdictionNote: note } : {}),
       };
     });
     return { version: loaded.version, candidates };
+  }
+
+  /** The district's part of the directory, read once per model (concurrent intakes share the read). */
+  private directory(rc: Pick<RequestContext, 'em'>, loaded: Loaded, districtId: string): Promise<JurisdictionDirectory> {
+    let d = loaded.directories.get(districtId);
+    if (!d) {
+      d = JurisdictionDirectory.load(rc.em, districtId);
+      loaded.directories.set(districtId, d);
+      // a failed read is not remembered: the next intake tries again
+      d.catch(() => loaded.directories.delete(districtId));
+    }
+    return d;
   }
 
   /** routingPreview: what the router would do with this text in this place. */
@@ -235,7 +255,7 @@ export class RouterService {
     if (!text) throw badInput('text', 'text must not be blank');
     if (text.length > 4000) throw badInput('text', 'text must be at most 4,000 characters');
     const district = await this.departments.districtFor(rc, input);
-    return (await this.suggest(rc, text, district.id, 5)).candidates;
+    return (await this.suggest(rc, text, { districtId: district.id, lat: input.lat, lng: input.lng }, 5)).candidates;
   }
 
   /** Drops the in-memory model (tests; another process published). */

@@ -9,6 +9,8 @@ export interface CandidateRecord {
   confidence: number;
   keywords: string[];
   features: { feature: string; weight: number }[];
+  /** where the place decided the department (street offices): how, or why it could not */
+  jurisdictionNote?: string;
 }
 
 /** Why a ticket went where it went: stored with the ticket at intake. */

@@ -13,6 +13,7 @@ import { MatterDispute } from '../dutylist/dispute.entity';
 import { RoutingMethod } from '../dutylist/dutylist.enums';
 import type { DutyListService } from '../dutylist/dutylist.service';
 import { Matter } from '../dutylist/matter.entity';
+import type { Jurisdiction, Place } from '../dutylist/jurisdiction';
 import type { RoutingRecord } from '../dutylist/routing.types';
 import type { RouterService } from '../dutylist/router.service';
 import type { District } from '../departments/district.entity';
@@ -326,7 +327,7 @@ export class TicketsService {
     const unit: IntakeUnit = { ticket, events: [], outbox: [] };
     this.record(unit, rc.viewer, ticket, { seq: 1, type: TicketEventType.CREATED, from: null, to: TicketStatus.RECEIVED, changes: {}, note: null, now });
     if (plan.departmentId) {
-      const cmd: Command = { kind: 'dispatch', departmentId: plan.departmentId, matter: plan.matter?.ref };
+      const cmd: Command = { kind: 'dispatch', departmentId: plan.departmentId, matter: plan.matter?.ref, coDepartmentIds: plan.coDepartmentIds };
       this.decideAndRecord(unit, rc.viewer, ticket, cmd, plan.note, plan.matter?.resolveDays);
     }
     if (input.idempotencyKey) {
@@ -362,16 +363,19 @@ export class TicketsService {
   private async routeAtIntake(rc: RequestContext, input: CreateTicketInput, district: District, text: string): Promise<IntakePlan> {
     const threshold = this.deps.router.threshold;
     const at = this.deps.clock.now().toISOString();
+    const place: Place = { districtId: district.id, lat: input.lat, lng: input.lng };
     if (input.matterCode) {
       const chosen = await this.matterInForce(rc, input.matterCode, 'matterCode');
+      const there = await this.deps.dutyLists.jurisdiction(rc.em, chosen.matter, place);
       const department = input.dispatchTo
         ? await this.deps.departments.departmentByCode(rc, input.dispatchTo, 'dispatchTo')
-        : await this.departmentFor(rc, chosen.matter, district.id, 'matterCode');
+        : leadOf(there, chosen.matter, 'matterCode');
       return {
         departmentId: department.id,
+        coDepartmentIds: there.coHandlers.map((d) => d.id),
         matter: chosen,
         routing: { method: RoutingMethod.MANUAL, versionNumber: chosen.versionNumber, threshold, candidates: [], at },
-        note: `operator: ${chosen.matter.code} ${chosen.matter.name}`,
+        note: `operator: ${chosen.matter.code} ${chosen.matter.name}${!input.dispatchTo && there.note ? ` — ${there.note}` : ''}`,
       };
     }
     if (input.dispatchTo) {
@@ -382,12 +386,13 @@ export class TicketsService {
         note: null,
       };
     }
-    const { version, candidates } = await this.deps.router.suggest(rc, text, district.id, 3, 'intake');
-    const records = candidates.map(({ matter: _m, department: _d, ...record }) => record);
+    const { version, candidates } = await this.deps.router.suggest(rc, text, place, 3, 'intake');
+    const records = candidates.map(({ matter: _m, department: _d, coDepartments: _c, ...record }) => record);
     const top = candidates[0];
     if (version && top?.department && top.confidence >= threshold) {
       return {
         departmentId: top.department.id,
+        coDepartmentIds: top.coDepartments.map((d) => d.id),
         matter: {
           ref: { matterId: top.matter.id, dutyListVersionId: version.id },
           matter: top.matter,
@@ -395,7 +400,7 @@ export class TicketsService {
           resolveDays: top.matter.resolveDays,
         },
         routing: { method: RoutingMethod.AUTO, versionNumber: version.number, threshold, candidates: records, at },
-        note: `router: ${top.matterCode} ${top.matterName} (${top.confidence.toFixed(2)}; ${top.keywords.slice(0, 5).join('、')})`,
+        note: `router: ${top.matterCode} ${top.matterName} (${top.confidence.toFixed(2)}; ${top.keywords.slice(0, 5).join('、')})${top.jurisdictionNote ? ` — ${top.jurisdictionNote}` : ''}`,
       };
     }
     return {
@@ -420,20 +425,23 @@ export class TicketsService {
     };
   }
 
-  private async departmentFor(rc: RequestContext, matter: Matter, districtId: string, field: string): Promise<Department> {
-    const department = await this.deps.dutyLists.resolveDepartment(rc.em, matter, districtId);
-    if (!department) throw badInput(field, `no department has jurisdiction for ${matter.code} in this district`);
-    return department;
-  }
-
-  /** The department (and matter) a dispatch-like step names: a department code, a matter code, or both. */
-  private async target(rc: RequestContext, t: Ticket, input: { departmentCode?: string | null; matterCode?: string | null }) {
+  /**
+   * The department (and matter) a dispatch-like step names: a department code, a matter code, or
+   * both. With a matter, also its co-handlers at the ticket's place (协办; without one the step
+   * leaves the ticket's co-handlers as they are).
+   */
+  private async target(
+    rc: RequestContext,
+    t: Ticket,
+    input: { departmentCode?: string | null; matterCode?: string | null },
+  ): Promise<{ department: Department; chosen?: ChosenMatter; coDepartmentIds?: string[] }> {
+    if (!input.departmentCode && !input.matterCode) throw badInput('departmentCode', 'give departmentCode or matterCode');
     const chosen = input.matterCode ? await this.matterInForce(rc, input.matterCode, 'matterCode') : undefined;
-    if (input.departmentCode) {
-      return { department: await this.deps.departments.departmentByCode(rc, input.departmentCode), chosen };
-    }
-    if (chosen) return { department: await this.departmentFor(rc, chosen.matter, t.districtId, 'matterCode'), chosen };
-    throw badInput('departmentCode', 'give departmentCode or matterCode');
+    const there = chosen ? await this.deps.dutyLists.jurisdiction(rc.em, chosen.matter, { districtId: t.districtId, lat: t.lat, lng: t.lng }) : undefined;
+    const department = input.departmentCode
+      ? await this.deps.departments.departmentByCode(rc, input.departmentCode)
+      : leadOf(there!, chosen!.matter, 'matterCode');
+    return { department, chosen, coDepartmentIds: there?.coHandlers.map((d) => d.id) };
   }
 
   /** The operator's choice is recorded next to what the router had suggested. */
@@ -565,20 +573,20 @@ export class TicketsService {
   /** 派单: to a department, or to a matter's department with jurisdiction in the ticket's district. */
   dispatch(rc: RequestContext, input: DispatchTicketInput) {
     return this.change(rc, input, CENTRE, async (em, t) => {
-      const { department, chosen } = await this.target(rc, t, input);
+      const { department, chosen, coDepartmentIds } = await this.target(rc, t, input);
       const resolveDays = chosen ? chosen.resolveDays : await this.resolveDaysOf(em, t.matterId);
       this.markManual(t, RoutingMethod.MANUAL, chosen);
-      await this.apply(em, rc.viewer, t, { kind: 'dispatch', departmentId: department.id, matter: chosen?.ref }, input.note, resolveDays);
+      await this.apply(em, rc.viewer, t, { kind: 'dispatch', departmentId: department.id, matter: chosen?.ref, coDepartmentIds }, input.note, resolveDays);
     });
   }
 
   /** The centre corrects its own routing before the department accepts. */
   redispatch(rc: RequestContext, input: RedispatchTicketInput) {
     return this.change(rc, input, CENTRE, async (em, t) => {
-      const { department, chosen } = await this.target(rc, t, input);
+      const { department, chosen, coDepartmentIds } = await this.target(rc, t, input);
       const resolveDays = chosen ? chosen.resolveDays : await this.resolveDaysOf(em, t.matterId);
       this.markManual(t, RoutingMethod.MANUAL, chosen);
-      await this.apply(em, rc.viewer, t, { kind: 'redispatch', departmentId: department.id, matter: chosen?.ref }, input.reason, resolveDays);
+      await this.apply(em, rc.viewer, t, { kind: 'redispatch', departmentId: department.id, matter: chosen?.ref, coDepartmentIds }, input.reason, resolveDays);
     });
   }
 
@@ -617,13 +625,13 @@ export class TicketsService {
    */
   arbitrate(rc: RequestContext, input: ArbitrateTicketInput) {
     return this.change(rc, input, SUPERVISORS, async (em, t) => {
-      const { department, chosen } = await this.target(rc, t, input);
+      const { department, chosen, coDepartmentIds } = await this.target(rc, t, input);
       const rejected = [...t.rejectedDepartmentIds];
       const reasons = await em.find(TicketEvent, { ticketId: t.id, type: TicketEventType.REJECTED }, { orderBy: { seq: 'asc' } });
       const resolveDays = chosen ? chosen.resolveDays : await this.resolveDaysOf(em, t.matterId);
       // (the routing record changes in the same write as the transition: one version, one event)
       if (chosen) this.markManual(t, RoutingMethod.ARBITRATION, chosen);
-      await this.apply(em, rc.viewer, t, { kind: 'arbitrate', departmentId: department.id, matter: chosen?.ref }, input.decision, resolveDays);
+      await this.apply(em, rc.viewer, t, { kind: 'arbitrate', departmentId: department.id, matter: chosen?.ref, coDepartmentIds }, input.decision, resolveDays);
       const matterCode = chosen?.matter.code ?? (t.matterId ? (await em.findOne(Matter, { id: t.matterId }))?.code ?? null : null);
       rejected.forEach((rejectedById, i) => {
         if (rejectedById === department.id) return;
@@ -806,9 +814,17 @@ interface ChosenMatter {
 
 interface IntakePlan {
   departmentId: string | null;
+  /** 协办 of the matter at the ticket's place (with a matter) */
+  coDepartmentIds?: string[];
   matter?: ChosenMatter;
   routing: RoutingRecord;
   note: string | null;
+}
+
+/** The lead a matter resolves to at the ticket's place, or a clear refusal saying why there is none. */
+function leadOf(there: Jurisdiction, matter: Matter, field: string): Department {
+  if (there.lead) return there.lead;
+  throw badInput(field, `no department has jurisdiction for ${matter.code} at the ticket's place${there.note ? `: ${there.note}` : ''}`);
 }
 
 /** Tickets a department leads or co-handles. */
