@@ -168,6 +168,15 @@ test('from a post to a closed ticket: verified, filed, handled, closed — and t
   const figuresQuery = 'query($from: DateTimeISO!, $to: DateTimeISO!) { clueFigures(from: $from, to: $to) { received filed } }';
   expect((await ok<{ clueFigures: unknown }>(tianhe, figuresQuery, period)).clueFigures).toEqual({ received: 3, filed: 1 });
   expect((await ok<{ clueFigures: unknown }>(yuexiu, figuresQuery, period)).clueFigures).toEqual({ received: 0, filed: 0 });
+  // a period that ends before it starts, or spans years, is a coded error
+  for (const [bad, field] of [
+    [{ from: period.to, to: period.from }, 'to'],
+    [{ from: period.from, to: period.from }, 'to'],
+    [{ from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z' }, 'from'],
+  ] as const) {
+    const res = await gql(tianhe, figuresQuery, bad);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  }
 });
 
 test('FILE and DISMISS at once: one decision wins, and a ticket exists only for a filed clue', async () => {
@@ -319,4 +328,19 @@ describe('the same post again (再次提交)', () => {
       ['RESUBMITTED', 2, 3, 17],
     ]);
   });
+});
+
+test('a district office reads its clues without what identifies the author: no handle, numbers left out', async () => {
+  const clue = (
+    await ok<{ submitClue: { id: string } }>(operator, submit, {
+      i: { sourcePlatform: '微博', authorHandle: '@天河老街坊', text: '员村二横路井盖缺失三天了，有事联系我13712345678', districtCode: '440106' },
+    })
+  ).submitClue;
+  const read = 'query($id: ID!) { clue(id: $id) { text authorHandle } }';
+  const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe-clues' });
+  const seen = (await ok<{ clue: { text: string; authorHandle: string | null } }>(office, read, { id: clue.id })).clue;
+  expect(seen.authorHandle).toBeNull();
+  expect(seen.text).toContain('井盖缺失');
+  expect(seen.text).not.toContain('13712345678');
+  expect((await ok<{ clue: unknown }>(supervisor, read, { id: clue.id })).clue).toEqual({ text: '员村二横路井盖缺失三天了，有事联系我13712345678', authorHandle: '@天河老街坊' });
 });

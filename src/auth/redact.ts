@@ -46,3 +46,12 @@ export const RedactPersonalData: MiddlewareFn<RequestContext> = async ({ root, c
   }
   return value;
 };
+
+/**
+ * On a field that is personal data as a whole (an author's handle on a platform): readers who may
+ * not contact citizens — analysts, district offices — get null; the centre and departments read it.
+ */
+export const WithheldPersonalData: MiddlewareFn<RequestContext> = async ({ context }, next) => {
+  const value: unknown = await next();
+  return READ_AS_WRITTEN.has(context?.viewer?.role ?? null) ? value : null;
+};

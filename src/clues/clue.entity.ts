@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { RedactPersonalData, WithheldPersonalData } from '../auth/redact';
+import { Field, Float, Int, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import { Node } from '../shared/relay';
 
 /** 线索发现—核实—立案—督办: where a clue stands. */
@@ -38,10 +39,12 @@ export class Clue {
   sourceUrl: string | null = null;
 
   @Field(() => String)
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text' })
   text!: string;
 
-  @Field(() => String, { nullable: true, description: 'The author’s public handle on the platform.' })
+  @Field(() => String, { nullable: true, description: 'The author’s public handle on the platform (null for readers who may not contact citizens).' })
+  @UseMiddleware(WithheldPersonalData)
   @Property({ type: 'string', length: 100, nullable: true })
   authorHandle: string | null = null;
 
@@ -77,6 +80,7 @@ export class Clue {
   verifiedBy: string | null = null;
 
   @Field(() => String, { nullable: true, description: 'The verifier’s note.' })
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text', nullable: true })
   note: string | null = null;
 
@@ -147,6 +151,7 @@ export class ClueAction {
   previousLikes: number | null = null;
 
   @Field(() => String, { nullable: true, description: 'The verifier’s note (FILED, DUPLICATE, DISMISSED).' })
+  @UseMiddleware(RedactPersonalData)
   @Property({ type: 'text', nullable: true })
   note: string | null = null;
 
