@@ -36,6 +36,8 @@ const schema = z.object({
   DATA_DIR: z.string().default(path.join(PROJECT_ROOT, '.data')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** key of the callers' pseudonyms (HMAC of the phone number); default AUTH_SECRET */
+  PSEUDONYM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TOKEN_TTL: z.string().default('12h'),
   AUTH_PUBLIC_KEY: z.string().regex(/BEGIN PUBLIC KEY/, 'must be a PEM public key (SPKI)').optional(),
   AUTH_PUBLIC_KEY_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
@@ -75,7 +77,7 @@ const schema = z.object({
   MAX_BODY: z.string().regex(/^\d+(kb|mb)$/, 'must look like 512kb or 1mb').default('1mb'),
 });
 
-export type Config = z.infer<typeof schema> & { authSecret: string };
+export type Config = z.infer<typeof schema> & { authSecret: string; pseudonymSecret: string };
 
 /** A dev-only secret: tokens signed with it are worthless anywhere else. */
 const DEVELOPMENT_SECRET = 'minsheng-development-secret-do-not-use-in-production';
@@ -102,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.RATE_LIMIT_STORE === 'redis' && !c.REDIS_URL) {
     throw new ConfigError('Invalid configuration (environment variables):\n  REDIS_URL: required when RATE_LIMIT_STORE=redis');
   }
-  return { ...c, authSecret: c.AUTH_SECRET ?? DEVELOPMENT_SECRET };
+  const authSecret = c.AUTH_SECRET ?? DEVELOPMENT_SECRET;
+  return { ...c, authSecret, pseudonymSecret: c.PSEUDONYM_SECRET ?? authSecret };
 }

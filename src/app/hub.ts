@@ -118,7 +118,7 @@ export function createServices(config: Config, clock: Clock): Services {
     router,
     cityCode: config.CITY_CODE,
     heatmapResolution: config.HEATMAP_RESOLUTION,
-    citizenKeySecret: config.authSecret,
+    citizenKeySecret: config.pseudonymSecret,
   });
   const heatmaps = new HeatmapService(clock, config.HEATMAP_RESOLUTION, { retentionMs: 8 * 86_400_000, graceMs: config.HEATMAP_INDEX_GRACE_MS });
   const heatmapLive = new HeatmapLive(heatmaps);

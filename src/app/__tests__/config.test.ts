@@ -43,4 +43,11 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'short' })).toThrow(/at least 32 characters/);
     expect(loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) }).authSecret).toBe('x'.repeat(40));
   });
+
+  test('the pseudonym key is its own when given, so the token key can be rotated', () => {
+    expect(loadConfig({ AUTH_SECRET: 'a'.repeat(40) }).pseudonymSecret).toBe('a'.repeat(40));
+    const c = loadConfig({ AUTH_SECRET: 'a'.repeat(40), PSEUDONYM_SECRET: 'p'.repeat(40) });
+    expect([c.authSecret, c.pseudonymSecret]).toEqual(['a'.repeat(40), 'p'.repeat(40)]);
+    expect(() => loadConfig({ PSEUDONYM_SECRET: 'short' })).toThrow(/PSEUDONYM_SECRET: must be at least 32 characters/);
+  });
 });
