@@ -2,7 +2,8 @@ import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
 import { CENTRE_ROLES, requireSignedIn, Role } from '../auth/viewer';
 import type { RequestContext } from '../app/context';
-import type { StreamEvent } from '../realtime/events';
+import { OUTBOX_COLUMNS, streamEventOf } from '../realtime/events';
+import type { OutboxRow, StreamEvent } from '../realtime/events';
 import type { Tx } from '../realtime/consumer';
 import type { Sql } from '../realtime/stream';
 import type { Clock } from '../shared/clock';
@@ -49,6 +50,15 @@ export interface HeatmapSpec {
   matterIds: string[] | null;
 }
 
+/** The name (and checkpoint) of the consumer that keeps heatmap_hourly and heatmap_daily. */
+export const HEATMAP_ROLLUP_CONSUMER = 'heatmap';
+
+/** Counts as of a stream position: every event up to `position` is in them, none after it. */
+export interface PositionedCounts {
+  counts: Map<string, number>;
+  position: bigint;
+}
+
 export interface HeatmapCellCount {
   cell: string;
   count: number;
@@ -86,6 +96,10 @@ export function cellCenter(cell: string): { lat: number; lng: number } {
 
 const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
 const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
+/** The outbox columns of `outbox_events o`, the position as text (exact in JSON). */
+const OUTBOX_COLUMNS_AS_JSON = OUTBOX_COLUMNS.split(', ')
+  .map((c) => (c === 'position' ? 'o.position::text as position' : `o.${c}`))
+  .join(', ');
 
 /**
  * 热力图: located tickets per H3 cell over a window, from rollups kept current by the event
@@ -98,6 +112,8 @@ export class HeatmapService {
   private index: HeatIndex | null = null;
   private indexLoad: Promise<void> | null = null;
   private indexStartedAt = 0;
+  /** the position of the last stream event fed here: the index holds every event up to it */
+  private fed: string | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -114,17 +130,20 @@ export class HeatmapService {
    * Starts the in-memory index of recent located tickets: from now on, tickets arrive from the
    * stream (call after the stream has started: every ticket created from here on has its event
    * delivered); older ones are read from the tickets table on first use, after a grace period
-   * in which intakes begun on other processes before this moment have committed.
+   * in which intakes begun on other processes before this moment have committed. `position`:
+   * the stream's position now (what the index holds is as of that position until events come).
    */
-  startIndex(): void {
+  startIndex(position?: string): void {
     this.index = new HeatIndex(this.clock.now().getTime(), this.indexOptions.retentionMs);
     this.indexStartedAt = Date.now();
+    if (position && (this.fed === null || BigInt(position) > BigInt(this.fed))) this.fed = position;
   }
 
   private lastPrune = 0;
 
-  /** Feeds a stream event to the index. */
+  /** Feeds a stream event to the index (every event, in stream order). */
   onEvent(e: StreamEvent): void {
+    if (e.position) this.fed = e.position;
     if (!this.index || e.topic !== 'ticket' || e.type !== 'CREATED') return;
     const p = e.payload as unknown as TicketEventPayload;
     const t = Date.parse(p.createdAt);
@@ -167,12 +186,15 @@ export class HeatmapService {
     return this.indexLoad;
   }
 
-  /** Whole-city counts from memory when the index covers the window; else null (and it starts loading). */
-  private fromIndex(spec: HeatmapSpec): Map<string, number> | null {
+  /**
+   * Whole-city counts from memory when the index covers the window (up to `to`, by default the
+   * spec's); else null (and it starts loading).
+   */
+  private fromIndex(spec: HeatmapSpec, to = spec.to.getTime()): Map<string, number> | null {
     const index = this.index;
     if (!index || spec.districtIds || spec.matterIds) return null;
     index.prune(this.clock.now().getTime());
-    const counts = index.counts(spec.from.getTime(), spec.to.getTime(), spec.resolution, this.storedResolution);
+    const counts = index.counts(spec.from.getTime(), to, spec.resolution, this.storedResolution);
     if (!counts && index.covers === null && Date.now() - this.indexStartedAt >= this.indexOptions.graceMs) void this.loadIndex().catch(() => undefined);
     return counts;
   }
@@ -266,9 +288,78 @@ export class HeatmapService {
 
   /** Counts from the rollups (and the tickets at the window's edges), in one SQL statement. */
   async countsFromRollups(spec: HeatmapSpec): Promise<Map<string, number>> {
+    const q = this.rollupQuery(spec, spec.to.getTime());
+    const rows = q.sql ? await this.db<{ cell: string; n: string }>(q.sql, q.params) : [];
+    return this.sumByCell(spec, rows);
+  }
+
+  /**
+   * Counts as of a stream position at or after `after`, for a live group that adds the events
+   * after it (`deltaOf`): a relative window's counts are open-ended like its deltas (a ticket
+   * stamped after `to` but already in the stream is in). From memory for whole-city windows the
+   * index covers (as of the last event fed to it); else from the database in one statement — one
+   * snapshot — that reads the rollups, the heatmap consumer's checkpoint C (the rollups hold
+   * exactly the events up to C), the tickets at the window's edges, and the ticket events the
+   * rollups do not hold yet. The edges read from the tickets count every ticket committed in that
+   * snapshot, so the events past C among them are taken out again; the events from C to `after`
+   * (delivered here already, so committed and positioned in that snapshot) are added. The
+   * result holds every event up to max(C, after), and none after.
+   */
+  async countsAsOf(spec: HeatmapSpec, after: bigint): Promise<PositionedCounts> {
+    const end = spec.window ? null : spec.to.getTime();
+    // (synchronously: the index and `fed` move together, event by event)
+    const fed = this.fed;
+    if (fed !== null && BigInt(fed) >= after) {
+      const counts = this.fromIndex(spec, end ?? Infinity);
+      if (counts) return { counts, position: BigInt(fed) };
+    }
+    const q = this.rollupQuery(spec, end);
+    const params = [...q.params];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const created = `(o.payload->>'createdAt')::timestamptz`;
+    const atEdges = q.edges.length ? q.edges.map(([a, b]) => `(${created} >= ${p(new Date(a))} and ${created} < ${p(new Date(b))})`).join(' or ') : 'false';
+    const located = `o.topic = 'ticket' and o.payload->>'cell' is not null`;
+    const [row] = await this.db<{ checkpoint: string; cells: [string, number][] | null; events: (Omit<OutboxRow, 'position'> & { position: string | null })[] | null }>(
+      `with checkpoint as (select coalesce(max(position), 0) as position from consumer_checkpoints where name = ${p(HEATMAP_ROLLUP_CONSUMER)}),
+       late as (
+         select ${OUTBOX_COLUMNS_AS_JSON} from outbox_events o, checkpoint k
+          where o.position > k.position and ${located} and (o.position <= ${p(after.toString())} or ${atEdges})
+         union all
+         select ${OUTBOX_COLUMNS_AS_JSON} from outbox_events o where o.position is null and ${located} and (${atEdges})
+       )
+       select (select position::text from checkpoint) as checkpoint,
+              ${q.sql ? `(select json_agg(json_build_array(c.cell, c.n)) from (${q.sql}) c)` : 'null::json'} as cells,
+              (select json_agg(late) from late) as events`,
+      params,
+    );
+    const counts = this.sumByCell(spec, (row.cells ?? []).map(([cell, n]) => ({ cell, n: String(n) })));
+    const add = (deltas: [string, number][], sign: number) => {
+      for (const [cell, d] of deltas) {
+        const n = (counts.get(cell) ?? 0) + sign * d;
+        if (n) counts.set(cell, n);
+        else counts.delete(cell);
+      }
+    };
+    for (const r of row.events ?? []) {
+      const e = streamEventOf({ ...r, position: r.position ?? '' });
+      const t = Date.parse((e.payload as unknown as TicketEventPayload).createdAt);
+      // counted from the tickets, but past C: out again (it is added when its turn comes)
+      if (q.edges.some(([a, b]) => t >= a && t < b)) add(this.deltaOf(spec, e), -1);
+      // delivered here already: in
+      if (r.position !== null && BigInt(r.position) <= after) add(this.deltaOf(spec, e), 1);
+    }
+    const checkpoint = BigInt(row.checkpoint);
+    return { counts, position: checkpoint > after ? checkpoint : after };
+  }
+
+  /**
+   * The statement that counts a spec from `from` to `to` (null: no end) from the rollups and,
+   * for the part-hours at the window's edges (`edges`, [from, to) in ms), from the tickets.
+   */
+  private rollupQuery(spec: HeatmapSpec, to: number | null): { sql: string | null; params: unknown[]; edges: [number, number][] } {
     const from = spec.from.getTime();
-    const to = spec.to.getTime();
     const params: unknown[] = [];
+    const edges: [number, number][] = [];
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
@@ -279,38 +370,39 @@ export class HeatmapService {
       if (spec.matterIds && opts.matter) f.push(`matter_id = any(${p(spec.matterIds)}::uuid[])`);
       return [time, ...f].join(' and ');
     };
+    // [a, b) of a column; b = Infinity: from a on
+    const between = (column: string, a: number, b: number) =>
+      `${column} >= ${p(new Date(a))}${b === Infinity ? '' : ` and ${column} < ${p(new Date(b))}`}`;
     const parts: string[] = [];
     const raw = (a: number, b: number) => {
       if (a < b) {
-        parts.push(
-          `select cell, count(*)::bigint as n from tickets where ${filters(`cell is not null and created_at >= ${p(new Date(a))} and created_at < ${p(new Date(b))}`, { matter: true })} group by cell`,
-        );
+        edges.push([a, b]);
+        parts.push(`select cell, count(*)::bigint as n from tickets where ${filters(`cell is not null and ${between('created_at', a, b)}`, { matter: true })} group by cell`);
       }
     };
     const hourly = (a: number, b: number) => {
-      if (a < b) parts.push(`select cell, sum(count)::bigint as n from heatmap_hourly where ${filters(`hour >= ${p(new Date(a))} and hour < ${p(new Date(b))}`, { matter: true })} group by cell`);
+      if (a < b) parts.push(`select cell, sum(count)::bigint as n from heatmap_hourly where ${filters(between('hour', a, b), { matter: true })} group by cell`);
     };
     const daily = (a: number, b: number) => {
-      if (a < b) parts.push(`select cell, sum(count)::bigint as n from heatmap_daily where ${filters(`day >= ${p(new Date(a))} and day < ${p(new Date(b))}`, { matter: false })} group by cell`);
+      if (a < b) parts.push(`select cell, sum(count)::bigint as n from heatmap_daily where ${filters(between('day', a, b), { matter: false })} group by cell`);
     };
     const h0 = ceilTo(from, HOUR);
-    const h1 = floorTo(to, HOUR);
-    if (h0 >= h1) raw(from, to);
+    // with no end, every hour from h0 on is whole
+    const h1 = to === null ? Infinity : floorTo(to, HOUR);
+    if (h0 >= h1) raw(from, to!);
     else {
       raw(from, h0);
-      raw(h1, to);
+      if (to !== null) raw(h1, to);
       const d0 = ceilTo(h0, DAY);
-      const d1 = floorTo(h1, DAY);
+      const d1 = h1 === Infinity ? Infinity : floorTo(h1, DAY);
       if (!spec.matterIds && d0 < d1) {
         hourly(h0, d0);
         daily(d0, d1);
         hourly(d1, h1);
       } else hourly(h0, h1);
     }
-    const rows = parts.length
-      ? await this.db<{ cell: string; n: string }>(`select cell, sum(n)::bigint as n from (${parts.join(' union all ')}) s group by cell`, params)
-      : [];
-    return this.sumByCell(spec, rows);
+    const sql = parts.length ? `select cell, sum(n)::bigint as n from (${parts.join(' union all ')}) s group by cell` : null;
+    return { sql, params, edges };
   }
 
   /** The same counts straight from the tickets (benchmarks compare it with the rollups). */
