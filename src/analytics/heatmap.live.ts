@@ -9,6 +9,11 @@ import type { ErrorFormat, Member } from '../realtime/fanout';
 import type { LiveContext } from '../realtime/live.service';
 import type { HeatmapArgs, HeatmapCellCount, HeatmapService, HeatmapSpec } from './heatmap.service';
 
+/** Where the live stream is: the position of the last event delivered (to `onEvent` too). */
+export interface StreamPosition {
+  readonly position: string;
+}
+
 export enum HeatmapUpdateKind {
   SNAPSHOT = 'SNAPSHOT',
   DELTA = 'DELTA',
@@ -29,6 +34,10 @@ interface Group {
   spec: HeatmapSpec;
   counts: Map<string, number>;
   total: number;
+  /** the stream position the counts are as of: events after it are added, the others are in */
+  position: bigint;
+  /** while the counts are read (a new group) or recounted (a moving window): the events meanwhile */
+  held: StreamEvent[] | null;
   changed: Set<string>;
   members: Set<Member>;
   selection: SharedSelection;
@@ -54,7 +63,10 @@ export interface HeatmapLiveOptions {
 export class HeatmapLive {
   private readonly groups = new Map<string, Group>();
   private readonly pending = new Map<string, Promise<Group>>();
+  /** groups whose counts are being read: they hold the events that arrive meanwhile */
+  private readonly starting = new Set<Group>();
   private schema: GraphQLSchema | null = null;
+  private stream: StreamPosition | null = null;
   private readonly log: (m: string, e?: unknown) => void;
 
   constructor(
@@ -66,8 +78,10 @@ export class HeatmapLive {
 
   private formatError: ErrorFormat | undefined = undefined;
 
-  attach(schema: GraphQLSchema, formatError?: ErrorFormat): void {
+  /** `stream`: the stream whose events reach `onEvent`. */
+  attach(schema: GraphQLSchema, stream: StreamPosition, formatError?: ErrorFormat): void {
     this.schema = schema;
+    this.stream = stream;
     this.formatError = formatError;
   }
 
@@ -78,15 +92,35 @@ export class HeatmapLive {
     return { groups: this.groups.size, subscribers };
   }
 
-  /** Feeds one stream event to every group. */
+  /**
+   * Feeds one stream event (every event, in stream order) to every group: counted once, by the
+   * groups whose counts are as of an earlier position; held by those reading theirs.
+   */
   onEvent(e: StreamEvent): void {
+    for (const g of this.starting) g.held!.push(e);
+    if (!this.groups.size) return;
+    const p = BigInt(e.position);
     for (const g of this.groups.values()) {
+      g.held?.push(e);
+      if (p <= g.position) continue;
+      g.position = p;
       for (const [cell, d] of this.heatmaps.deltaOf(g.spec, e)) {
         g.counts.set(cell, (g.counts.get(cell) ?? 0) + d);
         g.total += d;
         g.changed.add(cell);
       }
     }
+  }
+
+  /** Adds the held events after `position` to counts as of it (for `spec`); returns the new position. */
+  private addHeld(spec: HeatmapSpec, counts: Map<string, number>, position: bigint, held: StreamEvent[]): bigint {
+    for (const e of held) {
+      const p = BigInt(e.position);
+      if (p <= position) continue;
+      position = p;
+      for (const [cell, d] of this.heatmaps.deltaOf(spec, e)) counts.set(cell, (counts.get(cell) ?? 0) + d);
+    }
+    return position;
   }
 
   async join(rc: LiveContext, args: HeatmapArgs, info: GraphQLResolveInfo): Promise<AsyncIterableIterator<never>> {
@@ -118,10 +152,31 @@ export class HeatmapLive {
     let p = this.pending.get(key);
     if (!p) {
       p = (async () => {
-        const counts = await this.heatmaps.counts(spec);
-        let total = 0;
-        for (const n of counts.values()) total += n;
-        const g: Group = { key, spec, counts, total, changed: new Set(), members: new Set(), selection, snapshot: null, flushing: false, timers: [] };
+        const g: Group = {
+          key,
+          spec,
+          counts: new Map(),
+          total: 0,
+          position: 0n,
+          held: [],
+          changed: new Set(),
+          members: new Set(),
+          selection,
+          snapshot: null,
+          flushing: false,
+          timers: [],
+        };
+        // from here on every event is held: the counts are read as of this position or later
+        this.starting.add(g);
+        try {
+          const read = await this.heatmaps.countsAsOf(spec, BigInt(this.stream!.position));
+          g.counts = read.counts;
+          g.position = this.addHeld(spec, g.counts, read.position, g.held!);
+        } finally {
+          this.starting.delete(g);
+          g.held = null;
+        }
+        for (const n of g.counts.values()) g.total += n;
         g.timers.push(setInterval(() => void this.flush(g), this.o.flushMs ?? 500));
         if (spec.window) g.timers.push(setInterval(() => void this.refresh(g), this.o.refreshMs ?? 30_000));
         for (const t of g.timers) t.unref();
@@ -171,24 +226,41 @@ export class HeatmapLive {
     }
   }
 
-  /** Moves a relative window to now: recounts from the rollups and marks what changed. */
+  /** Moves every relative window to now at once, as each group's timer does (tests). */
+  async refreshWindows(): Promise<void> {
+    await Promise.all([...this.groups.values()].filter((g) => g.spec.window).map((g) => this.refresh(g)));
+  }
+
+  /**
+   * Moves a relative window to now: recounts it (as of a stream position, plus the events that
+   * arrive meanwhile — the group keeps counting them on the old window until then) and marks
+   * what changed.
+   */
   private async refresh(g: Group): Promise<void> {
+    if (g.held) return; // the last recount is still running
+    const held: StreamEvent[] = (g.held = []);
     try {
       const spec = this.heatmaps.rewind(g.spec);
-      const counts = await this.heatmaps.counts(spec);
-      g.spec = spec;
+      const read = await this.heatmaps.countsAsOf(spec, g.position);
+      const counts = read.counts;
+      const position = this.addHeld(spec, counts, read.position, held);
       for (const cell of new Set([...counts.keys(), ...g.counts.keys()])) {
         if ((counts.get(cell) ?? 0) !== (g.counts.get(cell) ?? 0)) g.changed.add(cell);
       }
+      g.spec = spec;
       g.counts = counts;
       g.total = [...counts.values()].reduce((a, b) => a + b, 0);
+      if (position > g.position) g.position = position;
     } catch (e) {
       this.log('heatmap refresh failed', e);
+    } finally {
+      g.held = null;
     }
   }
 
   stop(): void {
     for (const g of this.groups.values()) for (const t of g.timers) clearInterval(t);
     this.groups.clear();
+    this.starting.clear();
   }
 }

@@ -29,7 +29,7 @@ import { systemClock } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { DomainError, ErrorCode } from '../shared/errors';
 import { HeatmapLive } from '../analytics/heatmap.live';
-import { applyHeatmapRollup, HeatmapService } from '../analytics/heatmap.service';
+import { applyHeatmapRollup, HEATMAP_ROLLUP_CONSUMER, HeatmapService } from '../analytics/heatmap.service';
 import { createBus, databaseKey } from '../realtime/bus';
 import { AlertsService } from '../alerts/alerts.service';
 import { DEFAULT_DETECTOR_SETTINGS, RiskDetectors } from '../alerts/detectors';
@@ -219,9 +219,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const intakePool = new Pool({ connectionString: options.databaseUrl, max: INTAKE_STATEMENTS_IN_FLIGHT, application_name: 'minsheng-intake' });
   intakePool.on('error', (e) => log('intake pool error', e));
   services.tickets.attach(orm, sqlOn(intakePool));
-  services.heatmapLive.attach(schema, formatError);
+  services.heatmapLive.attach(schema, stream, formatError);
   // heatmap rollups: exactly once, once across processes, woken by every event
-  const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'heatmap', handle: applyHeatmapRollup, delayMs: 200, log });
+  const rollups = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: HEATMAP_ROLLUP_CONSUMER, handle: applyHeatmapRollup, delayMs: 200, log });
   // risk detectors: the same, in their own consumer (alerts are written with the checkpoint)
   const detectors = new RiskDetectors(DEFAULT_DETECTOR_SETTINGS, log);
   const risk = new CheckpointedConsumer({ databaseUrl: options.databaseUrl, name: 'risk', handle: (events, tx) => detectors.handle(events, tx), delayMs: 100, log });
@@ -249,7 +249,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
   });
   await stream.start();
-  services.heatmaps.startIndex();
+  services.heatmaps.startIndex(stream.position);
   await rollups.start();
   await risk.start();
   await duplicates.start();
