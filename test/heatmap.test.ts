@@ -1,10 +1,12 @@
 import { latLngToCell } from 'h3-js';
 import WebSocket from 'ws';
 import { print } from 'graphql';
-import { CreateTicketDocument, HeatmapDocument, HeatmapGeoJsonDocument, HeatmapLiveDocument, RedispatchTicketDocument } from './generated/graphql';
+import { CreateTicketDocument, HeatmapDocument, HeatmapGeoJsonDocument, HeatmapLiveBetweenDocument, HeatmapLiveDocument, RedispatchTicketDocument } from './generated/graphql';
 import { ManualClock } from '../src/shared/clock';
 import { HeatmapService } from '../src/analytics/heatmap.service';
 import type { HeatmapSpec } from '../src/analytics/heatmap.service';
+import type { RequestContext } from '../src/app/context';
+import { createLoaders } from '../src/app/loaders';
 import { Pool } from 'pg';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
@@ -262,5 +264,144 @@ describe('heatmap subscription', () => {
     expect(good.data.heatmap.kind).toBe('SNAPSHOT');
     expect(s.ws.readyState).toBe(WebSocket.OPEN);
     s.ws.close();
+  });
+  type Filter = { districtCodes?: string[]; matterCodes?: string[]; resolution?: number };
+  interface RaceSubscription {
+    query: string;
+    variables: Record<string, unknown>;
+    /** the window the final counts must match, read from the tickets (null `from`: the relative window's, at the end) */
+    truth: Filter & { from: string | null; to: string; window?: string };
+  }
+  const RACE_PLACES = [TIANHE, LIWAN, { lat: 23.1371, lng: 113.3282, districtCode: '440106' }, { lat: 23.118, lng: 113.263, districtCode: '440103' }];
+
+  /**
+   * Rounds of: tickets coming in from three callers at once (a third re-routed right after
+   * intake), the subscriptions opened all at once meanwhile, then — with every event delivered
+   * and rolled up — each client's map (its snapshot with the deltas after it) compared with a
+   * GROUP BY over the tickets. Returns what differed.
+   */
+  async function race(o: { rounds: number; at: (k: number) => Date; subscriptions: (round: number) => RaceSubscription[]; recount?: boolean }) {
+    const em = t.hub.orm.em.fork();
+    const rc: RequestContext = { viewer: { role: Role.OPERATOR, subject: 'test', districtCodes: [] }, em, loaders: createLoaders(em) };
+    const WINDOW_MS: Record<string, number> = { LAST_HOUR: 3_600_000, LAST_24H: 86_400_000, LAST_7D: 7 * 86_400_000 };
+    const truthOf = async ({ window, ...a }: RaceSubscription['truth']) => {
+      const from = a.from ? new Date(a.from) : new Date(clock.now().getTime() - WINDOW_MS[window!]);
+      const spec = await t.hub.services.heatmaps.spec(rc, { ...a, from, to: new Date(a.to) });
+      const cells = Object.fromEntries([...(await t.hub.services.heatmaps.countsFromTickets(spec))].sort());
+      return { total: Object.values(cells).reduce((x, y) => x + y, 0), cells };
+    };
+    const seen = (frames: Frame[]) => {
+      let cells: Record<string, number> = {};
+      let total = -1;
+      for (const f of nexts(frames, 'race')) {
+        const h = (JSON.parse(payloadOf(f)) as { data: { heatmap: { kind: string; total: number; cells: { cell: string; count: number }[] } } }).data.heatmap;
+        if (h.kind === 'SNAPSHOT') cells = {};
+        for (const c of h.cells) {
+          if (c.count) cells[c.cell] = c.count;
+          else delete cells[c.cell];
+        }
+        total = h.total;
+      }
+      return { total, cells: Object.fromEntries(Object.entries(cells).sort()) };
+    };
+    const live = t.hub.services.heatmapLive;
+    const result = { wrong: [] as string[], subscriptions: 0, tickets: 0, rerouted: 0, recounts: 0 };
+    for (let round = 0; round < o.rounds; round++) {
+      let stop = false;
+      const callers = Array.from({ length: 3 }, async (_, w) => {
+        for (let n = 0; !stop; n++) {
+          const k = result.tickets++;
+          clock.set(o.at(k));
+          const noise = k % 3 === 0;
+          const input = { channel: 'PHONE' as const, title: '路灯', content: `第${round}轮 ${w}-${n} 路灯不亮`, ...RACE_PLACES[k % RACE_PLACES.length], matterCode: noise ? 'NOISE.CONSTRUCTION' : 'CITY.STREETLIGHT' };
+          const { createTicket } = await t.ok(CreateTicketDocument, { input }, operator);
+          if (noise) {
+            const r = await t.gql(RedispatchTicketDocument, { input: { id: createTicket.id, expectedVersion: createTicket.version, matterCode: 'CITY.STREETLIGHT', reason: '其实是路灯问题' } }, operator);
+            if (!r.errors) result.rerouted++;
+          }
+        }
+      });
+      // relative windows recounted (as their timers do) over and over while tickets come in
+      const recounting = (async () => {
+        while (o.recount && !stop) {
+          await live.refreshWindows();
+          result.recounts++;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 150));
+      const subs = await Promise.all(
+        o.subscriptions(round).map(async (sub) => {
+          const s = await socket(operator);
+          s.send({ id: 'race', type: 'subscribe', payload: { query: sub.query, variables: sub.variables } });
+          return { ...s, ...sub };
+        }),
+      );
+      result.subscriptions += subs.length;
+      await until(() => subs.every((s) => nexts(s.frames, 'race').length > 0), 15_000);
+      await new Promise((r) => setTimeout(r, 200));
+      stop = true;
+      await Promise.all([...callers, recounting]);
+      await current();
+      // the windows moved to the clock's last time, which the truth uses
+      if (o.recount) await live.refreshWindows();
+
+      const expected = await Promise.all(subs.map((s) => truthOf(s.truth)));
+      // deltas leave at most twice a second
+      await until(() => subs.every((s, i) => JSON.stringify(seen(s.frames)) === JSON.stringify(expected[i])), 3000).catch(() => undefined);
+      subs.forEach((s, i) => {
+        const got = seen(s.frames);
+        if (JSON.stringify(got) !== JSON.stringify(expected[i])) result.wrong.push(`round ${round} ${JSON.stringify(s.variables)}: ${JSON.stringify(got)}, expected ${JSON.stringify(expected[i])}`);
+      });
+      for (const s of subs) s.ws.close();
+      await until(() => live.stats().groups === 0);
+    }
+    return result;
+  }
+
+  test('subscriptions opened while tickets come in end with the database’s counts: every ticket counted once', async () => {
+    // fixed windows whose tickets fall in each part the service reads differently: part-hours
+    // from the tickets at both edges, hours from heatmap_hourly, a day from heatmap_daily
+    const FROM = Date.parse('2026-03-30T10:17:00Z');
+    const TO = '2026-04-02T10:43:00Z';
+    const times = ['2026-03-30T10:30:00Z', '2026-03-30T15:10:00Z', '2026-04-01T12:00:00Z', '2026-04-02T05:20:00Z', '2026-04-02T10:20:00Z'].map((s) => new Date(s));
+    // whole city (the in-memory index), and filtered (the database)
+    const filters: Filter[] = [
+      { districtCodes: ['440106', '440103'] },
+      { districtCodes: ['440106'], resolution: 7 },
+      { districtCodes: ['440106', '440103'], matterCodes: ['CITY.STREETLIGHT'] },
+      { matterCodes: ['NOISE.CONSTRUCTION'] },
+      {},
+    ];
+    const r = await race({
+      rounds: 3,
+      at: (k) => times[k % times.length],
+      // windows a second apart: each subscription its own group, each group its own snapshot
+      subscriptions: (round) =>
+        Array.from({ length: 25 }, (_, i) => {
+          const variables = { ...filters[i % filters.length], from: new Date(FROM + (round * 25 + i) * 1000).toISOString(), to: TO };
+          return { query: print(HeatmapLiveBetweenDocument), variables, truth: variables };
+        }),
+    });
+    expect(r.rerouted).toBeGreaterThan(0);
+    expect(r.wrong).toEqual([]);
+  });
+
+  test('relative windows recounted while tickets come in keep the database’s counts', async () => {
+    // the clock only moves on (a ticket every 90 s): the last hour leaves tickets behind as they come
+    const START = Date.parse('2026-05-01T08:00:00Z');
+    const windows = ['LAST_HOUR', 'LAST_24H', 'LAST_7D'];
+    const filters: Filter[] = [{}, { resolution: 7 }, { districtCodes: ['440106', '440103'] }, { districtCodes: ['440103'], resolution: 6 }];
+    const r = await race({
+      rounds: 3,
+      at: (k) => new Date(START + k * 90_000),
+      recount: true,
+      subscriptions: () =>
+        windows.flatMap((window) =>
+          filters.map((f) => ({ query: print(HeatmapLiveDocument), variables: { ...f, window }, truth: { ...f, window, from: null, to: '2026-06-01T00:00:00Z' } })),
+        ),
+    });
+    expect(r.recounts).toBeGreaterThan(0);
+    expect(r.wrong).toEqual([]);
   });
 });
