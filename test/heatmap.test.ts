@@ -149,6 +149,14 @@ describe('heatmap query', () => {
     expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const analyst = await t.token({ role: Role.ANALYST });
     expect((await t.ok(HeatmapDocument, { window: 'LAST_7D' }, analyst)).heatmap.total).toBe(36);
+    // a department maps its own kind of matters in its district: the Liwan street lights are
+    // urban management's, not the ecology bureau's
+    const lights = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440103-UM', subject: 'um-liwan' });
+    expect((await t.ok(HeatmapDocument, { window: 'LAST_7D' }, lights)).heatmap.total).toBe(12);
+    const ecology = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440103-EEB', subject: 'eeb-liwan' });
+    expect((await t.ok(HeatmapDocument, { window: 'LAST_7D' }, ecology)).heatmap.total).toBe(0);
+    const asked = await t.gql(HeatmapDocument, { window: 'LAST_7D', matterCodes: ['CITY.STREETLIGHT'] }, ecology);
+    expect(asked.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const bad: [Record<string, unknown>, string][] = [
       [{ resolution: 12 }, 'resolution'],
       [{ from: '2026-03-02T00:00:00Z' }, 'to'],

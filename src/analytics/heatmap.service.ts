@@ -244,10 +244,26 @@ export class HeatmapService {
       districtIds = asked;
     } else throw forbidden(`role ${role} cannot read heatmaps`);
 
-    const matterIds = a.matterCodes?.length ? await matterIdsFor(rc, a.matterCodes, 'matterCodes') : null;
+    let matterIds = a.matterCodes?.length ? await matterIdsFor(rc, a.matterCodes, 'matterCodes') : null;
+    if (role === Role.DEPARTMENT_STAFF) {
+      // a department maps the matters it answers for (as lead or co-handler), not other
+      // departments' cases: a narrow window would otherwise place them one by one
+      const own = await this.matterIdsOfKind(rc, (await viewerDepartment(rc)).kind);
+      const within = matterIds ? matterIds.filter((id) => own.has(id)) : [...own];
+      if (matterIds && within.length === 0) throw forbidden('your department sees the matters of its own kind only');
+      matterIds = within;
+    }
     return { window, from: new Date(from), to: new Date(to), resolution, districtIds, matterIds };
   }
 
+
+  /** Matters, in every duty list version, whose lead or co-handling kind is this one. */
+  private async matterIdsOfKind(rc: RequestContext, kind: string): Promise<Set<string>> {
+    const rows = await rc.em
+      .getConnection()
+      .execute<{ id: string }[]>('select id from matters where department_kind = ? or ? = any(co_handling_kinds)', [kind, kind]);
+    return new Set(rows.map((r) => r.id));
+  }
 
   /** The spec's window moved to now (relative windows). */
   rewind(spec: HeatmapSpec): HeatmapSpec {
