@@ -86,6 +86,10 @@ test('a district office gets its districts’ topics; another district is FORBID
   expect(other.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   const zero = await t.raw({ query: QUERY, variables: { n: 0 } }, { authorization: `Bearer ${yuexiu}` });
   expect(zero.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  for (const n of [0, 101]) {
+    const res = await t.raw({ query: `query($n: Int!) { hotIssues(window: LAST_7D) { tickets(first: $n) { number } } }`, variables: { n } }, { authorization: `Bearer ${yuexiu}` });
+    expect(res.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  }
   const department = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM' });
   expect((await t.raw({ query: QUERY }, { authorization: `Bearer ${department}` })).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 });

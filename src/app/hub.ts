@@ -240,8 +240,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   services.alerts.attach(pool, services.live);
   services.taskForces.attach(pool, services.live);
   stream.onEvent((e) => {
-    services.heatmaps.onEvent(e);
-    services.heatmapLive.onEvent(e);
+    // each reader on its own: one that fails must not keep the event from the others (nor
+    // have the stream deliver it again to those that counted it)
+    for (const [name, read] of [
+      ['heatmap index', () => services.heatmaps.onEvent(e)],
+      ['live heatmaps', () => services.heatmapLive.onEvent(e)],
+    ] as const) {
+      try {
+        read();
+      } catch (err) {
+        log(`${name}: event ${e.position} not applied`, err);
+      }
+    }
     rollups.kick();
     if (e.topic === 'ticket') {
       risk.kick();

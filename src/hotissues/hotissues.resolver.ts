@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import { badInput } from '../shared/errors';
 import type { RequestContext } from '../app/context';
 import { District } from '../departments/district.entity';
 import { Ticket } from '../tickets/ticket.entity';
@@ -93,7 +94,8 @@ export function hotIssueResolvers(hot: HotIssuesService, tickets: TicketsService
 
     @FieldResolver(() => [Ticket], { description: 'Its tickets, newest first (those you may see).' })
     async tickets(@Root() i: HotIssue, @Ctx() rc: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number) {
-      const ids = i.ticketIds.slice(-Math.max(1, Math.min(first, 100))).reverse();
+      if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', 'first must be between 1 and 100');
+      const ids = i.ticketIds.slice(-first).reverse();
       const found = await Promise.all(ids.map((id) => tickets.byId(rc, id)));
       return found.filter((t): t is Ticket => !!t);
     }
