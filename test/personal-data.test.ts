@@ -189,6 +189,14 @@ test('readers who may not contact the caller read texts redacted: a district off
   expect(JSON.stringify((await as(police, force, { id: forceId })).data)).toContain('139 8765 4321');
 });
 
+test('the access log is append-only, enforced by the database', async () => {
+  const sql = t.hub.orm.em.getConnection();
+  expect(await accessCount()).toBeGreaterThan(0);
+  await expect(sql.execute(`update personal_data_accesses set reason = 'x'`)).rejects.toThrow(/append-only/);
+  await expect(sql.execute('delete from personal_data_accesses')).rejects.toThrow(/append-only/);
+  expect(await accessCount()).toBeGreaterThan(0);
+});
+
 test('only supervisors and admins read the access log', async () => {
   const body = await as(operator, log, { s: 'op-li' });
   expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
