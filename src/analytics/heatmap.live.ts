@@ -43,6 +43,10 @@ interface Group {
   selection: SharedSelection;
   snapshot: Promise<Buffer> | null;
   flushing: boolean;
+  /** updates sent so far: a newcomer's snapshot must not be older than the last one */
+  flushes: number;
+  /** newcomers between their snapshot and their first update (the group stays while they wait) */
+  joining: number;
   timers: NodeJS.Timeout[];
 }
 
@@ -138,12 +142,41 @@ export class HeatmapLive {
     const g = await this.group(key, spec, new SharedSelection(this.schema, document, info.variableValues, rc, info.operation.name?.value, this.formatError));
     const socket = rc.socket as unknown as WebSocket;
     const m = member(socket, rc.operationId, () => this.leave(g, m));
-    g.members.add(m);
-    g.snapshot ??= g.selection.render(this.update(g, HeatmapUpdateKind.SNAPSHOT, [...g.counts].map(([cell, count]) => ({ cell, count }))));
-    const bytes = await g.snapshot;
-    // after graphql-ws has registered the operation
-    setImmediate(() => SharedSelection.sendOne(bytes, m));
+    g.joining++;
+    let flushes = g.flushes;
+    let bytes: Buffer;
+    try {
+      bytes = await this.snapshot(g);
+    } catch (e) {
+      g.joining--;
+      this.leave(g, m);
+      throw e;
+    }
+    // after graphql-ws has registered the operation: the snapshot, then — in the same tick — the
+    // newcomer joins the group's updates, so no update reaches it before its snapshot, and a
+    // snapshot older than an update sent meanwhile is rendered again
+    setImmediate(() => {
+      void (async () => {
+        try {
+          while (flushes !== g.flushes && !m.closed) {
+            flushes = g.flushes;
+            bytes = await this.snapshot(g);
+          }
+          if (SharedSelection.sendOne(bytes, m)) g.members.add(m);
+        } catch (e) {
+          this.log('heatmap snapshot failed', e);
+        } finally {
+          g.joining--;
+          this.leave(g, m, !g.members.has(m));
+        }
+      })();
+    });
     return heldOpen(() => this.leave(g, m));
+  }
+
+  private snapshot(g: Group): Promise<Buffer> {
+    g.snapshot ??= g.selection.render(this.update(g, HeatmapUpdateKind.SNAPSHOT, [...g.counts].map(([cell, count]) => ({ cell, count }))));
+    return g.snapshot;
   }
 
   private async group(key: string, spec: HeatmapSpec, selection: SharedSelection): Promise<Group> {
@@ -164,6 +197,8 @@ export class HeatmapLive {
           selection,
           snapshot: null,
           flushing: false,
+          flushes: 0,
+          joining: 0,
           timers: [],
         };
         // from here on every event is held: the counts are read as of this position or later
@@ -188,10 +223,13 @@ export class HeatmapLive {
     return p;
   }
 
-  private leave(g: Group, m: Member): void {
-    m.closed = true;
-    g.members.delete(m);
-    if (g.members.size === 0 && this.groups.get(g.key) === g) {
+  /** A member leaves (or, `gone` false, a group is checked for members after a join). */
+  private leave(g: Group, m: Member, gone = true): void {
+    if (gone) {
+      m.closed = true;
+      g.members.delete(m);
+    }
+    if (g.members.size === 0 && g.joining === 0 && this.groups.get(g.key) === g) {
       for (const t of g.timers) clearInterval(t);
       this.groups.delete(g.key);
     }
@@ -217,6 +255,7 @@ export class HeatmapLive {
       g.changed.clear();
       for (const c of cells) if (c.count === 0) g.counts.delete(c.cell);
       g.snapshot = null;
+      g.flushes++;
       const bytes = await g.selection.render(this.update(g, HeatmapUpdateKind.DELTA, cells));
       SharedSelection.send(bytes, g.members);
     } catch (e) {
