@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -79,8 +81,36 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema> & { authSecret: string; pseudonymSecret: string };
 
-/** A dev-only secret: tokens signed with it are worthless anywhere else. */
-const DEVELOPMENT_SECRET = 'minsheng-development-secret-do-not-use-in-production';
+/**
+ * Without AUTH_SECRET (outside production): a random key made once for this machine and kept in
+ * DATA_DIR/auth-secret (readable by its owner only), so the hub, `minsheng token` and the other
+ * commands agree across restarts and processes here — and no published key signs anything.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'auth-secret');
+  const read = () => {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const kept = read();
+  if (kept.length >= 32) return kept;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('hex');
+    // 'wx': of two processes starting at once, the first one's key is kept
+    writeFileSync(file, secret, { mode: 0o600, flag: kept ? 'w' : 'wx' });
+    return secret;
+  } catch (e) {
+    const made = read();
+    if (made.length >= 32) return made;
+    throw new ConfigError(
+      `Invalid configuration (environment variables):\n  AUTH_SECRET: not set, and no key could be kept in ${file} (${(e as Error).message}): set AUTH_SECRET`,
+    );
+  }
+}
 
 export class ConfigError extends Error {}
 
@@ -104,6 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.RATE_LIMIT_STORE === 'redis' && !c.REDIS_URL) {
     throw new ConfigError('Invalid configuration (environment variables):\n  REDIS_URL: required when RATE_LIMIT_STORE=redis');
   }
-  const authSecret = c.AUTH_SECRET ?? DEVELOPMENT_SECRET;
+  const authSecret = c.AUTH_SECRET ?? developmentSecret(c.DATA_DIR);
   return { ...c, authSecret, pseudonymSecret: c.PSEUDONYM_SECRET ?? authSecret };
 }

@@ -1,13 +1,31 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 
 describe('configuration from the environment', () => {
   test('defaults need nothing set', () => {
-    const c = loadConfig({});
+    const c = loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'minsheng-cfg-')) });
     expect(c.PORT).toBe(4000);
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.SEED_DEMO).toBe(true);
     expect(c.CITY_BOUNDS).toEqual([22.5, 112.9, 23.95, 114.1]);
     expect(c.authSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  test('without AUTH_SECRET a random key is made once per data directory and kept there, readable by its owner only', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'minsheng-cfg-'));
+    const first = loadConfig({ DATA_DIR: dir }).authSecret;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig({ DATA_DIR: dir }).authSecret).toBe(first);
+    expect(readFileSync(path.join(dir, 'auth-secret'), 'utf8')).toBe(first);
+    expect(statSync(path.join(dir, 'auth-secret')).mode & 0o077).toBe(0);
+    const other = loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'minsheng-cfg-')) }).authSecret;
+    expect(other).not.toBe(first);
+    // a given AUTH_SECRET wins, and nothing is kept for it
+    const given = mkdtempSync(path.join(tmpdir(), 'minsheng-cfg-'));
+    expect(loadConfig({ DATA_DIR: given, AUTH_SECRET: 's'.repeat(40) }).authSecret).toBe('s'.repeat(40));
+    expect(() => statSync(path.join(given, 'auth-secret'))).toThrow();
   });
 
   test('values are parsed', () => {
