@@ -253,6 +253,8 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
           rejectCount: state.rejectCount + 1,
           rejectedDepartmentIds: [...state.rejectedDepartmentIds, cmd.actorDepartmentId],
           leadDepartmentId: second ? state.leadDepartmentId : null,
+          // back in the queue, the co-handlers of the routing just refused leave with their lead
+          ...(!second && state.coDepartmentIds.length ? { coDepartmentIds: [] } : {}),
           acceptDeadline: null,
           resolveDeadline: null,
         },
@@ -354,7 +356,8 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
       return {
         type: TicketEventType.MERGED,
         to: TicketStatus.MERGED,
-        changes: { parentId: cmd.parentId, leadDepartmentId: null, acceptDeadline: null, resolveDeadline: null },
+        // the parent's departments handle it now: its own lead and co-handlers leave it
+        changes: { parentId: cmd.parentId, leadDepartmentId: null, ...(state.coDepartmentIds.length ? { coDepartmentIds: [] } : {}), acceptDeadline: null, resolveDeadline: null },
       };
   }
 }
@@ -364,15 +367,15 @@ function matterChanges(matter: MatterRef | undefined): Partial<TicketState> {
 }
 
 /**
- * 协办 after a routing step. Co-handlers follow the matter: a step that names a matter brings the
- * matter's co-handlers; those the ticket already has stay when its lead does (a re-opened ticket
- * back at its lead keeps the co-handlers the lead added) and are replaced when the lead changes
- * (they came with the routing being corrected). A step naming only a department keeps them. The
- * lead is never its own co-handler. Only a change is recorded, so the audit log shows who joined
- * or left.
+ * 协办 after a routing step. Co-handlers follow the matter and its lead: a step that names a matter
+ * brings the matter's co-handlers; those the ticket already has stay when its lead does (a
+ * re-opened ticket back at its lead keeps the co-handlers the lead added) and leave when the lead
+ * changes, whether or not the step names a matter (they came with the routing being corrected).
+ * The lead is never its own co-handler. Only a change is recorded, so the audit log shows who
+ * joined or left.
  */
 function coHandling(state: TicketState, cmd: Routing): Partial<TicketState> {
-  const kept = cmd.coDepartmentIds && state.leadDepartmentId !== cmd.departmentId ? [] : state.coDepartmentIds;
+  const kept = state.leadDepartmentId !== cmd.departmentId ? [] : state.coDepartmentIds;
   const next = [...new Set([...kept, ...(cmd.coDepartmentIds ?? [])])].filter((d) => d !== cmd.departmentId);
   const same = next.length === state.coDepartmentIds.length && next.every((d, i) => d === state.coDepartmentIds[i]);
   return same ? {} : { coDepartmentIds: next };

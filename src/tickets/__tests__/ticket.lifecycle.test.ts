@@ -1217,10 +1217,20 @@ describe('co-handlers from the duty list (协办)', () => {
     expect(decide(s, { kind: 'redispatch', departmentId: B, matter: other, coDepartmentIds: [] }, env).changes.coDepartmentIds).toEqual([]);
   });
 
-  test('a step naming only a department keeps the co-handlers (less the new lead)', () => {
+  test('a step naming only a department: the co-handlers leave when the lead changes, stay when it does not', () => {
     const s = dispatchedTo(A, { coDepartmentIds: [B, C] });
-    expect(decide(s, { kind: 'redispatch', departmentId: D }, env).changes).not.toHaveProperty('coDepartmentIds');
-    expect(decide(s, { kind: 'redispatch', departmentId: B }, env).changes.coDepartmentIds).toEqual([C]);
+    expect(decide(s, { kind: 'redispatch', departmentId: D }, env).changes.coDepartmentIds).toEqual([]);
+    expect(decide(s, { kind: 'redispatch', departmentId: B }, env).changes.coDepartmentIds).toEqual([]);
+    const reopened = at(TicketStatus.REOPENED, { leadDepartmentId: A, firstDepartmentId: A, returnsToDepartmentId: A, reopenCount: 1, coDepartmentIds: [B] });
+    expect(decide(reopened, { kind: 'dispatch', departmentId: A }, env).changes).not.toHaveProperty('coDepartmentIds');
+  });
+
+  test('a first reject sends the co-handlers away with their lead; a merge takes the ticket from both', () => {
+    const s = dispatchedTo(A, { coDepartmentIds: [B, C] });
+    const rejected = decide(s, { kind: 'reject', actorDepartmentId: A }, env);
+    expect(rejected.changes).toMatchObject({ leadDepartmentId: null, coDepartmentIds: [] });
+    const merged = decide(s, { kind: 'merge', parentId: 'parent-ticket' }, env);
+    expect(merged.changes).toMatchObject({ leadDepartmentId: null, coDepartmentIds: [] });
   });
 
   test('a re-opened ticket back at its lead keeps the co-handlers the lead added, and gains the matter’s', () => {
