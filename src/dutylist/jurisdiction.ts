@@ -121,14 +121,21 @@ export function streetOffice(offices: readonly Department[], place: Place): { of
     const inside = offices.find((o) => areaHolds(o, lat, lng));
     if (inside) return { office: inside, note: 'street office whose area holds the place' };
     const k = Math.cos((lat * Math.PI) / 180);
-    let best: Department | null = null;
-    let bestD = Infinity;
-    for (const o of offices) {
-      if (o.lat == null || o.lng == null) continue;
-      const dist = (o.lat - lat) ** 2 + ((o.lng - lng) * k) ** 2;
-      if (dist < bestD) [best, bestD] = [o, dist];
-    }
-    if (best) return { office: best, note: 'street office whose seat is nearest the place (no known area holds it)' };
+    const nearest = (candidates: readonly Department[]) => {
+      let best: Department | null = null;
+      let bestD = Infinity;
+      for (const o of candidates) {
+        if (o.lat == null || o.lng == null) continue;
+        const dist = (o.lat - lat) ** 2 + ((o.lng - lng) * k) ** 2;
+        if (dist < bestD) [best, bestD] = [o, dist];
+      }
+      return best;
+    };
+    // an office whose known area does not hold the point has said it is not this one's
+    const unmapped = nearest(offices.filter((o) => !hasArea(o)));
+    if (unmapped) return { office: unmapped, note: 'street office whose seat is nearest the place (no known area holds it)' };
+    const any = nearest(offices);
+    if (any) return { office: any, note: 'street office whose seat is nearest the place (no known area holds it, its own included)' };
   }
   if (offices.length === 1) return { office: offices[0], note: 'the only street office of the district' };
   return {
@@ -149,12 +156,21 @@ interface Area {
 const areas = new WeakMap<Department, Area | null>();
 
 /** Does the department's area (GeoJSON Polygon or MultiPolygon, [lng, lat]) hold the point? */
-export function areaHolds(d: Department, lat: number, lng: number): boolean {
+function areaOf(d: Department): Area | null {
   let area = areas.get(d);
   if (area === undefined) {
     area = parseArea(d.boundary);
     areas.set(d, area);
   }
+  return area;
+}
+
+function hasArea(d: Department): boolean {
+  return areaOf(d) !== null;
+}
+
+export function areaHolds(d: Department, lat: number, lng: number): boolean {
+  const area = areaOf(d);
   if (!area) return false;
   const [s, w, n, e] = area.box;
   if (lat < s || lat > n || lng < w || lng > e) return false;

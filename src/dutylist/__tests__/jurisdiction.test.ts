@@ -84,6 +84,20 @@ describe('street offices by place', () => {
     expect(streetOffice([SHIPAI, LINHE], point).office?.code).toBe('440106-SP');
   });
 
+  test('no area holds the point: the nearest seat among offices whose area is not known — one whose area leaves the point out is not it', () => {
+    // the point is nearer 林和's seat, but 林和's known area does not hold it
+    const point = { districtId: TIANHE, lat: 23.139, lng: 113.33 };
+    const linheArea = dep('440106-LH', K.STREET_OFFICE, L.STREET, TIANHE, { lat: 23.146, lng: 113.326, boundary: square(23.16, 113.32, 0.005) });
+    const d = streetOffice([SHIPAI, linheArea], point);
+    expect(d.office?.code).toBe('440106-SP');
+    expect(d.note).toMatch(/nearest/);
+    // every office mapped and none holding the point: the nearest seat all the same, and said so
+    const shipaiArea = dep('440106-SP', K.STREET_OFFICE, L.STREET, TIANHE, { lat: 23.133, lng: 113.336, boundary: square(23.12, 113.34, 0.004) });
+    const all = streetOffice([shipaiArea, linheArea], point);
+    expect(all.office?.code).toBe('440106-LH');
+    expect(all.note).toMatch(/its own included/);
+  });
+
   test('without a point: the district’s only street office, or none among several (with why)', () => {
     expect(streetOffice([BEIJING], { districtId: YUEXIU })).toEqual({ office: BEIJING, note: 'the only street office of the district' });
     const none = streetOffice([LINHE, SHIPAI], { districtId: TIANHE });
