@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
+import { areaHolds } from '../dutylist/jurisdiction';
 import type { RequestContext } from '../app/context';
 import { badInput, notFound } from '../shared/errors';
 import { paginate } from '../shared/paginate';
@@ -55,7 +56,7 @@ export class DepartmentsService {
     return c.byId.get(id) ?? (await rc.loaders.departmentById.load(id));
   }
 
-/** The district of a place: by code, else the one nearest to lat/lng (checked to lie in the city). */
+/** The district of a place: by code, else the one holding lat/lng, else the nearest (checked to lie in the city). */
   async districtFor(rc: RequestContext, input: PlaceInput): Promise<District> {
     const hasLat = input.lat != null;
     if (hasLat !== (input.lng != null)) throw badInput(hasLat ? 'lng' : 'lat', 'give both lat and lng, or neither');
@@ -71,11 +72,13 @@ export class DepartmentsService {
       return d;
     }
     if (!hasLat) throw badInput('districtCode', 'give districtCode, or lat and lng');
-    // Nearest district centroid; boundaries refine this when they are loaded.
+    // the district whose boundary holds the point, where boundaries are known; else (or where the
+    // point falls between them) the nearest district centroid
+    const holding = all.filter((d) => areaHolds(d, input.lat!, input.lng!));
     const k = Math.cos((input.lat! * Math.PI) / 180);
     let best: District | null = null;
     let bestD = Infinity;
-    for (const d of all) {
+    for (const d of holding.length ? holding : all) {
       const dist = (d.centroidLat - input.lat!) ** 2 + ((d.centroidLng - input.lng!) * k) ** 2;
       if (dist < bestD) [best, bestD] = [d, dist];
     }

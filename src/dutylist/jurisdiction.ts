@@ -153,10 +153,14 @@ interface Area {
   polygons: Ring[][];
 }
 
-const areas = new WeakMap<Department, Area | null>();
+/** Something with an area: a street office (辖区) or a district. */
+interface Mapped {
+  boundary?: unknown;
+}
 
-/** Does the department's area (GeoJSON Polygon or MultiPolygon, [lng, lat]) hold the point? */
-function areaOf(d: Department): Area | null {
+const areas = new WeakMap<Mapped, Area | null>();
+
+function areaOf(d: Mapped): Area | null {
   let area = areas.get(d);
   if (area === undefined) {
     area = parseArea(d.boundary);
@@ -165,11 +169,12 @@ function areaOf(d: Department): Area | null {
   return area;
 }
 
-function hasArea(d: Department): boolean {
+function hasArea(d: Mapped): boolean {
   return areaOf(d) !== null;
 }
 
-export function areaHolds(d: Department, lat: number, lng: number): boolean {
+/** Does its area (GeoJSON Polygon or MultiPolygon, [lng, lat]; false when none is known) hold the point? */
+export function areaHolds(d: Mapped, lat: number, lng: number): boolean {
   const area = areaOf(d);
   if (!area) return false;
   const [s, w, n, e] = area.box;
