@@ -105,10 +105,11 @@ export class WorkingCalendar {
 
   /**
    * The opening of the first working day after the local calendar day of `at` (次一工作日):
-   * Friday 17:00 → Monday 09:00; the eve of a holiday → the first working day after it.
+   * Friday 17:00 → Monday 09:00; the eve of a holiday → the first working day after it. Midnight
+   * ends the day before it (a deadline at the close of a 24-hour working day is that day's).
    */
   startOfNextWorkingDay(at: Date): Date {
-    let dayStart = Math.floor((at.getTime() + TZ_OFFSET_MS) / DAY_MS) * DAY_MS;
+    let dayStart = Math.floor((at.getTime() - 1 + TZ_OFFSET_MS) / DAY_MS) * DAY_MS;
     for (let guard = 0; guard < 4000; guard++) {
       dayStart += DAY_MS;
       if (this.isWorkingDay(new Date(dayStart - TZ_OFFSET_MS))) return new Date(dayStart + this.startMin * MINUTE_MS - TZ_OFFSET_MS);

@@ -282,6 +282,14 @@ describe('startOfNextWorkingDay (次一工作日)', () => {
     expect(iso(cal.startOfNextWorkingDay(utc(at)))).toBe(expected);
   });
 
+  test('midnight ends the day before it: a deadline at the close of a 24-hour working day is reminded the next morning', () => {
+    const c = new WorkingCalendar({ hours: '00:00-24:00' });
+    // Tuesday 03-03 00:00 local = the end of Monday → Tuesday 00:00 (its opening), not Wednesday
+    expect(iso(c.startOfNextWorkingDay(utc('2026-03-02T16:00:00Z')))).toBe('2026-03-02T16:00:00.000Z');
+    // a minute later it is Tuesday's
+    expect(iso(c.startOfNextWorkingDay(utc('2026-03-02T16:01:00Z')))).toBe('2026-03-03T16:00:00.000Z');
+  });
+
   test('opens at the configured hour', () => {
     const c = new WorkingCalendar({ hours: '08:30-17:30' });
     // Friday 03-06 17:00 → Monday 08:30
