@@ -153,7 +153,7 @@ test('an analyst reads what citizens said without what identifies them: numbers 
 });
 
 test('readers who may not contact the caller read texts redacted: a district office, a task-force member department; the handling department reads them as said', async () => {
-  const said = { channel: 'PHONE', title: '工地夜间施工扰民', content: '凌晨两点还在打桩，我叫林小红，电话１３９８７６５４３２１，请回电。', districtCode: '440106', dispatchTo: '440106-UM' };
+  const said = { channel: 'PHONE', title: '工地夜间施工扰民', content: '凌晨两点还在打桩，我叫林小红，电话１３９８７６５４３２１，请回电。', districtCode: '440106', dispatchTo: '440106-UM', citizenName: '林小红', citizenPhone: '13987654321' };
   const created = await as(operator, 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }', { input: said });
   const id = (created.data as { createTicket: { id: string } }).createTicket.id;
   // the police bureau joins a task force that links the ticket: it sees the ticket, not the caller
@@ -175,6 +175,25 @@ test('readers who may not contact the caller read texts redacted: a district off
     expect(seen).not.toContain('林小红');
   }
   expect((await as(handler, read, { id })).data).toEqual({ node: { title: said.title, content: said.content } });
+  // (the caller's own name is left out wherever it is written, cue or not: 需约林小红…)
+  // the ticket's extension request and audit log too, where the handler wrote the caller's
+  // number — and the ids in the log's changes stay intact
+  let v = ((await as(handler, 'query($id: ID!) { node(id: $id) { ... on Ticket { version } } }', { id })).data as { node: { version: number } }).node.version;
+  for (const m of ['acceptTicket', 'startTicket']) {
+    const r = await as(handler, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { i: { id, expectedVersion: v } });
+    expect(r.errors).toBeUndefined();
+    v = (r.data as Record<string, { version: number }>)[m].version;
+  }
+  const ext = await as(handler, 'mutation($i: RequestExtensionInput!) { requestExtension(input: $i) { version } }', { i: { id, expectedVersion: v, days: 3, reason: '需约林小红（139 8765 4321）现场核实' } });
+  expect(ext.errors).toBeUndefined();
+  const history = 'query($id: ID!) { node(id: $id) { ... on Ticket { events { note changes } extensionRequests { reason } } } }';
+  expect(JSON.stringify((await as(handler, history, { id })).data)).toContain('139 8765 4321');
+  const policeHeard = JSON.stringify((await as(police, history, { id })).data);
+  expect(policeHeard).toContain('现场核实');
+  expect(policeHeard).not.toContain('139 8765 4321');
+  expect(policeHeard).not.toContain('林小红');
+  const leadId = (await t.hub.orm.em.fork().getConnection().execute<{ id: string }[]>(`select id from departments where code = '440106-UM'`))[0].id;
+  expect(policeHeard).toContain(leadId);
   // the task force's own name and action log, likewise, for readers without the right
   const force = 'query($id: ID!) { taskForce(id: $id) { name actions { note } } }';
   const bi = await t.token({ role: Role.ANALYST, subject: 'bi-tf' });

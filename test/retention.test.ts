@@ -4,6 +4,10 @@
  */
 import { CloseTicketDocument, CreateTicketDocument, ResolveOnCallDocument, TicketByNumberDocument } from './generated/graphql';
 import { ManualClock } from '../src/shared/clock';
+import { TicketEvent } from '../src/tickets/ticket-event.entity';
+import { Ticket } from '../src/tickets/ticket.entity';
+import { replay } from '../src/tickets/ticket.lifecycle';
+import { stateOf } from '../src/tickets/tickets.service';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
 
@@ -103,6 +107,26 @@ test('past the retention the case texts lose the caller too — words, reply, au
   const before = await texts();
   expect(before.all).toContain('13566667777');
   expect(before.keys).toBe(1);
+  // a second case, worked by a department whose id is digit-heavy: the log's ids must survive
+  await sql.execute(
+    `insert into departments (id, code, name, kind, level, district_id)
+     values ('11111111-2222-4333-8444-555555555555', '440106-TEST', '天河区测试科', 'URBAN_MANAGEMENT', 'DISTRICT', (select id from districts where code = '440106'))`,
+  );
+  const gql = async <R>(token: string, query: string, i: Record<string, unknown>) => {
+    const res = await t.raw({ query, variables: { i } }, { authorization: `Bearer ${token}` });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data as R;
+  };
+  const second = (
+    await gql<{ createTicket: { id: string; version: number } }>(operator, 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id version } }', {
+      channel: 'PHONE', title: '井盖松动', content: '天河路井盖松动，请回电13700001111', districtCode: '440106', dispatchTo: '440106-TEST', citizenPhone: '13700001111',
+    })
+  ).createTicket;
+  const staff = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-TEST', subject: 'test-1' });
+  let v = second.version;
+  for (const m of ['acceptTicket', 'startTicket']) v = (await gql<Record<string, { version: number }>>(staff, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { id: second.id, expectedVersion: v }))[m].version;
+  v = (await gql<{ resolveTicket: { version: number } }>(staff, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { id: second.id, expectedVersion: v, reply: '已更换井盖，已回电13700001111' })).resolveTicket.version;
+  await t.ok(CloseTicketDocument, { input: { id: second.id, expectedVersion: v, note: '回访满意' } }, supervisor);
 
   clock.advance(31 * DAY);
   await t.hub.retention.drain();
@@ -112,6 +136,12 @@ test('past the retention the case texts lose the caller too — words, reply, au
   expect(after.all).toContain('物业今天清理');
   expect(after.events).toBe(before.events);
   expect(after.keys).toBe(0);
+  // the log still replays to the ticket: ids and times in the changes are untouched
+  const em = t.hub.orm.em.fork();
+  for (const row of await em.find(Ticket, { pseudonymisedAt: { $ne: null } })) {
+    const events = await em.find(TicketEvent, { ticketId: row.id }, { orderBy: { seq: 'asc' } });
+    expect(replay(events)).toEqual(stateOf(row));
+  }
   // outside the retention job the audit log refuses any change
   await expect(sql.execute('update ticket_events set note = ? where ticket_id = ?', ['改写', after.id])).rejects.toThrow(/append-only/);
   // and the job itself may not change anything but notes and changes

@@ -1,15 +1,22 @@
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../app/context';
-import { redactPersonalText } from '../shared/mask';
+import { redactPerson } from '../shared/mask';
+import type { KnownPerson } from '../shared/mask';
 import { viewerDepartment } from './scope';
 import { Role } from './viewer';
 
-/** Strings anywhere in a value (a JSON object of changes, say), redacted. */
-function redactDeep(value: unknown): unknown {
-  if (typeof value === 'string') return redactPersonalText(value);
-  if (Array.isArray(value)) return value.map(redactDeep);
+/**
+ * The keys of a JSON object of changes (a ticket event's) that hold what people wrote; the rest
+ * are ids, times and counts, which redaction must not touch (an id's digits are no phone number).
+ */
+export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set(['reply']);
+
+/** A text redacted (its ticket's caller first); in a JSON object of changes, the free-text keys' values only. */
+function redactDeep(value: unknown, person: KnownPerson | null): unknown {
+  if (typeof value === 'string') return redactPerson(value, person);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, person));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, FREE_TEXT_KEYS.has(k) ? redactDeep(v, person) : v]));
   }
   return value;
 }
@@ -18,7 +25,7 @@ function redactDeep(value: unknown): unknown {
 const READ_AS_WRITTEN: ReadonlySet<Role | null> = new Set([Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.DEPARTMENT_STAFF]);
 
 /** A ticket, as the root of one of its own fields. */
-interface HandledRoot {
+interface HandledRoot extends KnownPerson {
   leadDepartmentId: string | null;
   coDepartmentIds: string[];
 }
@@ -27,22 +34,33 @@ function isTicketLike(root: unknown): root is HandledRoot {
   return !!root && typeof root === 'object' && 'leadDepartmentId' in root && Array.isArray((root as HandledRoot).coDepartmentIds);
 }
 
+/** The ticket a field's root belongs to: the ticket itself, or its event, visit, extension… */
+async function ticketOf(root: unknown, rc: RequestContext): Promise<HandledRoot | null> {
+  if (isTicketLike(root)) return root;
+  const id = root && typeof root === 'object' ? (root as { ticketId?: unknown }).ticketId : undefined;
+  return typeof id === 'string' ? rc.loaders.ticketById.load(id) : null;
+}
+
 /**
  * On a field of free text people wrote about a case (the call's words, a reply, a note, a
  * reason): readers who may not contact the citizen — BI analysts, district offices, and on a
- * ticket's own texts a department that does not handle it (a task-force member) — read it with
- * what identifies a person left out (phone, ID and card numbers, e-mail addresses, self-given
- * names), as `revealCitizen` would refuse them; the centre and the handling department read it
+ * ticket's texts (its own, its events', visits' and extensions') a department that does not
+ * handle it (a task-force member) — read it with
+ * what identifies a person left out (the ticket's caller wherever named; phone, ID and card
+ * numbers, e-mail addresses, self-given names), as `revealCitizen` would refuse them; the centre and the handling department read it
  * as written.
  */
 export const RedactPersonalData: MiddlewareFn<RequestContext> = async ({ root, context }, next) => {
   const value: unknown = await next();
   if (value == null) return value;
   const role = context?.viewer?.role ?? null;
-  if (!READ_AS_WRITTEN.has(role)) return redactDeep(value);
-  if (role === Role.DEPARTMENT_STAFF && isTicketLike(root)) {
-    const dep = (await viewerDepartment(context)).id;
-    if (root.leadDepartmentId !== dep && !root.coDepartmentIds.includes(dep)) return redactDeep(value);
+  if (!READ_AS_WRITTEN.has(role)) return redactDeep(value, await ticketOf(root, context));
+  if (role === Role.DEPARTMENT_STAFF) {
+    const ticket = await ticketOf(root, context);
+    if (ticket) {
+      const dep = (await viewerDepartment(context)).id;
+      if (ticket.leadDepartmentId !== dep && !ticket.coDepartmentIds.includes(dep)) return redactDeep(value, ticket);
+    }
   }
   return value;
 };

@@ -21,15 +21,32 @@ const SPOKEN_DIGIT = '[零〇一二三四五六七八九幺两]';
 
 /**
  * What people put between the groups of a number: nothing, a space, a dash of any length
- * (- – — －), a dot or a middle dot, or brackets round an area code.
+ * (- – — －), a dot or a middle dot (brackets go round an area code only: PREFIX).
  */
-const GROUP_GAP = '(?:[\\s\\-‐‑–—―－ー.．·・]{0,2}|[)）]\\s?|\\s?[(（])';
+const GROUP_GAP = '[\\s\\-‐‑–—―－ー.．·・]{0,2}';
 
-/** Dates and spans of years, which look like grouped numbers but identify no one. */
-const NOT_A_NUMBER = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|(?:19|20)\d{2}\s?[-‐‑–—―]{1,2}\s?(?:19|20)\d{2})$/;
+/** A date as written (2026-03-02, 2026.3.2, 20260302), perhaps with its hour (2026-3-2 8, of 8:00). */
+const DATE = '(?:(?:19|20)\\d{2}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\\d|3[01])(?:\\s\\d{1,2})?|(?:19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01]))';
+const RANGE = '\\s?[-‐‑–—―~～至]{1,2}\\s?';
+
+/** Dates, spans of dates and of years, which look like grouped numbers but identify no one. */
+const NOT_A_NUMBER = new RegExp(`^(?:${DATE}(?:${RANGE}${DATE})?|(?:19|20)\\d{2}${RANGE}(?:19|20)\\d{2})$`);
+
+/** What after a number makes it an amount, an area or a count (3500000元, 1234567平方米). */
+const UNIT_AFTER = /^\s?(?:元|块|万|亿|千|百|平方|平米|㎡|米|公里|千米|公斤|千克|斤|吨|人|户|套|间|辆|台|个|次|份|件|株|棵|立方米|立方|千瓦|kg|km|m²)/i;
+
+/** A number glued to letters is a code, not a phone (GZ-20260302-000123, ticket and case numbers). */
+const CODE_BEFORE = /[A-Za-z]-?$/;
+
+function keepsNumber(m: string, offset: number, whole: string): boolean {
+  return NOT_A_NUMBER.test(m.normalize('NFKC')) || UNIT_AFTER.test(whole.slice(offset + m.length, offset + m.length + 3)) || CODE_BEFORE.test(whole.slice(Math.max(0, offset - 2), offset));
+}
 
 /** A digit as typed: ASCII or full-width (１３８, what Chinese input methods often give). */
 const DIGIT = '[0-9０-９]';
+
+/** A country code (+86) or an area code in brackets ((020), （0752）) before a number. */
+const PREFIX = `(?:[+＋]${DIGIT}{1,3}[\\s-]?)?(?:[(（]${DIGIT}{3,4}[)）]\\s?)?`;
 
 /**
  * What in a citizen's own words identifies them, for readers who may not see personal data (BI
@@ -41,11 +58,38 @@ const DIGIT = '[0-9０-９]';
 export function redactPersonalText(text: string): string {
   return (
     text
-      .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gu, '***')
+      // (bounded, and starting only where a run starts: linear on long runs of letters)
+      .replace(/(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+/gu, '***')
       // 7 or more digits, possibly in groups (138 0013 8000, 020-8888-6666, (020)8888.6666,
-      // 4401…X), but not a date (2026-03-02, 2026.3.2) or a span of years (2019-2024)
-      .replace(new RegExp(`[+＋]?[(（]?${DIGIT}(?:${GROUP_GAP}${DIGIT}){6,}(?:${DIGIT}|[XxＸｘ])?`, 'gu'), (m) => (NOT_A_NUMBER.test(m.normalize('NFKC')) ? m : '***'))
+      // 4401…X), but not a date (2026-03-02 14:30, 2026.3.2, 20260302), a span of them or of
+      // years (2019-2024), an amount (3500000元) or a code (GZ-20260302-000123)
+      .replace(new RegExp(`${PREFIX}${DIGIT}(?:${GROUP_GAP}${DIGIT}){6,}(?:${DIGIT}|[XxＸｘ])?`, 'gu'), (m: string, offset: number, whole: string) => (keepsNumber(m, offset, whole) ? m : '***'))
       .replace(new RegExp(`${SPOKEN_DIGIT}(?:${GROUP_GAP}${SPOKEN_DIGIT}){6,}`, 'gu'), '***')
       .replace(/(我叫|名叫|叫做|我姓|联系人|本人姓名|姓名)[:：\s]*([\p{Script=Han}]{1,3})/gu, (_m, lead: string, name: string) => `${lead}${maskName(name)}`)
   );
+}
+
+/** The caller as a ticket knows them. */
+export interface KnownPerson {
+  citizenName?: string | null;
+  citizenPhone?: string | null;
+  citizenAddress?: string | null;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A text about a case with its caller left out — their own name, phone number (however grouped)
+ * and address wherever they occur, masked as on screens, even without a cue like 我叫 — then
+ * whatever else identifies a person (`redactPersonalText`).
+ */
+export function redactPerson(text: string, person: KnownPerson | null | undefined): string {
+  let out = text;
+  const name = person?.citizenName?.trim();
+  if (name && [...name].length >= 2) out = out.replace(new RegExp(escapeRegExp(name), 'g'), maskName(name));
+  const address = person?.citizenAddress?.trim();
+  if (address && [...address].length >= 4) out = out.replace(new RegExp(escapeRegExp(address), 'g'), maskAddress(address));
+  const digits = person?.citizenPhone?.replace(/\D/g, '');
+  if (digits && digits.length >= 5) out = out.replace(new RegExp(digits.split('').join('[\\s-]?'), 'g'), '***');
+  return redactPersonalText(out);
 }

@@ -1,7 +1,8 @@
 import type { Client } from 'pg';
+import { FREE_TEXT_KEYS } from '../auth/redact';
 import { LeaderWorker } from '../realtime/leader';
 import type { Clock } from '../shared/clock';
-import { maskAddress, maskName, redactPersonalText } from '../shared/mask';
+import { redactPerson } from '../shared/mask';
 
 export interface RetentionOptions {
   databaseUrl: string;
@@ -22,30 +23,18 @@ interface Caller {
   citizen_address: string | null;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * A text about a case with the caller left out: their own name, phone number and address
- * wherever they occur (masked as on screens), then whatever else identifies a person
- * (`redactPersonalText`: numbers, e-mail addresses, names given with 我叫…).
+ * wherever they occur (masked as on screens), then whatever else identifies a person.
  */
 export function scrubText(text: string, caller: Caller): string {
-  let out = text;
-  const name = caller.citizen_name?.trim();
-  if (name && [...name].length >= 2) out = out.replace(new RegExp(escape(name), 'g'), maskName(name));
-  const address = caller.citizen_address?.trim();
-  if (address && [...address].length >= 4) out = out.replace(new RegExp(escape(address), 'g'), maskAddress(address));
-  const digits = caller.citizen_phone?.replace(/\D/g, '');
-  // the phone however it was grouped (138 0013 8000, 138-0013-8000)
-  if (digits && digits.length >= 5) out = out.replace(new RegExp(digits.split('').map(escape).join('[\\s-]?'), 'g'), '***');
-  return redactPersonalText(out);
+  return redactPerson(text, { citizenName: caller.citizen_name, citizenPhone: caller.citizen_phone, citizenAddress: caller.citizen_address });
 }
 
-function scrubDeep(value: unknown, caller: Caller): unknown {
-  if (typeof value === 'string') return scrubText(value, caller);
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, caller));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, caller)]));
-  return value;
+/** An event's changes with their free text scrubbed: ids, times and counts stay as they are. */
+function scrubChanges(changes: unknown, caller: Caller): unknown {
+  if (!changes || typeof changes !== 'object' || Array.isArray(changes)) return changes;
+  return Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, FREE_TEXT_KEYS.has(k) && typeof v === 'string' ? scrubText(v, caller) : v]));
 }
 
 /**
@@ -107,7 +96,7 @@ export class RetentionJob extends LeaderWorker {
       .map((e) => {
         const caller = callers.get(e.ticket_id)!;
         const note = e.note == null ? null : scrubText(e.note, caller);
-        const changes = JSON.stringify(scrubDeep(e.changes, caller));
+        const changes = JSON.stringify(scrubChanges(e.changes, caller));
         return note === e.note && changes === JSON.stringify(e.changes) ? null : { id: e.id, note, changes };
       })
       .filter((e) => e !== null);
