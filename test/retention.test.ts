@@ -144,11 +144,18 @@ test('past the retention the case texts lose the caller too — words, reply, au
   }
   // outside the retention job the audit log refuses any change
   await expect(sql.execute('update ticket_events set note = ? where ticket_id = ?', ['改写', after.id])).rejects.toThrow(/append-only/);
-  // and the job itself may not change anything but notes and changes
-  await expect(
+  // and the job itself may change nothing but the notes and the replies of pseudonymised tickets
+  const asRetention = (statement: string, bindings: unknown[]) =>
     sql.getKnex().transaction(async (trx) => {
       await trx.raw(`set local minsheng.retention = 'on'`);
-      await trx.raw('update ticket_events set actor = ? where ticket_id = ?', ['someone-else', after.id]);
-    }),
-  ).rejects.toThrow(/append-only/);
+      await trx.raw(statement, bindings as never);
+    });
+  await expect(asRetention('update ticket_events set actor = ? where ticket_id = ?', ['someone-else', after.id])).rejects.toThrow(/append-only/);
+  await expect(asRetention(`update ticket_events set changes = changes || '{"leadDepartmentId": null}'::jsonb where ticket_id = ?`, [after.id])).rejects.toThrow(/append-only/);
+  const [open] = await sql.execute<{ id: string }[]>('select id from tickets where pseudonymised_at is null limit 1');
+  await expect(asRetention('update ticket_events set note = ? where ticket_id = ?', ['改写', open.id])).rejects.toThrow(/append-only/);
+  await asRetention('update ticket_events set note = note where ticket_id = ?', [after.id]);
+  // nor may the log (or the unmasking log) be emptied at once
+  await expect(sql.execute('truncate ticket_events cascade')).rejects.toThrow(/append-only/);
+  await expect(sql.execute('truncate personal_data_accesses')).rejects.toThrow(/append-only/);
 });
