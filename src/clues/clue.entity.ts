@@ -68,6 +68,8 @@ export class Clue {
   status!: ClueStatus;
 
   /** the ticket filed for it, or the existing ticket it duplicates */
+  // hot issues add up the likes of the posts linked to each ticket
+  @Index()
   @Property({ type: 'uuid', nullable: true })
   ticketId: string | null = null;
 
