@@ -111,6 +111,9 @@ export class HeatmapService {
   private sql: Sql | null = null;
   private index: HeatIndex | null = null;
   private indexLoad: Promise<void> | null = null;
+  /** how far the index's load got (the index it was for: a new index starts again) */
+  private indexLoadedFor: HeatIndex | null = null;
+  private indexLoadedTo = 0;
   private indexStartedAt = 0;
   /** the position of the last stream event fed here: the index holds every event up to it */
   private fed: string | null = null;
@@ -168,8 +171,10 @@ export class HeatmapService {
     this.indexLoad ??= (async () => {
       const index = this.index!;
       const from = index.since - this.indexOptions.retentionMs;
-      // a day at a time, so memory stays flat whatever the volume
-      for (let a = from; a < index.since; a += DAY) {
+      // a day at a time, so memory stays flat whatever the volume; a load that failed goes on
+      // from the first day it had not added (adding a day again would count it twice)
+      if (this.indexLoadedFor !== index) [this.indexLoadedFor, this.indexLoadedTo] = [index, from];
+      for (let a = this.indexLoadedTo; a < index.since; a = this.indexLoadedTo) {
         const b = Math.min(a + DAY, index.since);
         const rows = await this.db<{ t: number; cell: string }>(
           `select (extract(epoch from created_at) * 1000)::float8 as t, cell from tickets
@@ -177,6 +182,7 @@ export class HeatmapService {
           [new Date(a), new Date(b)],
         );
         for (const r of rows) index.add(Number(r.t), r.cell);
+        this.indexLoadedTo = b;
       }
       index.loaded(from);
     })().catch((e) => {
