@@ -127,6 +127,18 @@ test('past the retention the case texts lose the caller too — words, reply, au
   for (const m of ['acceptTicket', 'startTicket']) v = (await gql<Record<string, { version: number }>>(staff, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { id: second.id, expectedVersion: v }))[m].version;
   v = (await gql<{ resolveTicket: { version: number } }>(staff, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { id: second.id, expectedVersion: v, reply: '已更换井盖，已回电13700001111' })).resolveTicket.version;
   await t.ok(CloseTicketDocument, { input: { id: second.id, expectedVersion: v, note: '回访满意' } }, supervisor);
+  // copies of its words elsewhere: a dispute's evidence, a post linked to it
+  const secondId = Buffer.from(second.id, 'base64url').toString().split(':')[1];
+  await sql.execute(
+    `insert into matter_disputes (id, ticket_id, matter_code, rejected_by_id, decided_id, reject_reason, decision, decided_at)
+     values (gen_random_uuid(), ?, 'CITY.ROAD', '11111111-2222-4333-8444-555555555555', '11111111-2222-4333-8444-555555555555', '市民13700001111所说井盖属供电部门', '属市政井盖，由本单位办理', now())`,
+    [secondId],
+  );
+  await sql.execute(
+    `insert into clues (id, source_platform, text, author_handle, likes, status, ticket_id, submitted_by, note, received_at, version)
+     values (gen_random_uuid(), '微博', '天河路井盖松动，有事打13700001111', '@天河老街坊', 12, 'DUPLICATE', ?, 'op', '同一井盖', now(), 2)`,
+    [secondId],
+  );
 
   clock.advance(31 * DAY);
   await t.hub.retention.drain();
@@ -136,6 +148,13 @@ test('past the retention the case texts lose the caller too — words, reply, au
   expect(after.all).toContain('物业今天清理');
   expect(after.events).toBe(before.events);
   expect(after.keys).toBe(0);
+  const copies = JSON.stringify([
+    await sql.execute('select reject_reason, decision from matter_disputes where ticket_id = ?', [secondId]),
+    await sql.execute('select text, author_handle, note from clues where ticket_id = ?', [secondId]),
+  ]);
+  expect(copies).not.toContain('13700001111');
+  expect(copies).not.toContain('天河老街坊');
+  expect(copies).toContain('井盖松动');
   // the log still replays to the ticket: ids and times in the changes are untouched
   const em = t.hub.orm.em.fork();
   for (const row of await em.find(Ticket, { pseudonymisedAt: { $ne: null } })) {

@@ -41,8 +41,9 @@ function scrubChanges(changes: unknown, caller: Caller): unknown {
  * PIPL retention (个人信息保存期限): once a ticket has been closed for `retentionDays`, the
  * caller's name, phone and address are removed, and so is what identifies them in the case's
  * texts — the call's words, the reply, the audit log's notes and changes, return-visit notes,
- * extension reasons — and its intake idempotency key (a hash of the input, which would confirm a
- * guessed caller). The ticket keeps everything else — status, times, district, matter, cell, and
+ * extension reasons, dispute evidence, online posts filed as the ticket — and its intake
+ * idempotency key (a hash of the input, which would confirm a guessed caller). Task forces' and
+ * alerts' notes, which speak of many tickets, are not rewritten. The ticket keeps everything else — status, times, district, matter, cell, and
  * the caller's pseudonym (`citizenKey`) — so every statistic stays. The audit log stays
  * append-only: the database lets a transaction that declares itself the retention job
  * (`minsheng.retention`) change an event's note and changes and nothing else. One process at a
@@ -123,6 +124,27 @@ export class RetentionJob extends LeaderWorker {
         extensions.rows.map((x) => x.id),
         extensions.rows.map((x) => scrubText(x.reason, callers.get(x.ticket_id)!)),
         extensions.rows.map((x) => (x.decision_note == null ? null : scrubText(x.decision_note, callers.get(x.ticket_id)!))),
+      ]);
+    }
+    // copies of the case's words kept elsewhere: the duty list's dispute evidence, and the
+    // online posts filed as or linked to the ticket (their text scrubbed, their author's handle gone)
+    const disputes = await c.query<{ id: string; ticket_id: string; reject_reason: string | null; decision: string }>(
+      'select id, ticket_id, reject_reason, decision from matter_disputes where ticket_id = any($1::uuid[])',
+      [ids],
+    );
+    if (disputes.rows.length) {
+      await c.query('update matter_disputes d set reject_reason = u.reason, decision = u.decision from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, reason, decision) where d.id = u.id', [
+        disputes.rows.map((d) => d.id),
+        disputes.rows.map((d) => (d.reject_reason == null ? null : scrubText(d.reject_reason, callers.get(d.ticket_id)!))),
+        disputes.rows.map((d) => scrubText(d.decision, callers.get(d.ticket_id)!)),
+      ]);
+    }
+    const clues = await c.query<{ id: string; ticket_id: string; text: string; note: string | null }>('select id, ticket_id, text, note from clues where ticket_id = any($1::uuid[])', [ids]);
+    if (clues.rows.length) {
+      await c.query('update clues x set text = u.text, note = u.note, author_handle = null from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, text, note) where x.id = u.id', [
+        clues.rows.map((x) => x.id),
+        clues.rows.map((x) => scrubText(x.text, callers.get(x.ticket_id)!)),
+        clues.rows.map((x) => (x.note == null ? null : scrubText(x.note, callers.get(x.ticket_id)!))),
       ]);
     }
     await c.query('delete from intake_keys where ticket_id = any($1::uuid[])', [ids]);
