@@ -35,11 +35,16 @@ const NOT_A_NUMBER = new RegExp(`^(?:${DATE}(?:${RANGE}${DATE})?|(?:19|20)\\d{2}
 /** What after a number makes it an amount, an area or a count (3500000元, 1234567平方米). */
 const UNIT_AFTER = /^\s?(?:元|块|万|亿|千|百|平方|平米|㎡|米|公里|千米|公斤|千克|斤|吨|人|户|套|间|辆|台|个|次|份|件|株|棵|立方米|立方|千瓦|kg|km|m²)/i;
 
-/** A number glued to letters is a code, not a phone (GZ-20260302-000123, ticket and case numbers). */
-const CODE_BEFORE = /[A-Za-z]-?$/;
+/** A number after letters and a dash is a code, not a phone (GZ-20260302-000123, ticket and case numbers). */
+const CODE_BEFORE = /[A-Za-z]{2,}-$/;
+
+/** Shapes that are a person's whatever follows or precedes them: a mobile number, an ID number. */
+const PERSONAL_SHAPE = /^(?:(?:86)?1[3-9]\d{9}|\d{17}[\dXx])$/;
 
 function keepsNumber(m: string, offset: number, whole: string): boolean {
-  return NOT_A_NUMBER.test(m.normalize('NFKC')) || UNIT_AFTER.test(whole.slice(offset + m.length, offset + m.length + 3)) || CODE_BEFORE.test(whole.slice(Math.max(0, offset - 2), offset));
+  const plain = m.normalize('NFKC');
+  if (PERSONAL_SHAPE.test(plain.replace(/[^\dXx]/g, ''))) return false;
+  return NOT_A_NUMBER.test(plain) || UNIT_AFTER.test(whole.slice(offset + m.length, offset + m.length + 3)) || CODE_BEFORE.test(whole.slice(Math.max(0, offset - 6), offset));
 }
 
 /** A digit as typed: ASCII or full-width (１３８, what Chinese input methods often give). */
@@ -86,10 +91,27 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function redactPerson(text: string, person: KnownPerson | null | undefined): string {
   let out = text;
   const name = person?.citizenName?.trim();
-  if (name && [...name].length >= 2) out = out.replace(new RegExp(escapeRegExp(name), 'g'), maskName(name));
+  // (not where it is the start of a place's name: 高新 in 高新区, 万芳 in 万芳路)
+  if (name && [...name].length >= 2) out = out.replace(new RegExp(`${escapeRegExp(name)}(?!${PLACE_SUFFIX})`, 'g'), maskName(name));
   const address = person?.citizenAddress?.trim();
   if (address && [...address].length >= 4) out = out.replace(new RegExp(escapeRegExp(address), 'g'), maskAddress(address));
-  const digits = person?.citizenPhone?.replace(/\D/g, '');
-  if (digits && digits.length >= 5) out = out.replace(new RegExp(digits.split('').join('[\\s-]?'), 'g'), '***');
+  for (const digits of phoneForms(person?.citizenPhone)) {
+    // each digit half- or full-width, with whatever people put between groups
+    const pattern = [...digits].map((d) => `[${d}${String.fromCharCode(0xff10 + Number(d))}]`).join(`${GROUP_GAP}`);
+    out = out.replace(new RegExp(`(?<![0-9０-９])${pattern}(?![0-9０-９])`, 'g'), '***');
+  }
   return redactPersonalText(out);
+}
+
+/** What follows a name that is in fact a place's: 高新区, 万芳路, 石牌村. */
+const PLACE_SUFFIX = '[区路街道巷弄楼栋苑园村镇乡县市里坊桥站场湾城坪岗塘涌]';
+
+/** A phone number as people say it: in full, and a landline also without its area code. */
+function phoneForms(phone: string | null | undefined): string[] {
+  const digits = phone?.replace(/\D/g, '') ?? '';
+  if (digits.length < 5) return [];
+  const forms = [digits];
+  // 020-83123456 is also said 83123456; 0752-2345678, 2345678
+  if (digits.startsWith('0') && digits.length >= 10) for (const area of [3, 4]) if (digits.length - area >= 7) forms.push(digits.slice(area));
+  return forms;
 }

@@ -20,6 +20,9 @@ describe('redactPersonalText', () => {
     ['+86 138 0013 8000', '***'],
     ['13800138000方便时回电', '***方便时回电'],
     ['邮箱aaa@x.com或chen.dawen@example.com', '邮箱***或***'],
+    ['请回电13912345678万女士', '请回电***万女士'],
+    ['13912345678千万别打错', '***千万别打错'],
+    ['TEL13912345678，QQ123456789', 'TEL***，QQ***'],
   ])('%s → %s', (text, redacted) => {
     expect(redactPersonalText(text)).toBe(redacted);
   });
@@ -48,5 +51,10 @@ describe('redactPerson', () => {
     expect(redactPerson('需约林小红到天河区龙口西路88号核实，回电139-8765-4321或020-8888-6666', caller)).toBe('需约林**到天河区龙口****核实，回电***或***');
     expect(redactPerson('路灯不亮', caller)).toBe('路灯不亮');
     expect(redactPerson('回电13987654321', null)).toBe('回电***');
+    // however the caller's own number is written: full-width, dotted, a landline without its area code
+    expect(redactPerson('回电１３９８７６５４３２１次日联系，或139.8765.4321', caller)).toBe('回电***次日联系，或***');
+    expect(redactPerson('请回电20110512', { citizenPhone: '020-20110512' })).toBe('请回电***');
+    // a name that begins a place's name stays there
+    expect(redactPerson('高新区路灯不亮，我是高新', { citizenName: '高新' })).toBe('高新区路灯不亮，我是高*');
   });
 });
