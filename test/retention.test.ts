@@ -173,7 +173,9 @@ test('past the retention the case texts lose the caller too — words, reply, au
   await expect(asRetention(`update ticket_events set changes = changes || '{"leadDepartmentId": null}'::jsonb where ticket_id = ?`, [after.id])).rejects.toThrow(/append-only/);
   const [open] = await sql.execute<{ id: string }[]>('select id from tickets where pseudonymised_at is null limit 1');
   await expect(asRetention('update ticket_events set note = ? where ticket_id = ?', ['改写', open.id])).rejects.toThrow(/append-only/);
-  await asRetention('update ticket_events set note = note where ticket_id = ?', [after.id]);
+  // not even on a ticket pseudonymised earlier: only in the transaction that pseudonymises it
+  await expect(asRetention('update ticket_events set note = ? where ticket_id = ? and note is not null', ['伪造', after.id])).rejects.toThrow(/append-only/);
+  await expect(asRetention(`update ticket_events set changes = changes || '{"reply": "伪造"}'::jsonb where ticket_id = ?`, [after.id])).rejects.toThrow(/append-only/);
   // nor may the log (or the unmasking log) be emptied at once
   await expect(sql.execute('truncate ticket_events cascade')).rejects.toThrow(/append-only/);
   await expect(sql.execute('truncate personal_data_accesses')).rejects.toThrow(/append-only/);
