@@ -180,3 +180,36 @@ test('past the retention the case texts lose the caller too — words, reply, au
   await expect(sql.execute('truncate ticket_events cascade')).rejects.toThrow(/append-only/);
   await expect(sql.execute('truncate personal_data_accesses')).rejects.toThrow(/append-only/);
 });
+
+test('a merged duplicate holds a copy of its parent’s reply: both callers are taken out of it', async () => {
+  const sql = t.hub.orm.em.getConnection();
+  const gql = async <R>(token: string, query: string, i: Record<string, unknown>) => {
+    const res = await t.raw({ query, variables: { i } }, { authorization: `Bearer ${token}` });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data as R;
+  };
+  const create = 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id version } }';
+  const parent = (await gql<{ createTicket: { id: string; version: number } }>(operator, create, { channel: 'PHONE', title: '路灯不亮', content: '体育西路路灯不亮', districtCode: '440106', dispatchTo: '440106-UM', citizenName: '林小红', citizenPhone: '13911112222' })).createTicket;
+  const child = (await gql<{ createTicket: { id: string; version: number } }>(operator, create, { channel: 'PHONE', title: '路灯不亮', content: '体育西路的路灯坏了', districtCode: '440106', citizenName: '王芳', citizenPhone: '13933334444' })).createTicket;
+  await gql(operator, 'mutation($i: MergeTicketInput!) { mergeTicket(input: $i) { status } }', { id: child.id, expectedVersion: child.version, parentId: parent.id });
+  const staff = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-1' });
+  let v = parent.version;
+  for (const m of ['acceptTicket', 'startTicket']) v = (await gql<Record<string, { version: number }>>(staff, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { id: parent.id, expectedVersion: v }))[m].version;
+  v = (await gql<{ resolveTicket: { version: number } }>(staff, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { id: parent.id, expectedVersion: v, reply: '已电话告知林小红，路灯已修复' })).resolveTicket.version;
+  await t.ok(CloseTicketDocument, { input: { id: parent.id, expectedVersion: v, note: '回访无人接听' } }, supervisor);
+  const childNow = (await gql<{ node: { version: number; status: string } }>(operator, 'query($i: ID!) { node(id: $i) { ... on Ticket { version status } } }', child.id as never)).node;
+  expect(childNow.status).toBe('RESOLVED');
+  await t.ok(CloseTicketDocument, { input: { id: child.id, expectedVersion: childNow.version, note: '回访无人接听' } }, supervisor);
+
+  clock.advance(31 * DAY);
+  await t.hub.retention.drain();
+  const local = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1];
+  const texts = JSON.stringify([
+    await sql.execute('select reply, pseudonymised_at is not null as done from tickets where id in (?, ?)', [local(parent.id), local(child.id)]),
+    await sql.execute('select note, changes from ticket_events where ticket_id in (?, ?)', [local(parent.id), local(child.id)]),
+  ]);
+  expect(texts).not.toContain('林小红');
+  expect(texts).not.toContain('王芳');
+  expect(texts).toContain('路灯已修复');
+  expect(texts).not.toContain('"done":false');
+});

@@ -21,6 +21,10 @@ interface Caller {
   citizen_name: string | null;
   citizen_phone: string | null;
   citizen_address: string | null;
+  /** a merged duplicate's parent's caller: the duplicate holds a copy of the parent's reply */
+  parent_name?: string | null;
+  parent_phone?: string | null;
+  parent_address?: string | null;
 }
 
 /**
@@ -28,7 +32,9 @@ interface Caller {
  * wherever they occur (masked as on screens), then whatever else identifies a person.
  */
 export function scrubText(text: string, caller: Caller): string {
-  return redactPerson(text, { citizenName: caller.citizen_name, citizenPhone: caller.citizen_phone, citizenAddress: caller.citizen_address });
+  const own = redactPerson(text, { citizenName: caller.citizen_name, citizenPhone: caller.citizen_phone, citizenAddress: caller.citizen_address });
+  if (!caller.parent_name && !caller.parent_phone && !caller.parent_address) return own;
+  return redactPerson(own, { citizenName: caller.parent_name, citizenPhone: caller.parent_phone, citizenAddress: caller.parent_address });
 }
 
 /** An event's changes with their free text scrubbed: ids, times and counts stay as they are. */
@@ -67,16 +73,22 @@ export class RetentionJob extends LeaderWorker {
         await c.query('rollback');
         throw e;
       }
-      if (n < BATCH) return;
+      // (until a batch finds nothing: a parent becomes due once its duplicates are done)
+      if (n === 0) return;
     }
   }
 
   private async batch(c: Client, cutoff: Date, now: Date): Promise<number> {
     await c.query(`set local minsheng.retention = 'on'`);
     const { rows } = await c.query<Caller & { id: string; title: string; content: string; reply: string | null }>(
-      `select id, title, content, reply, citizen_name, citizen_phone, citizen_address from tickets
-        where status = 'CLOSED' and closed_at < $1 and pseudonymised_at is null
-        order by closed_at limit ${BATCH} for update skip locked`,
+      // a parent waits for its closed duplicates: they are scrubbed of its caller (their copy of
+      // its reply) while it still knows who that is
+      `select t.id, t.title, t.content, t.reply, t.citizen_name, t.citizen_phone, t.citizen_address,
+              p.citizen_name as parent_name, p.citizen_phone as parent_phone, p.citizen_address as parent_address
+         from tickets t left join tickets p on p.id = t.parent_id
+        where t.status = 'CLOSED' and t.closed_at < $1 and t.pseudonymised_at is null
+          and not exists (select 1 from tickets c where c.parent_id = t.id and c.status = 'CLOSED' and c.pseudonymised_at is null and c.id <> t.id)
+        order by t.closed_at limit ${BATCH} for update of t skip locked`,
       [cutoff],
     );
     if (!rows.length) return 0;
