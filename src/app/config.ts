@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -96,19 +96,41 @@ function developmentSecret(dataDir: string): string {
     }
   };
   const kept = read();
-  if (kept.length >= 32) return kept;
+  if (kept.length >= 32) {
+    // a key others can read is no key: keep it the owner's alone
+    try {
+      if (statSync(file).mode & 0o077) chmodSync(file, 0o600);
+    } catch {
+      // another user's file: theirs to fix
+    }
+    return kept;
+  }
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     mkdirSync(dataDir, { recursive: true });
     const secret = randomBytes(32).toString('hex');
-    // 'wx': of two processes starting at once, the first one's key is kept
-    writeFileSync(file, secret, { mode: 0o600, flag: kept ? 'w' : 'wx' });
-    return secret;
+    // written whole under another name, then put in place: a reader never sees half a key
+    writeFileSync(tmp, secret, { mode: 0o600, flag: 'wx' });
+    try {
+      // of two processes starting at once, the first one's key is kept
+      linkSync(tmp, file);
+      return secret;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const theirs = read();
+      if (theirs.length >= 32) return theirs;
+      // an empty or cut-short key (a crash while it was written): replaced
+      renameSync(tmp, file);
+      return secret;
+    }
   } catch (e) {
     const made = read();
     if (made.length >= 32) return made;
     throw new ConfigError(
       `Invalid configuration (environment variables):\n  AUTH_SECRET: not set, and no key could be kept in ${file} (${(e as Error).message}): set AUTH_SECRET`,
     );
+  } finally {
+    rmSync(tmp, { force: true });
   }
 }
 

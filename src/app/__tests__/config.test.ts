@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
@@ -22,6 +22,15 @@ describe('configuration from the environment', () => {
     expect(statSync(path.join(dir, 'auth-secret')).mode & 0o077).toBe(0);
     const other = loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'minsheng-cfg-')) }).authSecret;
     expect(other).not.toBe(first);
+    // an empty key (a crash while it was written) is replaced; a key others can read is made the owner's
+    const broken = mkdtempSync(path.join(tmpdir(), 'minsheng-cfg-'));
+    writeFileSync(path.join(broken, 'auth-secret'), '');
+    expect(loadConfig({ DATA_DIR: broken }).authSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(readdirSync(broken)).toEqual(['auth-secret']);
+    const open = mkdtempSync(path.join(tmpdir(), 'minsheng-cfg-'));
+    writeFileSync(path.join(open, 'auth-secret'), 'k'.repeat(64), { mode: 0o644 });
+    expect(loadConfig({ DATA_DIR: open }).authSecret).toBe('k'.repeat(64));
+    expect(statSync(path.join(open, 'auth-secret')).mode & 0o077).toBe(0);
     // a given AUTH_SECRET wins, and nothing is kept for it
     const given = mkdtempSync(path.join(tmpdir(), 'minsheng-cfg-'));
     expect(loadConfig({ DATA_DIR: given, AUTH_SECRET: 's'.repeat(40) }).authSecret).toBe('s'.repeat(40));
