@@ -29,4 +29,7 @@ test('a point in a known boundary is in that district, not in the one with the n
   expect(await take(23.109, 113.288)).toBe('440105');
   // outside every known boundary: the nearest centroid, as before (天河)
   expect(await take(23.135, 113.33)).toBe('440106');
+  // just outside 海珠's known boundary, nearer its centroid than any other: not 海珠, whose
+  // boundary leaves the point out
+  expect(await take(23.085, 113.318)).not.toBe('440105');
 });

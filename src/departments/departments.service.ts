@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { areaHolds } from '../dutylist/jurisdiction';
+import { areaHolds, hasArea } from '../dutylist/jurisdiction';
 import type { RequestContext } from '../app/context';
 import { badInput, notFound } from '../shared/errors';
 import { paginate } from '../shared/paginate';
@@ -72,13 +72,15 @@ export class DepartmentsService {
       return d;
     }
     if (!hasLat) throw badInput('districtCode', 'give districtCode, or lat and lng');
-    // the district whose boundary holds the point, where boundaries are known; else (or where the
-    // point falls between them) the nearest district centroid
+    // the district whose boundary holds the point, where boundaries are known; else the nearest
+    // centroid among districts whose boundary is not known (one whose boundary leaves the point
+    // out has said it is not this one), else among all
     const holding = all.filter((d) => areaHolds(d, input.lat!, input.lng!));
+    const unmapped = all.filter((d) => !hasArea(d));
     const k = Math.cos((input.lat! * Math.PI) / 180);
     let best: District | null = null;
     let bestD = Infinity;
-    for (const d of holding.length ? holding : all) {
+    for (const d of holding.length ? holding : unmapped.length ? unmapped : all) {
       const dist = (d.centroidLat - input.lat!) ** 2 + ((d.centroidLng - input.lng!) * k) ** 2;
       if (dist < bestD) [best, bestD] = [d, dist];
     }

@@ -169,7 +169,8 @@ function areaOf(d: Mapped): Area | null {
   return area;
 }
 
-function hasArea(d: Mapped): boolean {
+/** Is its area known? */
+export function hasArea(d: Mapped): boolean {
   return areaOf(d) !== null;
 }
 
