@@ -61,6 +61,9 @@ async function serve(): Promise<void> {
   const cfg = config();
   const t0 = Date.now();
   const db = await openDatabase(cfg, log);
+  // the embedded PostgreSQL package stops its database on these signals by itself, at once —
+  // under the hub's feet; the hub stops first and then stops the database (below)
+  if (db.embedded) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
   let hub: Awaited<ReturnType<typeof startHub>> | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -69,8 +72,10 @@ async function serve(): Promise<void> {
     log(`${signal}: stopping (HTTP and sockets first, then the database)`);
     try {
       await hub?.stop();
-      await db.stop();
+    } catch (e) {
+      consoleLogger.error('stopping the hub failed', e);
     } finally {
+      await db.stop().catch((e) => consoleLogger.error('stopping the database failed', e));
       process.exit(0);
     }
   };
