@@ -36,6 +36,7 @@ import { DEFAULT_DETECTOR_SETTINGS, RiskDetectors } from '../alerts/detectors';
 import { SlaClock } from '../alerts/sla.clock';
 import { TaskForcesService } from '../taskforces/taskforces.service';
 import { CluesService } from '../clues/clues.service';
+import { DepartmentFiguresService } from '../analytics/figures';
 import { HotIssuesService } from '../hotissues/hotissues.service';
 import { DEFAULT_DUPLICATE_SETTINGS, DuplicateDetector } from '../tickets/duplicates';
 import { CheckpointedConsumer } from '../realtime/consumer';
@@ -125,7 +126,7 @@ export function createServices(config: Config, clock: Clock): Services {
   const alerts = new AlertsService(clock);
   const taskForces = new TaskForcesService(clock, tickets);
   const clues = new CluesService(clock, tickets, departments);
-  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, hotIssues: new HotIssuesService(clock, config.HOT_ISSUE_MAX_TICKETS), calendar };
+  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, hotIssues: new HotIssuesService(clock, config.HOT_ISSUE_MAX_TICKETS), figures: new DepartmentFiguresService(clock), calendar };
 }
 
 /**

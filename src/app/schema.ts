@@ -8,6 +8,8 @@ import type { ValidatorOptions } from 'class-validator';
 import { ArgumentValidationError, buildSchema } from 'type-graphql';
 import { alertResolvers } from '../alerts/alerts.resolver';
 import type { AlertsService } from '../alerts/alerts.service';
+import { figuresResolvers } from '../analytics/figures';
+import type { DepartmentFiguresService } from '../analytics/figures';
 import { heatmapResolvers } from '../analytics/heatmap.resolver';
 import { clueResolvers } from '../clues/clues.resolver';
 import { hotIssueResolvers } from '../hotissues/hotissues.resolver';
@@ -42,6 +44,7 @@ export interface Services {
   taskForces: TaskForcesService;
   clues: CluesService;
   hotIssues: HotIssuesService;
+  figures: DepartmentFiguresService;
   calendar: WorkingCalendar;
 }
 
@@ -81,6 +84,7 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
       ...taskForceResolvers(services.taskForces, services.tickets, services.alerts, services.departments),
       ...clueResolvers(services.clues, services.tickets, services.departments),
       ...hotIssueResolvers(services.hotIssues, services.tickets),
+      ...figuresResolvers(services.figures),
     ],
     validateFn: validateInput,
     // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused

@@ -1,0 +1,183 @@
+import { Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../app/context';
+import { departmentIdsFor, districtIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
+import { CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
+import { Department } from '../departments/department.entity';
+import type { Clock } from '../shared/clock';
+import { badInput, forbidden } from '../shared/errors';
+import { pgArray } from '../shared/insert';
+
+const DAY = 86_400_000;
+
+/**
+ * 承办单位考核: how one department worked the tickets taken in over a period — the published
+ * figures of a hotline's monthly report, rejects (退单, "推拖绕躲") among them. Tickets are counted
+ * once: merged duplicates go with their parent.
+ */
+@ObjectType({ description: '承办单位考核: a department’s figures over the tickets taken in during a period.' })
+export class DepartmentFigures {
+  @Field(() => Department)
+  department!: Department;
+
+  @Field(() => Int, { description: 'Tickets it leads now (主办).' })
+  tickets!: number;
+
+  @Field(() => Int, { description: '退单: tickets it rejected as not its own (each at most once).' })
+  rejected!: number;
+
+  @Field(() => Int, { description: '签收: of its tickets, accepted.' })
+  accepted!: number;
+
+  @Field(() => Int, { description: 'Accepted by the accept deadline.' })
+  acceptedOnTime!: number;
+
+  @Field(() => Int, { description: '办结: resolved (and not re-opened since).' })
+  resolved!: number;
+
+  @Field(() => Int, { description: 'Resolved by the resolve deadline.' })
+  resolvedOnTime!: number;
+
+  @Field(() => Int, { description: '超期: not resolved, past the resolve deadline now.' })
+  overdue!: number;
+
+  @Field(() => Int, { description: '回访: return visits of its tickets.' })
+  returnVisits!: number;
+
+  @Field(() => Int)
+  satisfied!: number;
+
+  @Field(() => Int)
+  basicallySatisfied!: number;
+
+  @Field(() => Int)
+  dissatisfied!: number;
+
+  @Field(() => Float, { nullable: true, description: '满意率: (satisfied + basically satisfied) ÷ return visits; null without visits.' })
+  satisfactionRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '按时办结率: resolved on time ÷ resolved; null when none is resolved.' })
+  onTimeResolutionRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '退单率: rejected ÷ (tickets + rejected); null when it had none.' })
+  rejectRate!: number | null;
+}
+
+interface Row {
+  id: string;
+  tickets: number;
+  rejected: number;
+  accepted: number;
+  accepted_on_time: number;
+  resolved: number;
+  resolved_on_time: number;
+  overdue: number;
+  visits: number;
+  satisfied: number;
+  basically: number;
+  dissatisfied: number;
+}
+
+const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
+
+export class DepartmentFiguresService {
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * Per department, over the tickets taken in from `from` to `to` (at most 366 days): the centre
+   * and analysts read every department's, a district office those of tickets in its districts, a
+   * department its own.
+   */
+  async figures(
+    rc: RequestContext,
+    a: { from: Date; to: Date; districtCodes?: string[] | null; departmentCodes?: string[] | null },
+  ): Promise<DepartmentFigures[]> {
+    const role = requireRole(rc.viewer, ...CENTRE_ROLES, Role.ANALYST, Role.DISTRICT_OFFICE, Role.DEPARTMENT_STAFF);
+    if (!(a.from.getTime() < a.to.getTime())) throw badInput('to', '`to` must be later than `from`');
+    if (a.to.getTime() - a.from.getTime() > 366 * DAY) throw badInput('from', 'department figures span at most 366 days');
+    let districts = a.districtCodes?.length ? await districtIdsFor(rc, a.districtCodes, 'districtCodes') : null;
+    let departments = a.departmentCodes?.length ? await departmentIdsFor(rc, a.departmentCodes, 'departmentCodes') : null;
+    if (role === Role.DISTRICT_OFFICE) {
+      requireOwnDistricts(rc, a.districtCodes);
+      districts ??= await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes');
+    } else if (role === Role.DEPARTMENT_STAFF) {
+      const own = (await viewerDepartment(rc)).id;
+      if (departments && departments.some((d) => d !== own)) throw forbidden('your department reads its own figures only');
+      departments = [own];
+    }
+    // (placeholders in the order they appear in the statement)
+    const params: unknown[] = [a.from, a.to, ...(districts ? [pgArray(districts)] : []), this.clock.now(), ...(departments ? [pgArray(departments)] : [])];
+    const inDistricts = districts ? 'and district_id = any(?::uuid[])' : '';
+    const ofDepartments = departments ? 'and d.id = any(?::uuid[])' : '';
+    const rows = await rc.em.getConnection().execute<Row[]>(
+      `with t as (
+         select id, lead_department_id, rejected_department_ids, status, accepted_at, accept_deadline, resolved_at, resolve_deadline
+           from tickets
+          where created_at >= ? and created_at < ? and parent_id is null and status <> 'MERGED' ${inDistricts}
+       ),
+       led as (
+         select lead_department_id as dep, count(*)::int as tickets,
+                count(*) filter (where accepted_at is not null)::int as accepted,
+                count(*) filter (where accepted_at <= accept_deadline)::int as accepted_on_time,
+                count(*) filter (where resolved_at is not null)::int as resolved,
+                count(*) filter (where resolved_at <= resolve_deadline)::int as resolved_on_time,
+                count(*) filter (where resolved_at is null and status not in ('RESOLVED', 'CLOSED') and resolve_deadline < ?)::int as overdue
+           from t where lead_department_id is not null group by 1
+       ),
+       refused as (select dep, count(*)::int as rejected from t, unnest(rejected_department_ids) as dep group by 1),
+       visited as (
+         select t.lead_department_id as dep, count(*)::int as visits,
+                count(*) filter (where v.satisfaction = 'SATISFIED')::int as satisfied,
+                count(*) filter (where v.satisfaction = 'BASICALLY_SATISFIED')::int as basically,
+                count(*) filter (where v.satisfaction = 'DISSATISFIED')::int as dissatisfied
+           from t join return_visits v on v.ticket_id = t.id where t.lead_department_id is not null group by 1
+       )
+       select d.id, coalesce(l.tickets, 0) as tickets, coalesce(r.rejected, 0) as rejected,
+              coalesce(l.accepted, 0) as accepted, coalesce(l.accepted_on_time, 0) as accepted_on_time,
+              coalesce(l.resolved, 0) as resolved, coalesce(l.resolved_on_time, 0) as resolved_on_time,
+              coalesce(l.overdue, 0) as overdue, coalesce(v.visits, 0) as visits, coalesce(v.satisfied, 0) as satisfied,
+              coalesce(v.basically, 0) as basically, coalesce(v.dissatisfied, 0) as dissatisfied
+         from departments d
+         left join led l on l.dep = d.id left join refused r on r.dep = d.id left join visited v on v.dep = d.id
+        where (l.dep is not null or r.dep is not null) ${ofDepartments}
+        order by d.code`,
+      params,
+    );
+    const byId = new Map((await rc.loaders.departmentById.loadMany(rows.map((r) => r.id))).filter((d): d is Department => d instanceof Department).map((d) => [d.id, d]));
+    return rows.map((r) => ({
+      department: byId.get(r.id)!,
+      tickets: r.tickets,
+      rejected: r.rejected,
+      accepted: r.accepted,
+      acceptedOnTime: r.accepted_on_time,
+      resolved: r.resolved,
+      resolvedOnTime: r.resolved_on_time,
+      overdue: r.overdue,
+      returnVisits: r.visits,
+      satisfied: r.satisfied,
+      basicallySatisfied: r.basically,
+      dissatisfied: r.dissatisfied,
+      satisfactionRate: rate(r.satisfied + r.basically, r.visits),
+      onTimeResolutionRate: rate(r.resolved_on_time, r.resolved),
+      rejectRate: rate(r.rejected, r.tickets + r.rejected),
+    }));
+  }
+}
+
+export function figuresResolvers(figures: DepartmentFiguresService) {
+  @Resolver()
+  class DepartmentFiguresResolver {
+    @Query(() => [DepartmentFigures], {
+      description: '承办单位考核: per department, over the tickets taken in during [from, to) (≤ 366 days): tickets, rejects (退单), on-time accept and resolution, overdue, return-visit satisfaction. Departments with neither tickets nor rejects are left out.',
+    })
+    departmentFigures(
+      @Ctx() rc: RequestContext,
+      @Arg('from', () => Date) from: Date,
+      @Arg('to', () => Date) to: Date,
+      @Arg('districtCodes', () => [String], { nullable: true }) districtCodes?: string[] | null,
+      @Arg('departmentCodes', () => [String], { nullable: true }) departmentCodes?: string[] | null,
+    ) {
+      return figures.figures(rc, { from, to, districtCodes, departmentCodes });
+    }
+  }
+  return [DepartmentFiguresResolver];
+}
