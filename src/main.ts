@@ -57,30 +57,44 @@ async function scratchDatabase(cfg: Config): Promise<Database> {
   return startThrowawayPostgres('scratch', 'minsheng-scratch-');
 }
 
+/** How long a stopping hub may take (requests draining, workers finishing) before it is cut short. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
 async function serve(): Promise<void> {
   const cfg = config();
   const t0 = Date.now();
   const db = await openDatabase(cfg, log);
   // the embedded PostgreSQL package stops its database on these signals by itself, at once —
   // under the hub's feet; the hub stops first and then stops the database (below)
-  if (db.embedded) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  if (db.embedded) for (const signal of signals) process.removeAllListeners(signal);
   let hub: Awaited<ReturnType<typeof startHub>> | undefined;
   let stopping = false;
+  /** The database stopped, but not waited for longer than `ms` (a child that died already never says so). */
+  const stopDatabase = (ms: number) =>
+    Promise.race([db.stop(), new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]).catch((e) => consoleLogger.error('stopping the database failed', e));
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // a second signal, or the deadline: stop the database and go now
+      log(`${signal}: not waiting any longer — stopping the database and exiting`);
+      await stopDatabase(5_000);
+      process.exit(1);
+    }
     stopping = true;
-    log(`${signal}: stopping (HTTP and sockets first, then the database)`);
+    log(`${signal}: stopping (HTTP and sockets first, then the database; again to force)`);
+    setTimeout(() => void shutdown(`still stopping after ${SHUTDOWN_GRACE_MS / 1000} s`), SHUTDOWN_GRACE_MS).unref();
+    let failed = false;
     try {
       await hub?.stop();
     } catch (e) {
+      failed = true;
       consoleLogger.error('stopping the hub failed', e);
     } finally {
-      await db.stop().catch((e) => consoleLogger.error('stopping the database failed', e));
-      process.exit(0);
+      await stopDatabase(10_000);
+      process.exit(failed ? 1 : 0);
     }
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const signal of signals) process.on(signal, () => void shutdown(signal));
   try {
     hub = await startHub({
       config: cfg,

@@ -391,6 +391,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     formatError,
     // allowed here, refused per request by role (introspectionError): ADMIN only in production
     introspection: true,
+    // the hub's owner stops it (hub.stop) on a signal: Apollo is not to act on signals itself
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
     validationRules: rules,
     parseOptions: { maxTokens: limits.maxTokens },
