@@ -14,6 +14,7 @@ let t: TestHub;
 let operator: string;
 let um: string;
 let hud: string;
+let supervisor: string;
 
 async function gql<R>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<R> {
   const res = await t.raw({ query, variables }, { authorization: `Bearer ${token}` });
@@ -31,13 +32,15 @@ const FIGURES = `query($from: DateTimeISO!, $to: DateTimeISO!, $d: [String!], $d
   departmentFigures(from: $from, to: $to, districtCodes: $d, departmentCodes: $deps) {
     department { code } tickets rejected accepted acceptedOnTime resolved resolvedOnTime overdue
     returnVisits satisfied basicallySatisfied dissatisfied satisfactionRate onTimeResolutionRate rejectRate } }`;
-const period = { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' };
+// March in Guangzhou: the bounds are instants, given with their offset
+const period = { from: '2026-03-01T00:00:00+08:00', to: '2026-04-01T00:00:00+08:00' };
 
 beforeAll(async () => {
   t = await startTestHub({ clock });
   operator = await t.token({ role: Role.OPERATOR, subject: 'op-1' });
   um = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-1' });
   hud = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-HUD', subject: 'hud-1' });
+  supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-1' });
 
   // 1: urban management accepts and resolves in time; the caller is satisfied
   const a = await create('体育西路占道经营，摊贩堵住人行道');
@@ -49,35 +52,51 @@ beforeAll(async () => {
   const b = await create('小区电梯经常困人，物业不维修');
   v = await change(um, 'rejectTicket', { id: b.id, expectedVersion: b.version, reason: '电梯属住建部门监管' }, 'RejectTicketInput');
   v = await change(operator, 'dispatchTicket', { id: b.id, expectedVersion: v, departmentCode: '440106-HUD' }, 'DispatchTicketInput');
+  // a neighbour calls about the same lift: merged into it, their return visit counts for its lead
+  const d = (await gql<{ createTicket: { id: string; version: number } }>(operator, 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id version } }', {
+    i: { channel: 'PHONE', title: '电梯困人', content: '我们楼的电梯又困人了，物业不管', districtCode: '440106' },
+  })).createTicket;
+  await change(operator, 'mergeTicket', { id: d.id, expectedVersion: d.version, parentId: b.id }, 'MergeTicketInput');
   clock.advance(30 * HOUR);
   v = await change(hud, 'acceptTicket', { id: b.id, expectedVersion: v });
   v = await change(hud, 'startTicket', { id: b.id, expectedVersion: v });
   clock.advance(14 * 24 * HOUR);
   v = await change(hud, 'resolveTicket', { id: b.id, expectedVersion: v, reply: '已督促物业维修电梯' }, 'ResolveTicketInput');
   await change(operator, 'returnVisit', { id: b.id, expectedVersion: v, satisfaction: 'BASICALLY_SATISFIED', resolution: 'PARTLY_RESOLVED' }, 'ReturnVisitInput');
+  const child = (await gql<{ node: { version: number } }>(operator, 'query($id: ID!) { node(id: $id) { ... on Ticket { version } } }', { id: d.id })).node;
+  await change(operator, 'returnVisit', { id: d.id, expectedVersion: child.version, satisfaction: 'SATISFIED', resolution: 'RESOLVED' }, 'ReturnVisitInput');
   // 3: urban management leaves it: by now it is past its deadline
   await create('天河路井盖缺失，夜间很危险');
+  // 4: urban management rejects it; the centre disputes the reject and arbitration sends it back —
+  // an overruled reject is still a reject; then it is urban management's again
+  const c = await create('人行道树木倒伏压住护栏，无人处理');
+  v = await change(um, 'rejectTicket', { id: c.id, expectedVersion: c.version, reason: '树木归园林部门' }, 'RejectTicketInput');
+  v = await change(supervisor, 'disputeReject', { id: c.id, expectedVersion: v, reason: '人行道设施由城管负责' }, 'DisputeRejectInput');
+  await change(supervisor, 'arbitrateTicket', { id: c.id, expectedVersion: v, departmentCode: '440106-UM', decision: '人行道设施属城管职责，由城管办理' }, 'ArbitrateTicketInput');
 });
 afterAll(() => t.stop());
 
 test('per department: tickets, rejects, on-time accept and resolution, overdue and satisfaction', async () => {
-  const supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-1' });
   clock.advance(10 * 24 * HOUR);
   const { departmentFigures } = await gql<{ departmentFigures: Record<string, unknown>[] }>(supervisor, FIGURES, period);
   expect(departmentFigures).toEqual([
     {
       department: { code: '440106-HUD' }, tickets: 1, rejected: 0, accepted: 1, acceptedOnTime: 0, resolved: 1, resolvedOnTime: 0, overdue: 0,
-      returnVisits: 1, satisfied: 0, basicallySatisfied: 1, dissatisfied: 0, satisfactionRate: 1, onTimeResolutionRate: 0, rejectRate: 0,
+      returnVisits: 2, satisfied: 1, basicallySatisfied: 1, dissatisfied: 0, satisfactionRate: 1, onTimeResolutionRate: 0, rejectRate: 0,
     },
     {
-      department: { code: '440106-UM' }, tickets: 2, rejected: 1, accepted: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 1,
-      returnVisits: 1, satisfied: 1, basicallySatisfied: 0, dissatisfied: 0, satisfactionRate: 1, onTimeResolutionRate: 1, rejectRate: 0.3333,
+      department: { code: '440106-UM' }, tickets: 3, rejected: 2, accepted: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 2,
+      returnVisits: 1, satisfied: 1, basicallySatisfied: 0, dissatisfied: 0, satisfactionRate: 1, onTimeResolutionRate: 1, rejectRate: 0.4,
     },
   ]);
+  // a department reads its own row, the same as the centre does
+  for (const [token, i] of [[hud, 0], [um, 1]] as const) {
+    expect((await gql<{ departmentFigures: unknown[] }>(token, FIGURES, period)).departmentFigures).toEqual([departmentFigures[i]]);
+  }
   // an analyst reads the same; the period is by intake: a period before it has nothing
   const analyst = await t.token({ role: Role.ANALYST, subject: 'bi-1' });
   expect((await gql<{ departmentFigures: unknown[] }>(analyst, FIGURES, period)).departmentFigures).toEqual(departmentFigures);
-  expect((await gql<{ departmentFigures: unknown[] }>(analyst, FIGURES, { from: '2026-02-01T00:00:00Z', to: '2026-03-01T00:00:00Z' })).departmentFigures).toEqual([]);
+  expect((await gql<{ departmentFigures: unknown[] }>(analyst, FIGURES, { from: '2026-02-01T00:00:00+08:00', to: '2026-03-01T00:00:00+08:00' })).departmentFigures).toEqual([]);
 });
 
 test('scope: a department reads its own figures, a district office its districts’; bad periods are coded errors', async () => {

@@ -19,28 +19,28 @@ export class DepartmentFigures {
   @Field(() => Department)
   department!: Department;
 
-  @Field(() => Int, { description: 'Tickets it leads now (主办).' })
+  @Field(() => Int, { description: 'Tickets it leads now (主办; not those waiting for arbitration; a merged duplicate goes with its parent).' })
   tickets!: number;
 
-  @Field(() => Int, { description: '退单: tickets it rejected as not its own (each at most once).' })
+  @Field(() => Int, { description: '退单: tickets it rejected as not its own, from the audit log (an overruled reject counts too).' })
   rejected!: number;
 
   @Field(() => Int, { description: '签收: of its tickets, accepted.' })
   accepted!: number;
 
-  @Field(() => Int, { description: 'Accepted by the accept deadline.' })
+  @Field(() => Int, { description: 'Accepted by the accept deadline of its current handling (a re-opened ticket: its re-handling).' })
   acceptedOnTime!: number;
 
   @Field(() => Int, { description: '办结: resolved (and not re-opened since).' })
   resolved!: number;
 
-  @Field(() => Int, { description: 'Resolved by the resolve deadline.' })
+  @Field(() => Int, { description: 'Resolved by the resolve deadline of its current handling (a re-opened ticket: its re-handling).' })
   resolvedOnTime!: number;
 
   @Field(() => Int, { description: '超期: not resolved, past the resolve deadline now.' })
   overdue!: number;
 
-  @Field(() => Int, { description: '回访: return visits of its tickets.' })
+  @Field(() => Int, { description: '回访: return visits of the tickets it leads now, every caller’s (merged duplicates’ too; a re-opened ticket’s each).' })
   returnVisits!: number;
 
   @Field(() => Int)
@@ -105,31 +105,46 @@ export class DepartmentFiguresService {
       departments = [own];
     }
     // (placeholders in the order they appear in the statement)
-    const params: unknown[] = [a.from, a.to, ...(districts ? [pgArray(districts)] : []), this.clock.now(), ...(departments ? [pgArray(departments)] : [])];
-    const inDistricts = districts ? 'and district_id = any(?::uuid[])' : '';
+    const params: unknown[] = [a.from, a.to];
+    const inDistricts = districts ? (params.push(pgArray(districts)), 'and t.district_id = any(?::uuid[])') : '';
+    // a department's own rows only (its tickets, those it rejected, merged duplicates): the
+    // city's period is not aggregated for one department
+    const mine = departments
+      ? (params.push(pgArray(departments), pgArray(departments)), 'and (t.lead_department_id = any(?::uuid[]) or t.parent_id is not null or exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = \'REJECTED\' and (e.changes -> \'rejectedDepartmentIds\' ->> -1)::uuid = any(?::uuid[])))')
+      : '';
+    params.push(this.clock.now());
+    if (departments) params.push(pgArray(departments));
     const ofDepartments = departments ? 'and d.id = any(?::uuid[])' : '';
     const rows = await rc.em.getConnection().execute<Row[]>(
-      `with t as (
-         select id, lead_department_id, rejected_department_ids, status, accepted_at, accept_deadline, resolved_at, resolve_deadline
-           from tickets
-          where created_at >= ? and created_at < ? and parent_id is null and status <> 'MERGED' ${inDistricts}
+      `with every as (
+         -- the period's tickets, merged duplicates included (their rejects and return visits count)
+         select t.id, t.parent_id, t.lead_department_id, t.status, t.accepted_at, t.accept_deadline, t.resolved_at, t.resolve_deadline
+           from tickets t
+          where t.created_at >= ? and t.created_at < ? ${inDistricts} ${mine}
        ),
        led as (
+         -- tickets counted once (a duplicate goes with its parent); one waiting for arbitration is nobody's yet
          select lead_department_id as dep, count(*)::int as tickets,
                 count(*) filter (where accepted_at is not null)::int as accepted,
                 count(*) filter (where accepted_at <= accept_deadline)::int as accepted_on_time,
                 count(*) filter (where resolved_at is not null)::int as resolved,
                 count(*) filter (where resolved_at <= resolve_deadline)::int as resolved_on_time,
                 count(*) filter (where resolved_at is null and status not in ('RESOLVED', 'CLOSED') and resolve_deadline < ?)::int as overdue
-           from t where lead_department_id is not null group by 1
+           from every where parent_id is null and status not in ('MERGED', 'ARBITRATION') and lead_department_id is not null group by 1
        ),
-       refused as (select dep, count(*)::int as rejected from t, unnest(rejected_department_ids) as dep group by 1),
+       refused as (
+         -- from the audit log: a reject arbitration overruled is still a reject
+         select (e.changes -> 'rejectedDepartmentIds' ->> -1)::uuid as dep, count(distinct e.ticket_id)::int as rejected
+           from every join ticket_events e on e.ticket_id = every.id and e.type = 'REJECTED' group by 1
+       ),
        visited as (
-         select t.lead_department_id as dep, count(*)::int as visits,
+         -- every caller's return visit, a duplicate's with its parent's lead
+         select coalesce(p.lead_department_id, every.lead_department_id) as dep, count(*)::int as visits,
                 count(*) filter (where v.satisfaction = 'SATISFIED')::int as satisfied,
                 count(*) filter (where v.satisfaction = 'BASICALLY_SATISFIED')::int as basically,
                 count(*) filter (where v.satisfaction = 'DISSATISFIED')::int as dissatisfied
-           from t join return_visits v on v.ticket_id = t.id where t.lead_department_id is not null group by 1
+           from every join return_visits v on v.ticket_id = every.id left join tickets p on p.id = every.parent_id
+          group by 1
        )
        select d.id, coalesce(l.tickets, 0) as tickets, coalesce(r.rejected, 0) as rejected,
               coalesce(l.accepted, 0) as accepted, coalesce(l.accepted_on_time, 0) as accepted_on_time,
@@ -167,7 +182,7 @@ export function figuresResolvers(figures: DepartmentFiguresService) {
   @Resolver()
   class DepartmentFiguresResolver {
     @Query(() => [DepartmentFigures], {
-      description: '承办单位考核: per department, over the tickets taken in during [from, to) (≤ 366 days): tickets, rejects (退单), on-time accept and resolution, overdue, return-visit satisfaction. Departments with neither tickets nor rejects are left out.',
+      description: '承办单位考核: per department, over the tickets taken in during [from, to) — instants: give the offset, e.g. 2026-03-01T00:00:00+08:00 — (≤ 366 days): tickets, rejects (退单), on-time accept and resolution, overdue, return-visit satisfaction. Departments with neither tickets nor rejects are left out.',
     })
     departmentFigures(
       @Ctx() rc: RequestContext,
