@@ -4,10 +4,9 @@ import { departmentIdsFor, districtIdsFor, requireOwnDistricts, viewerDepartment
 import { CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import { Department } from '../departments/department.entity';
 import type { Clock } from '../shared/clock';
-import { badInput, forbidden } from '../shared/errors';
+import { forbidden, requirePeriod } from '../shared/errors';
 import { pgArray } from '../shared/insert';
 
-const DAY = 86_400_000;
 
 /**
  * 承办单位考核: how one department worked the tickets taken in over a period — the published
@@ -92,8 +91,7 @@ export class DepartmentFiguresService {
     a: { from: Date; to: Date; districtCodes?: string[] | null; departmentCodes?: string[] | null },
   ): Promise<DepartmentFigures[]> {
     const role = requireRole(rc.viewer, ...CENTRE_ROLES, Role.ANALYST, Role.DISTRICT_OFFICE, Role.DEPARTMENT_STAFF);
-    if (!(a.from.getTime() < a.to.getTime())) throw badInput('to', '`to` must be later than `from`');
-    if (a.to.getTime() - a.from.getTime() > 366 * DAY) throw badInput('from', 'department figures span at most 366 days');
+    requirePeriod(a.from, a.to, 'department figures');
     let districts = a.districtCodes?.length ? await districtIdsFor(rc, a.districtCodes, 'districtCodes') : null;
     let departments = a.departmentCodes?.length ? await departmentIdsFor(rc, a.departmentCodes, 'departmentCodes') : null;
     if (role === Role.DISTRICT_OFFICE) {

@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer';
 import type { DepartmentsService } from '../departments/departments.service';
 import { compareShingles, normalizeForMatching, shingleHashes } from '../hotissues/similarity';
 import type { Clock } from '../shared/clock';
-import { badInput, conflict, DomainError, illegalTransition, notFound } from '../shared/errors';
+import { badInput, conflict, DomainError, illegalTransition, notFound, requirePeriod } from '../shared/errors';
 import { paginate } from '../shared/paginate';
 import { pgArray } from '../shared/insert';
 import { localId } from '../shared/relay';
@@ -344,8 +344,7 @@ export class CluesService {
   /** The loop's own figures over a period (by when clues were received). */
   async figures(rc: RequestContext, from: Date, to: Date): Promise<ClueFigures> {
     this.requireReader(rc);
-    if (from.getTime() >= to.getTime()) throw badInput('to', '`to` must be later than `from`');
-    if (to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('from', 'clue figures span at most 366 days');
+    requirePeriod(from, to, 'clue figures');
     const scope = rc.viewer.role === Role.DISTRICT_OFFICE ? await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') : null;
     const rows = (await rc.em.getConnection().execute(
       `select count(*)::int as received,

@@ -32,6 +32,15 @@ export class DomainError extends GraphQLError {
 export const badInput = (field: string, message: string) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, { field });
 
+/**
+ * A period of at most a year (366 days) that ends after it starts, for figures over time:
+ * BAD_USER_INPUT on `to` or `from` otherwise. `what` names them: "clue figures".
+ */
+export function requirePeriod(from: Date, to: Date, what: string): void {
+  if (!(from.getTime() < to.getTime())) throw badInput('to', '`to` must be later than `from`');
+  if (to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('from', `${what} span at most 366 days`);
+}
+
 export const notFound = (what: string, key: string) =>
   new DomainError(ErrorCode.NOT_FOUND, `${what} ${key} not found`, { what, key });
 

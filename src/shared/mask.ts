@@ -98,7 +98,7 @@ export function redactPerson(text: string, person: KnownPerson | null | undefine
   for (const digits of phoneForms(person?.citizenPhone)) {
     // each digit half- or full-width, with whatever people put between groups
     const pattern = [...digits].map((d) => `[${d}${String.fromCharCode(0xff10 + Number(d))}]`).join(`${GROUP_GAP}`);
-    out = out.replace(new RegExp(`(?<![0-9０-９])${pattern}(?![0-9０-９])`, 'g'), '***');
+    out = out.replace(new RegExp(`(?<!${DIGIT})${pattern}(?!${DIGIT})`, 'g'), '***');
   }
   return redactPersonalText(out);
 }
