@@ -37,6 +37,7 @@ import { SlaClock } from '../alerts/sla.clock';
 import { TaskForcesService } from '../taskforces/taskforces.service';
 import { CluesService } from '../clues/clues.service';
 import { DepartmentFiguresService } from '../analytics/figures';
+import { TicketFiguresService } from '../analytics/ticket-figures';
 import { HotIssuesService } from '../hotissues/hotissues.service';
 import { DEFAULT_DUPLICATE_SETTINGS, DuplicateDetector } from '../tickets/duplicates';
 import { CheckpointedConsumer } from '../realtime/consumer';
@@ -126,7 +127,7 @@ export function createServices(config: Config, clock: Clock): Services {
   const alerts = new AlertsService(clock);
   const taskForces = new TaskForcesService(clock, tickets);
   const clues = new CluesService(clock, tickets, departments);
-  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, hotIssues: new HotIssuesService(clock, config.HOT_ISSUE_MAX_TICKETS), figures: new DepartmentFiguresService(clock), calendar };
+  return { departments, dutyLists, router, tickets, live: new LiveService(), heatmaps, heatmapLive, alerts, taskForces, clues, hotIssues: new HotIssuesService(clock, config.HOT_ISSUE_MAX_TICKETS), figures: new DepartmentFiguresService(clock), ticketFigures: new TicketFiguresService(clock), calendar };
 }
 
 /**

@@ -10,6 +10,8 @@ import { alertResolvers } from '../alerts/alerts.resolver';
 import type { AlertsService } from '../alerts/alerts.service';
 import { figuresResolvers } from '../analytics/figures';
 import type { DepartmentFiguresService } from '../analytics/figures';
+import { ticketFiguresResolvers } from '../analytics/ticket-figures';
+import type { TicketFiguresService } from '../analytics/ticket-figures';
 import { heatmapResolvers } from '../analytics/heatmap.resolver';
 import { clueResolvers } from '../clues/clues.resolver';
 import { hotIssueResolvers } from '../hotissues/hotissues.resolver';
@@ -45,6 +47,7 @@ export interface Services {
   clues: CluesService;
   hotIssues: HotIssuesService;
   figures: DepartmentFiguresService;
+  ticketFigures: TicketFiguresService;
   calendar: WorkingCalendar;
 }
 
@@ -85,6 +88,7 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
       ...clueResolvers(services.clues, services.tickets, services.departments),
       ...hotIssueResolvers(services.hotIssues, services.tickets),
       ...figuresResolvers(services.figures),
+      ...ticketFiguresResolvers(services.ticketFigures),
     ],
     validateFn: validateInput,
     // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused
