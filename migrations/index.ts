@@ -21,6 +21,7 @@ import { Migration20261128124312_retention_texts } from './Migration202611281243
 import { Migration20261128125000_street_office_seats } from './Migration20261128125000_street_office_seats';
 import { Migration20261128130000_personal_data_accesses_append_only } from './Migration20261128130000_personal_data_accesses_append_only';
 import { Migration20261128131359_clue_ticket_index } from './Migration20261128131359_clue_ticket_index';
+import { Migration20261128145133_risk_signals_by_ticket } from './Migration20261128145133_risk_signals_by_ticket';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -49,4 +50,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128125000_street_office_seats', class: Migration20261128125000_street_office_seats },
   { name: 'Migration20261128130000_personal_data_accesses_append_only', class: Migration20261128130000_personal_data_accesses_append_only },
   { name: 'Migration20261128131359_clue_ticket_index', class: Migration20261128131359_clue_ticket_index },
+  { name: 'Migration20261128145133_risk_signals_by_ticket', class: Migration20261128145133_risk_signals_by_ticket },
 ];

@@ -163,6 +163,8 @@ export class RiskAlertAction {
  */
 @Entity({ tableName: 'risk_signals' })
 @Index({ properties: ['key', 'at'] })
+// a ticket's signals: whether one re-examined (given its matter later) is already counted
+@Index({ properties: ['ticketId'] })
 export class RiskSignal {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;

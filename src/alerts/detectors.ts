@@ -68,6 +68,10 @@ interface TicketRow {
   cell: string | null;
   citizen_key: string | null;
   created_at: Date;
+  /** the time it is examined as of: its intake, or the step that gave it its matter */
+  as_of: Date;
+  /** already a labour-dispute signal (examined before, under its words or another matter) */
+  signalled: boolean;
 }
 
 /**
@@ -85,15 +89,28 @@ export class RiskDetectors {
   ) {}
 
   async handle(events: StreamEvent[], tx: Tx): Promise<void> {
-    const createdIds = events.filter((e) => e.topic === 'ticket' && e.type === 'CREATED').map((e) => e.aggregateId);
-    if (createdIds.length) {
-      const { rows } = await tx.query<TicketRow>(
+    const createdIds = new Set(events.filter((e) => e.topic === 'ticket' && e.type === 'CREATED').map((e) => e.aggregateId));
+    // a ticket that gets its matter after intake (the operator's dispatch of one the router left,
+    // a re-route, arbitration) is examined again as of that step: the matter's checks — a
+    // LABOUR.* matter, surges, recurring places — could not see it at intake
+    const rematched = new Map<string, Date>();
+    for (const e of events) {
+      if (e.topic !== 'ticket' || e.type === 'CREATED' || createdIds.has(e.aggregateId)) continue;
+      const p = e.payload as { matterId?: string | null; fromMatterId?: string | null };
+      if (p.matterId && p.matterId !== p.fromMatterId) rematched.set(e.aggregateId, new Date(e.occurredAt));
+    }
+    if (createdIds.size || rematched.size) {
+      const { rows: found } = await tx.query<Omit<TicketRow, 'as_of'>>(
         `select t.id, t.number, t.title, t.content, t.district_id, t.matter_id, m.code as matter_code, m.name as matter_name,
-                t.cell, t.citizen_key, t.created_at
+                t.cell, t.citizen_key, t.created_at,
+                t.id = any($2::uuid[]) and exists (select 1 from risk_signals s where s.ticket_id = t.id and s.kind = '${AlertKind.LABOUR_DISPUTE}') as signalled
          from tickets t left join matters m on m.id = t.matter_id
-         where t.id = any($1) order by t.created_at, t.id`,
-        [createdIds],
+         where t.id = any($1::uuid[])`,
+        [[...createdIds, ...rematched.keys()], [...rematched.keys()]],
       );
+      const rows: TicketRow[] = found
+        .map((t) => ({ ...t, as_of: rematched.get(t.id) ?? new Date(t.created_at) }))
+        .sort((a, b) => a.as_of.getTime() - b.as_of.getTime() || (a.id < b.id ? -1 : 1));
       // labour disputes for the whole batch, each ticket updating its alert; callers, places and
       // surges once per batch at their latest ticket — its counts take in the batch's earlier
       // ones, so a caller with hundreds of tickets a minute costs one check, not hundreds
@@ -105,7 +122,8 @@ export class RiskDetectors {
         }
         return [...m.values()];
       };
-      const callers = latest((t) => (t.citizen_key ? `${t.district_id}:${t.citizen_key}` : null));
+      // (a caller's tickets are counted once, at intake: a matter does not change them)
+      const callers = latest((t) => (t.citizen_key && createdIds.has(t.id) ? `${t.district_id}:${t.citizen_key}` : null));
       const places = latest((t) => (t.cell && t.matter_id ? `${t.district_id}:${t.matter_id}:${t.cell}` : null));
       const surges = latest((t) => (t.matter_id ? `${t.district_id}:${t.matter_id}` : null));
       // each check takes a list of tickets: labour disputes, repeat callers and recurring places
@@ -150,6 +168,7 @@ export class RiskDetectors {
     const s = this.settings;
     const found = [];
     for (const t of ts) {
+      if (t.signalled) continue;
       const text = prepareText(`${t.title}\n${t.content}`);
       const match = isLabourDispute(text);
       if (!match.matched && !(t.matter_code && LABOUR_MATTERS.test(t.matter_code))) continue;
@@ -185,7 +204,7 @@ export class RiskDetectors {
        join risk_signals s on s.key = k.key and s.at > k.at - make_interval(days => $4) and s.at <= k.at
          and (s.at < k.at or s.id <= k.signal)
        group by k.i`,
-      [found.map((f) => f.key), found.map((f) => f.t.created_at), found.map((f) => signalOf.get(f.t.id)), s.labourWindowDays],
+      [found.map((f) => f.key), found.map((f) => f.t.as_of), found.map((f) => signalOf.get(f.t.id)), s.labourWindowDays],
     );
     const byIndex = new Map(counted.map((r) => [Number(r.i) - 1, r]));
     for (const [i, f] of found.entries()) {
@@ -206,7 +225,7 @@ export class RiskDetectors {
         ticketIds: parseUuidArray(row.tickets).reverse(),
         ticketCount: n,
         people: most,
-        at: f.t.created_at,
+        at: f.t.as_of,
         actor: 'system/labour-dispute',
       });
     }
@@ -260,7 +279,7 @@ export class RiskDetectors {
        join tickets t on t.matter_id = k.matter_id and t.cell = k.cell and t.district_id = k.district_id
          and t.created_at > k.at - make_interval(days => $5) and t.created_at <= k.at
        group by k.i having count(distinct date_trunc('week', t.created_at at time zone 'Asia/Shanghai')) >= $6`,
-      [placed.map((t) => t.matter_id), placed.map((t) => t.cell), placed.map((t) => t.district_id), placed.map((t) => t.created_at), s.recurringWindowDays, s.recurringMinWeeks],
+      [placed.map((t) => t.matter_id), placed.map((t) => t.cell), placed.map((t) => t.district_id), placed.map((t) => t.as_of), s.recurringWindowDays, s.recurringMinWeeks],
     );
     for (const r of rows) {
       const t = placed[Number(r.i) - 1];
@@ -277,7 +296,7 @@ export class RiskDetectors {
         figures: { weeks, tickets: n, since: sinceText, matterCode: t.matter_code, cell: t.cell, windowDays: s.recurringWindowDays },
         ticketIds: parseUuidArray(r.ids).reverse(),
         ticketCount: n,
-        at: t.created_at,
+        at: t.as_of,
         actor: 'system/recurring',
       });
     }
@@ -287,7 +306,7 @@ export class RiskDetectors {
   private async surge(tx: Tx, t: TicketRow): Promise<void> {
     const s = this.settings;
     const windowMs = s.surgeWindowMinutes * 60_000;
-    const to = t.created_at;
+    const to = t.as_of;
     const from = new Date(to.getTime() - windowMs);
     // the baseline covers the days the district has history for, up to surgeBaselineDays
     const history = (from.getTime() - (await this.firstTicketAt(tx, t.district_id)).getTime()) / DAY;
@@ -324,7 +343,7 @@ export class RiskDetectors {
       },
       ticketIds: parseUuidArray(rows[0].ids).reverse(),
       ticketCount: observed,
-      at: t.created_at,
+      at: t.as_of,
       actor: 'system/surge',
     });
   }
