@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import type { RequestContext } from '../app/context';
-import { districtIdsFor, requireOwnDistricts } from '../auth/scope';
+import { districtIdsFor, requireOwnDistricts, viewerDistrictIds } from '../auth/scope';
 import { actorOf, CENTRE_ROLES, requireRole, requireSignedIn, Role } from '../auth/viewer';
 import type { Clock } from '../shared/clock';
 import { inTransaction } from '../shared/transaction';
@@ -59,7 +59,7 @@ export class AlertsService {
   private async scope(rc: RequestContext): Promise<string[] | null> {
     const role = requireRole(rc.viewer, ...READERS);
     if (role !== Role.DISTRICT_OFFICE) return null;
-    return districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes');
+    return viewerDistrictIds(rc);
   }
 
   async list(rc: RequestContext, f: AlertFilterArgs | null | undefined, page: PageArgs) {
@@ -106,7 +106,7 @@ export class AlertsService {
     const id = localId(input.id, 'RiskAlert');
     const note = input.note?.trim() || null;
     if (note && [...note].length > 2000) throw badInput('note', 'the note is at most 2,000 characters');
-    const scope = role === Role.DISTRICT_OFFICE ? await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') : null;
+    const scope = role === Role.DISTRICT_OFFICE ? await viewerDistrictIds(rc) : null;
     const move = MOVES[what];
     await inTransaction(this.db, async (c) => {
       const { rows } = await c.query<AlertRow>('select * from risk_alerts where id = $1 for update', [id]);

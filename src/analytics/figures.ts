@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../app/context';
-import { departmentIdsFor, districtIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
+import { departmentIdsFor, districtIdsFor, requireOwnDistricts, viewerDepartment, viewerDistrictIds } from '../auth/scope';
 import { CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import { Department } from '../departments/department.entity';
 import type { Clock } from '../shared/clock';
@@ -96,7 +96,7 @@ export class DepartmentFiguresService {
     let departments = a.departmentCodes?.length ? await departmentIdsFor(rc, a.departmentCodes, 'departmentCodes') : null;
     if (role === Role.DISTRICT_OFFICE) {
       requireOwnDistricts(rc, a.districtCodes);
-      districts ??= await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes');
+      districts ??= await viewerDistrictIds(rc);
     } else if (role === Role.DEPARTMENT_STAFF) {
       const own = (await viewerDepartment(rc)).id;
       if (departments && departments.some((d) => d !== own)) throw forbidden('your department reads its own figures only');

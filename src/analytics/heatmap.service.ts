@@ -1,5 +1,5 @@
 import { cellToBoundary, cellToLatLng } from 'h3-js';
-import { districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
+import { districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment, viewerDistrictIds } from '../auth/scope';
 import { CENTRE_ROLES, requireSignedIn, Role } from '../auth/viewer';
 import type { RequestContext } from '../app/context';
 import { OUTBOX_COLUMNS, streamEventOf } from '../realtime/events';
@@ -239,7 +239,7 @@ export class HeatmapService {
     const asked = a.districtCodes?.length ? await districtIdsFor(rc, a.districtCodes, 'districtCodes') : null;
     if (role === Role.DISTRICT_OFFICE) {
       requireOwnDistricts(rc, a.districtCodes);
-      districtIds = asked ?? (await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes'));
+      districtIds = asked ?? (await viewerDistrictIds(rc));
     } else if (role === Role.DEPARTMENT_STAFF) {
       const dep = await viewerDepartment(rc);
       if (dep.districtId) {

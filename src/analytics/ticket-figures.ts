@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, Float, InputType, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import type { RequestContext } from '../app/context';
-import { departmentIdsFor, districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
+import { departmentIdsFor, districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment, viewerDistrictIds } from '../auth/scope';
 import { CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import { Department } from '../departments/department.entity';
 import { District } from '../departments/district.entity';
@@ -241,7 +241,7 @@ export class TicketFiguresService {
     const matters = f.matterCodes?.length ? await matterIdsFor(rc, f.matterCodes, 'filter.matterCodes') : null;
     if (role === Role.DISTRICT_OFFICE) {
       requireOwnDistricts(rc, f.districtCodes);
-      districts ??= await districtIdsFor(rc, rc.viewer.districtCodes, 'filter.districtCodes');
+      districts ??= await viewerDistrictIds(rc);
     } else if (role === Role.DEPARTMENT_STAFF) {
       const own = (await viewerDepartment(rc)).id;
       if (departments && departments.some((d) => d !== own)) throw forbidden('your department reads the figures of its own tickets only');

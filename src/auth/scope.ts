@@ -15,6 +15,18 @@ export async function viewerDepartment(rc: RequestContext): Promise<Department> 
   return dep;
 }
 
+/**
+ * The districts of a district office's token that exist (a code the directory no longer has —
+ * a merged district — is passed over); FORBIDDEN when none does. Not the client's input: no
+ * BAD_USER_INPUT naming an argument it never sent.
+ */
+export async function viewerDistrictIds(rc: RequestContext): Promise<string[]> {
+  const known = await Promise.all(rc.viewer.districtCodes.map((c) => rc.loaders.districtByCode.load(c)));
+  const ids = known.filter((d) => d != null).map((d) => d.id);
+  if (!ids.length) throw forbidden(`your token names district ${rc.viewer.districtCodes.join(', ') || '(none)'}, which does not exist`);
+  return ids;
+}
+
 /** A district office may name only its own districts: FORBIDDEN for any other. */
 export function requireOwnDistricts(rc: RequestContext, asked: readonly string[] | null | undefined): void {
   const own = new Set(rc.viewer.districtCodes);

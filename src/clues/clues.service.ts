@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
-import { districtIdsFor } from '../auth/scope';
+import { viewerDistrictIds } from '../auth/scope';
 import { actorOf, CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
 import type { DepartmentsService } from '../departments/departments.service';
@@ -212,7 +212,7 @@ export class CluesService {
 
   private async scope(rc: RequestContext): Promise<FilterQuery<Clue>> {
     if (rc.viewer.role !== Role.DISTRICT_OFFICE) return {};
-    return { districtId: { $in: await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') } };
+    return { districtId: { $in: await viewerDistrictIds(rc) } };
   }
 
   /** The clue's history, oldest first: one entry per version. */
@@ -345,7 +345,7 @@ export class CluesService {
   async figures(rc: RequestContext, from: Date, to: Date): Promise<ClueFigures> {
     this.requireReader(rc);
     requirePeriod(from, to, 'clue figures');
-    const scope = rc.viewer.role === Role.DISTRICT_OFFICE ? await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') : null;
+    const scope = rc.viewer.role === Role.DISTRICT_OFFICE ? await viewerDistrictIds(rc) : null;
     const rows = (await rc.em.getConnection().execute(
       `select count(*)::int as received,
               count(*) filter (where c.status = 'RECEIVED')::int as pending,

@@ -2,7 +2,7 @@ import { CENTRE_ROLES, requireSignedIn, Role } from '../auth/viewer';
 import type { RequestContext } from '../app/context';
 import type { TicketStatus } from '../tickets/ticket.enums';
 import { forbidden } from '../shared/errors';
-import { departmentIdsFor, districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment } from '../auth/scope';
+import { departmentIdsFor, districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment, viewerDistrictIds } from '../auth/scope';
 import type { StreamEvent } from './events';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { ErrorFormat } from './fanout';
@@ -72,7 +72,7 @@ export class LiveService {
 
     if (role === Role.DISTRICT_OFFICE) {
       requireOwnDistricts(rc, f.districtCodes);
-      const ids = new Set(await districtIdsFor(rc, rc.viewer.districtCodes, 'filter.districtCodes'));
+      const ids = new Set(await viewerDistrictIds(rc));
       tests.push((e) => !!e.districtId && ids.has(e.districtId));
     } else if (role === Role.DEPARTMENT_STAFF) {
       const dep = await viewerDepartment(rc);

@@ -5,7 +5,7 @@ import type { RequestContext } from '../app/context';
 import { AlertStatus } from '../alerts/alert.entity';
 import { recordAlertChange } from '../alerts/alert.store';
 import type { AlertRow } from '../alerts/alert.store';
-import { departmentIdsFor, districtIdsFor, viewerDepartment } from '../auth/scope';
+import { departmentIdsFor, districtIdsFor, viewerDepartment, viewerDistrictIds } from '../auth/scope';
 import { actorOf, CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import type { Clock } from '../shared/clock';
 import { badInput, conflict, DomainError, ErrorCode, forbidden, illegalTransition, notFound } from '../shared/errors';
@@ -79,7 +79,7 @@ export class TaskForcesService {
     const role = requireRole(rc.viewer, ...CENTRE_ROLES, Role.ANALYST, Role.DISTRICT_OFFICE, Role.DEPARTMENT_STAFF);
     const tests: ((e: StreamEvent) => boolean)[] = [(e) => e.topic === 'taskforce'];
     if (role === Role.DISTRICT_OFFICE) {
-      const ids = new Set(await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes'));
+      const ids = new Set(await viewerDistrictIds(rc));
       tests.push((e) => !!e.districtId && ids.has(e.districtId));
     } else if (role === Role.DEPARTMENT_STAFF) {
       const dep = (await viewerDepartment(rc)).id;
@@ -94,7 +94,7 @@ export class TaskForcesService {
 
   private async scope(rc: RequestContext): Promise<FilterQuery<TaskForce>> {
     const role = requireRole(rc.viewer, ...CENTRE_ROLES, Role.ANALYST, Role.DISTRICT_OFFICE, Role.DEPARTMENT_STAFF);
-    if (role === Role.DISTRICT_OFFICE) return { districtId: { $in: await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') } };
+    if (role === Role.DISTRICT_OFFICE) return { districtId: { $in: await viewerDistrictIds(rc) } };
     if (role === Role.DEPARTMENT_STAFF) return { departmentIds: { $contains: [(await viewerDepartment(rc)).id] } };
     return {};
   }
@@ -125,7 +125,7 @@ export class TaskForcesService {
     const members = await departmentIdsFor(rc, input.memberDepartmentCodes ?? [], 'memberDepartmentCodes');
     const ticketIds = await this.visibleTickets(rc, input.ticketIds ?? [], 'ticketIds');
     const alertId = input.alertId ? localId(input.alertId, 'RiskAlert', 'alertId') : null;
-    const own = role === Role.DISTRICT_OFFICE ? await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') : null;
+    const own = role === Role.DISTRICT_OFFICE ? await viewerDistrictIds(rc) : null;
     const explicitDistrict = input.districtCode ? (await districtIdsFor(rc, [input.districtCode], 'districtCode'))[0] : null;
     const note = this.note(input.note);
     const now = this.clock.now();
@@ -236,7 +236,7 @@ export class TaskForcesService {
     const role = requireRole(rc.viewer, ...ORGANISERS, Role.DEPARTMENT_STAFF);
     const id = localId(input.id, 'TaskForce');
     const dep = role === Role.DEPARTMENT_STAFF ? (await viewerDepartment(rc)).id : null;
-    const own = role === Role.DISTRICT_OFFICE ? await districtIdsFor(rc, rc.viewer.districtCodes, 'districtCodes') : null;
+    const own = role === Role.DISTRICT_OFFICE ? await viewerDistrictIds(rc) : null;
     const now = this.clock.now();
     await this.tx(async (c) => {
       const { rows } = await c.query<Row>('select * from task_forces where id = $1 for update', [id]);

@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import { latLngToCell } from 'h3-js';
 import type { EntityManager, FilterQuery, MikroORM } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
-import { viewerDepartment } from '../auth/scope';
+import { viewerDepartment, viewerDistrictIds } from '../auth/scope';
 import { actorOf, CENTRE_ROLES, requireRole, requireSignedIn, Role } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
 import { escapeLike } from '../departments/departments.service';
@@ -211,8 +211,7 @@ export class TicketsService {
     const role = requireSignedIn(rc.viewer);
     if (CENTRE.includes(role) || role === Role.ANALYST) return {};
     if (role === Role.DISTRICT_OFFICE) {
-      const ds = await Promise.all(rc.viewer.districtCodes.map((c) => rc.loaders.districtByCode.load(c)));
-      return { districtId: { $in: ds.filter((d): d is District => !!d).map((d) => d.id) } };
+      return { districtId: { $in: await viewerDistrictIds(rc) } };
     }
     if (role === Role.DEPARTMENT_STAFF) {
       const dep = await this.viewerDepartmentId(rc);
