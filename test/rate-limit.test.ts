@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role, startTestHub } from './support/hub';
@@ -37,6 +38,31 @@ test('failed sign-ins count against the address: guessing API keys or tokens run
   // a signed-in caller from the same address keeps its own budget
   const good = await t.token({ role: Role.ANALYST, subject: 'honest-bi' });
   expect((await t.raw({ query: viewer }, { authorization: `Bearer ${good}` })).status).toBe(200);
+});
+
+test('failed sign-ins over WebSocket count against the address too, in the same budget as HTTP', async () => {
+  // from another loopback address: a budget of its own, untouched by the tests above
+  const from = '127.0.0.2';
+  const attempt = (token: string) =>
+    new Promise<{ code: number; reason: string }>((resolve) => {
+      const ws = new WebSocket(t.hub.wsUrl.replace('localhost', '127.0.0.1'), 'graphql-transport-ws', { localAddress: from });
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+  const closed: { code: number; reason: string }[] = [];
+  for (let i = 0; i < 7; i++) closed.push(await attempt(`guess-${i}`));
+  expect(closed.map((c) => c.code)).toEqual([4403, 4403, 4403, 4403, 4403, 4429, 4429]);
+  expect(closed[5].reason).toMatch(/too many failed sign-ins: retry in \d+ s/);
+  // HTTP from that address finds the budget spent
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = http.request(t.url, { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', authorization: 'Bearer guess-http' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ query: viewer }));
+  });
+  expect(status).toBe(429);
 });
 
 test('the same limit over WebSocket: operations past it get RATE_LIMITED', async () => {

@@ -358,7 +358,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         try {
           ctx.extra.viewer = await authenticate(header);
         } catch {
-          return false; // closes with 4403 Forbidden
+          // failed sign-ins count against the address as over HTTP (the same budget): past it
+          // the socket closes with 4429 and a retry time, else with 4403 Forbidden
+          const tooMany = await rateLimits.check(`signin:${ctx.extra.request.socket.remoteAddress ?? 'unknown'}`);
+          if (tooMany) ctx.extra.socket.close(4429, `too many failed sign-ins: retry in ${String(tooMany.extensions.retryAfter)} s`);
+          return false;
         }
         // the socket lives only as long as its credentials: closed (4401) when the token expires
         // or the API key is revoked (looked at again every WS_AUTH_RECHECK_SECONDS)
