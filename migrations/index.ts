@@ -22,6 +22,7 @@ import { Migration20261128125000_street_office_seats } from './Migration20261128
 import { Migration20261128130000_personal_data_accesses_append_only } from './Migration20261128130000_personal_data_accesses_append_only';
 import { Migration20261128131359_clue_ticket_index } from './Migration20261128131359_clue_ticket_index';
 import { Migration20261128145133_risk_signals_by_ticket } from './Migration20261128145133_risk_signals_by_ticket';
+import { Migration20261128151913_actors_as_text } from './Migration20261128151913_actors_as_text';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -51,4 +52,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128130000_personal_data_accesses_append_only', class: Migration20261128130000_personal_data_accesses_append_only },
   { name: 'Migration20261128131359_clue_ticket_index', class: Migration20261128131359_clue_ticket_index },
   { name: 'Migration20261128145133_risk_signals_by_ticket', class: Migration20261128145133_risk_signals_by_ticket },
+  { name: 'Migration20261128151913_actors_as_text', class: Migration20261128151913_actors_as_text },
 ];

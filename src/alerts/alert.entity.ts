@@ -136,7 +136,7 @@ export class RiskAlertAction {
   type!: string;
 
   @Field(() => String, { description: 'Who: a detector (system/…) or role, scope and subject.' })
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   actor!: string;
 
   @UseMiddleware(RedactPersonalData)

@@ -93,8 +93,15 @@ export async function signToken(secret: string, claims: TokenClaims, ttl = '12h'
     .sign(new TextEncoder().encode(secret));
 }
 
+/** the longest token subject taken (an identity provider's, a URL included); audit logs carry it */
+export const MAX_SUBJECT_LENGTH = 255;
+
 export function validateClaims(claims: TokenClaims): void {
   if (!Object.values(Role).includes(claims.role)) throw new Error(`unknown role ${claims.role}`);
+  // eslint-disable-next-line no-control-regex
+  if (!claims.subject || claims.subject.length > MAX_SUBJECT_LENGTH || /[\u0000-\u001f\u007f]/.test(claims.subject)) {
+    throw new Error(`a token's subject is 1-${MAX_SUBJECT_LENGTH} characters without control characters`);
+  }
   if (claims.role === Role.DEPARTMENT_STAFF && !claims.departmentCode) {
     throw new Error('a DEPARTMENT_STAFF token needs a department code');
   }

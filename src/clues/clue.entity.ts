@@ -74,11 +74,11 @@ export class Clue {
   ticketId: string | null = null;
 
   @Field(() => String, { description: 'Who submitted it (a person or a feed’s API key).' })
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   submittedBy!: string;
 
   @Field(() => String, { nullable: true })
-  @Property({ type: 'string', length: 160, nullable: true })
+  @Property({ type: 'text', nullable: true })
   verifiedBy: string | null = null;
 
   @Field(() => String, { nullable: true, description: 'The verifier’s note.' })
@@ -137,7 +137,7 @@ export class ClueAction {
   type!: ClueActionType;
 
   @Field(() => String, { description: 'Who: role, scope and subject, or a feed’s API key.' })
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   actor!: string;
 
   @Field(() => Int, { description: 'The clue’s version after this change.' })

@@ -31,7 +31,7 @@ export class DutyListVersion {
   publishedAt: Date | null = null;
 
   @Field(() => String)
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   author!: string;
 
   @Field(() => String, { nullable: true })

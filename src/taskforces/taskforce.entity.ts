@@ -52,7 +52,7 @@ export class TaskForce {
   alertIds: string[] = [];
 
   @Field(() => String, { description: 'Who formed it.' })
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   formedBy!: string;
 
   @Field(() => Date)
@@ -84,7 +84,7 @@ export class TaskForceAction {
   type!: string;
 
   @Field(() => String)
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   actor!: string;
 
   @UseMiddleware(RedactPersonalData)

@@ -35,7 +35,7 @@ export class ExtensionRequest {
   status: ExtensionStatus = ExtensionStatus.PENDING;
 
   @Field(() => String)
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   requestedBy!: string;
 
   @Field(() => Date)
@@ -43,7 +43,7 @@ export class ExtensionRequest {
   requestedAt!: Date;
 
   @Field(() => String, { nullable: true })
-  @Property({ type: 'string', length: 160, nullable: true })
+  @Property({ type: 'text', nullable: true })
   decidedBy: string | null = null;
 
   @Field(() => String, { nullable: true })

@@ -7,7 +7,7 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 @Entity({ tableName: 'intake_keys' })
 export class IntakeKey {
   /** who sent it (the token's subject and role) */
-  @PrimaryKey({ type: 'string', length: 160 })
+  @PrimaryKey({ type: 'text' })
   actor!: string;
 
   @PrimaryKey({ type: 'string', length: 100 })

@@ -39,7 +39,7 @@ export class PersonalDataAccess {
   ticketNumber!: string;
 
   @Field(() => String, { description: 'Who: role, scope and subject.' })
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   actor!: string;
 
   @Field(() => Role)
@@ -47,7 +47,7 @@ export class PersonalDataAccess {
   role!: Role;
 
   @Field(() => String, { description: 'The token’s or API key’s subject.' })
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   subject!: string;
 
   @Field(() => ContactPurpose)

@@ -31,7 +31,7 @@ export class ReturnVisit {
   note: string | null = null;
 
   @Field(() => String)
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   visitedBy!: string;
 
   @Field(() => Date)

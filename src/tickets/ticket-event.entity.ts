@@ -39,7 +39,7 @@ export class TicketEvent {
   toStatus!: TicketStatus;
 
   @Field(() => String, { description: 'Who did it: role, scope and subject.' })
-  @Property({ type: 'string', length: 160 })
+  @Property({ type: 'text' })
   actor!: string;
 
   @Field(() => String, { nullable: true })
