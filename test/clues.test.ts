@@ -15,12 +15,14 @@ const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
 let t: TestHub;
 let operator: string;
 let supervisor: string;
+let supervisor2: string;
 const start = clock.now();
 
 beforeAll(async () => {
   t = await startTestHub({ clock, dutyList: true });
   operator = await t.token({ role: Role.OPERATOR, subject: 'op-feed' });
   supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-zhao' });
+  supervisor2 = await t.token({ role: Role.SUPERVISOR, subject: 'sup-qian' });
 });
 afterAll(() => t.stop());
 afterEach(() => expect(t.errors.splice(0)).toEqual([]));
@@ -193,6 +195,22 @@ test('FILE and DISMISS at once: one decision wins, and a ticket exists only for 
     else expect([final.clue.status, final.clue.ticket, tickets[0].n]).toEqual(['DISMISSED', null, 0]);
     // the history has the decision that won, and only it
     expect((await history(clue.id)).map((h) => [h.type, h.version])).toEqual([['RECEIVED', 1], [final.clue.status, 2]]);
+  }
+});
+
+test('FILE and FILE at once (two supervisors): one ticket; the other is told who is filing it, not to reload', async () => {
+  for (let i = 0; i < 5; i++) {
+    const clue = (await ok<{ submitClue: { id: string } }>(operator, submit, { i: { sourcePlatform: '论坛', text: `第${i}号楼：小区门口消防通道被占，车辆乱停`, districtCode: '440106' } })).submitClue;
+    const answers = await Promise.all([
+      gql(supervisor, verify, { i: { id: clue.id, decision: 'FILE', expectedVersion: 1 } }),
+      gql(supervisor2, verify, { i: { id: clue.id, decision: 'FILE', expectedVersion: 1 } }),
+    ]);
+    const refused = answers.filter((a) => a.errors);
+    expect(refused).toHaveLength(1);
+    expect(refused[0].errors![0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+    expect(refused[0].errors![0].message).toMatch(/is filing it|verified already/);
+    const tickets = (await t.hub.orm.em.getConnection().execute(`select count(*)::int as n from tickets where channel = 'ONLINE_CLUE' and content like ?`, [`第${i}号楼%`])) as { n: number }[];
+    expect(tickets[0].n).toBe(1);
   }
 });
 

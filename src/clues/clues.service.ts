@@ -262,7 +262,11 @@ export class CluesService {
     const refused = async (): Promise<never> => {
       const fresh = await rc.em.fork().findOneOrFail(Clue, { id });
       if (fresh.status !== ClueStatus.RECEIVED) throw illegalTransition(fresh.status, `${input.decision.toLowerCase()} a clue`, 'it has been verified already');
-      if (fresh.verifiedAt && input.decision !== ClueDecision.FILE) throw illegalTransition(fresh.status, `${input.decision.toLowerCase()} a clue`, `${fresh.verifiedBy} is filing it`);
+      // claimed by a FILE under way (another supervisor's, or the same one's twice): say so — a
+      // reload and retry would meet the same claim until the filing ends
+      if (fresh.verifiedAt && fresh.verifiedAt.getTime() >= now.getTime() - CLAIM_MS) {
+        throw illegalTransition(fresh.status, `${input.decision.toLowerCase()} a clue`, `${fresh.verifiedBy} is filing it`);
+      }
       throw conflict(`clue changed: you saw version ${clue.version}, it is now ${fresh.version}; reload and retry`, { currentVersion: fresh.version });
     };
     if (input.decision !== ClueDecision.FILE) {
