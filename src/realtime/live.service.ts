@@ -91,7 +91,8 @@ export class LiveService {
     }
     if (f.matterCodes?.length) {
       const ids = new Set(await matterIdsFor(rc, f.matterCodes, 'filter.matterCodes'));
-      tests.push((e) => !!e.matterId && ids.has(e.matterId));
+      // a ticket re-routed away from a followed matter is told too (its last event there)
+      tests.push((e) => (!!e.matterId && ids.has(e.matterId)) || (typeof e.payload.fromMatterId === 'string' && ids.has(e.payload.fromMatterId)));
     }
     if (f.statuses?.length) {
       const st = new Set<string>(f.statuses);
