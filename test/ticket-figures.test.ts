@@ -53,7 +53,8 @@ const figures = async (token: string, g?: string[], f?: Record<string, unknown>)
   (await gql<{ ticketFigures: Row[] }>(token, FIGURES, { ...period, g, f })).ticketFigures;
 
 beforeAll(async () => {
-  t = await startTestHub({ clock, dutyList: true });
+  // (the router dispatches nothing on its own here: every ticket goes where the test sends it)
+  t = await startTestHub({ clock, dutyList: true, env: { ROUTING_THRESHOLD: '1.01' } });
   operator = await t.token({ role: Role.OPERATOR, subject: 'op-1' });
   supervisor = await t.token({ role: Role.SUPERVISOR, subject: 'sup-1' });
   const [um06, hud06, hud04] = await Promise.all([staff('440106-UM'), staff('440106-HUD'), staff('440104-HUD')]);
@@ -164,16 +165,18 @@ test('by district, by day in China Standard Time, by matter, by channel, by depa
     ['440104', '2026-03-03', 1],
     ['440106', '2026-03-02', 2],
   ]);
-  // by the department leading now: C, re-opened, still with 越秀 housing; D, merged, leads nowhere
-  // (its caller's visit with it); the groups add up to the whole
+  // by the department leading now: C, re-opened, still with 越秀 housing; D, merged, with its
+  // parent's lead (housing), its caller's visit too; each department's rejects are its own (B:
+  // urban management's); the groups add up to the whole
   const byDepartment = await figures(supervisor, ['DEPARTMENT']);
-  expect(byDepartment.map((r) => [(r.department as { code: string } | null)?.code ?? null, r.tickets, r.duplicates])).toEqual([
-    ['440104-HUD', 1, 0],
-    ['440104-UM', 1, 0],
-    ['440106-HUD', 1, 0],
-    ['440106-UM', 1, 0],
-    [null, 0, 1],
+  expect(byDepartment.map((r) => [(r.department as { code: string } | null)?.code ?? null, r.tickets, r.duplicates, r.rejected, r.returnVisits])).toEqual([
+    ['440104-HUD', 1, 0, 0, 1],
+    ['440104-UM', 1, 0, 0, 0],
+    ['440106-HUD', 1, 1, 0, 2],
+    ['440106-UM', 1, 0, 1, 1],
   ]);
+  // urban management rejected one of the two reports it had: 1 ÷ (1 dispatched + 1 rejected)
+  expect(byDepartment[3].rejectRate).toBe(0.5);
   const [all] = await figures(supervisor);
   for (const k of ['tickets', 'duplicates', 'dispatched', 'accepted', 'resolved', 'overdue', 'rejected', 'reopened', 'returnVisits', 'satisfied', 'solved'] as const) {
     expect([k, byDepartment.reduce((s, r) => s + (r[k] as number), 0)]).toEqual([k, all[k]]);
@@ -199,7 +202,9 @@ test('scope: a district office reads its districts, a department the tickets it 
   expect(other.errors?.[0].extensions.code).toBe('FORBIDDEN');
 
   const hud = await staff('440106-HUD');
-  expect((await figures(hud))[0]).toMatchObject({ tickets: 1, accepted: 1, acceptedOnTime: 0, rejected: 1, resolved: 1 });
+  expect((await figures(hud))[0]).toMatchObject({ tickets: 1, duplicates: 1, accepted: 1, acceptedOnTime: 0, rejected: 0, resolved: 1, returnVisits: 2 });
+  // urban management: A, and the reject of B that it made
+  expect((await figures(await staff('440106-UM')))[0]).toMatchObject({ tickets: 1, rejected: 1, rejectRate: 0.5, resolvedOnTime: 1 });
   const notMine = await ask(hud, FIGURES, { ...period, f: { departmentCodes: ['440106-UM'] } });
   expect(notMine.errors?.[0].extensions.code).toBe('FORBIDDEN');
 
@@ -219,4 +224,66 @@ test('bad input: a coded error naming the argument', async () => {
   expect(await bad({ from: period.to, to: period.from })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
   expect(await bad({ from: '2025-01-01T00:00:00+08:00' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
   expect(await bad({ g: ['HOUR'] })).toMatchObject({ code: 'BAD_USER_INPUT' });
+});
+
+describe('edges of the lifecycle (April)', () => {
+  const april = { from: '2026-04-01T00:00:00+08:00', to: '2026-05-01T00:00:00+08:00' };
+  const inApril = async (token: string, g?: string[]) => (await gql<{ ticketFigures: Row[] }>(token, FIGURES, { ...april, g })).ticketFigures;
+  let um05: string;
+  let hud05: string;
+
+  beforeAll(async () => {
+    clock.set(new Date('2026-04-06T02:00:00Z')); // Monday 10:00 in Guangzhou
+    um05 = await staff('440105-UM');
+    hud05 = await staff('440105-HUD');
+    // F: a question answered on the call (即接即办), never dispatched
+    const f = await create({ category: 'CONSULTATION', content: '请问新生儿医保怎么办理', districtCode: '440105' });
+    await change(operator, 'resolveOnCall', { id: f.id, expectedVersion: f.version, reply: '已告知办理流程' }, 'ResolveTicketInput');
+    // G: rejected by urban management, then by housing: waiting for arbitration, nobody's
+    const g = await create({ content: '小区围墙倒塌压坏车辆，无人处理', districtCode: '440105', dispatchTo: '440105-UM' });
+    let vg = await change(um05, 'rejectTicket', { id: g.id, expectedVersion: g.version, reason: '小区内设施不属城管' }, 'RejectTicketInput');
+    vg = await change(operator, 'dispatchTicket', { id: g.id, expectedVersion: vg, departmentCode: '440105-HUD' }, 'DispatchTicketInput');
+    await change(hud05, 'rejectTicket', { id: g.id, expectedVersion: vg, reason: '属业主自管' }, 'RejectTicketInput');
+    // H at housing, I merged into it; H resolved (I with it); I's caller dissatisfied: I is re-opened
+    // and dispatched on its own — a report from then on
+    const h = await create({ content: '电梯停运三天，老人无法下楼', districtCode: '440105', dispatchTo: '440105-HUD' });
+    const i = await create({ content: '我们这栋电梯停了三天了', districtCode: '440105' });
+    await change(operator, 'mergeTicket', { id: i.id, expectedVersion: i.version, parentId: h.id }, 'MergeTicketInput');
+    let vh = await change(hud05, 'acceptTicket', { id: h.id, expectedVersion: h.version });
+    vh = await change(hud05, 'startTicket', { id: h.id, expectedVersion: vh });
+    await change(hud05, 'resolveTicket', { id: h.id, expectedVersion: vh, reply: '电梯已修复' }, 'ResolveTicketInput');
+    const child = (await gql<{ node: { version: number } }>(operator, 'query($id: ID!) { node(id: $id) { ... on Ticket { version } } }', { id: i.id })).node;
+    const vi = await change(operator, 'returnVisit', { id: i.id, expectedVersion: child.version, satisfaction: 'DISSATISFIED', resolution: 'NOT_RESOLVED' }, 'ReturnVisitInput');
+    await change(operator, 'dispatchTicket', { id: i.id, expectedVersion: vi, departmentCode: '440105-HUD' }, 'DispatchTicketInput');
+  });
+
+  test('answered on the call counts as resolved on time', async () => {
+    const [all] = await inApril(supervisor, ['CATEGORY']).then((rows) => rows.filter((r) => r.category === 'CONSULTATION'));
+    expect(all).toMatchObject({ tickets: 1, dispatched: 0, resolved: 1, resolvedOnTime: 1, onTimeResolutionRate: 1 });
+  });
+
+  test('a ticket waiting for arbitration is no department’s; each department’s rejects are its own', async () => {
+    const rows = await inApril(supervisor, ['DEPARTMENT']);
+    expect(rows.map((r) => [(r.department as { code: string } | null)?.code ?? null, r.tickets, r.duplicates, r.rejected])).toEqual([
+      ['440105-HUD', 2, 0, 1], // H, and I handled on its own; G's second reject
+      ['440105-UM', 0, 0, 1], // G's first reject, and no ticket of its own now
+      [null, 2, 0, 0], // F (never dispatched) and G (arbitration)
+    ]);
+    expect((await inApril(hud05))[0]).toMatchObject({ tickets: 2, rejected: 1, rejectRate: 0.3333 });
+  });
+
+  test('a merged duplicate re-opened and handled on its own is a report: dispatched, and overdue once late', async () => {
+    const [all] = await inApril(supervisor);
+    expect(all).toMatchObject({ tickets: 4, duplicates: 0, dispatched: 3, reopened: 1 });
+    clock.advance(10 * 24 * HOUR);
+    expect((await inApril(supervisor))[0].overdue).toBe(1);
+  });
+
+  test('matter names come from published duty lists, never from a draft', async () => {
+    const admin = await t.token({ role: Role.ADMIN, subject: 'admin-1' });
+    const draft = { notes: '草稿', matters: [{ code: 'CITY', name: '城市管理' }, { code: 'CITY.STREETLIGHT', parentCode: 'CITY', name: '【草稿】拟撤销', departmentKind: 'URBAN_MANAGEMENT', level: 'DISTRICT', keywords: ['路灯'] }] };
+    await gql(admin, 'mutation($c: String!) { importDutyList(format: JSON, content: $c) { number status } }', { c: JSON.stringify(draft) });
+    const byMatter = await figures(supervisor, ['MATTER']);
+    expect(byMatter.find((r) => r.matterCode === 'CITY.STREETLIGHT')?.matterName).toBe('路灯');
+  });
 });

@@ -59,7 +59,7 @@ export class TicketFigures {
   @Field(() => District, { nullable: true, description: 'Grouped by DISTRICT: the district.' })
   district!: District | null;
 
-  @Field(() => Department, { nullable: true, description: 'Grouped by DEPARTMENT: the department leading them now; null for tickets not (or no longer) at a department.' })
+  @Field(() => Department, { nullable: true, description: 'Grouped by DEPARTMENT: the department leading them now (a merged duplicate: its parent’s); null for tickets at no department or waiting for arbitration.' })
   department!: Department | null;
 
   @Field(() => String, { nullable: true, description: 'Grouped by MATTER: the matter’s code; null for tickets routed under none.' })
@@ -80,7 +80,7 @@ export class TicketFigures {
   @Field(() => String, { nullable: true, description: 'Grouped by DAY, WEEK or MONTH: the first day of the period, YYYY-MM-DD in China Standard Time.' })
   period!: string | null;
 
-  @Field(() => Int, { description: 'Reports taken in (受理量), merged duplicates not included.' })
+  @Field(() => Int, { description: 'Reports taken in (受理量), merged duplicates not included (unless re-opened and handled on their own).' })
   tickets!: number;
 
   @Field(() => Int, { description: 'Merged duplicates (重复件): further callers of a report counted above.' })
@@ -101,7 +101,7 @@ export class TicketFigures {
   @Field(() => Int, { description: '办结: resolved (and not re-opened since).' })
   resolved!: number;
 
-  @Field(() => Int, { description: 'Resolved by the resolve deadline of their current handling.' })
+  @Field(() => Int, { description: 'Resolved by the resolve deadline of their current handling; answered on the call (never dispatched) counts as on time.' })
   resolvedOnTime!: number;
 
   @Field(() => Float, { nullable: true, description: 'Mean hours from intake to resolution; null when none is resolved.' })
@@ -110,7 +110,7 @@ export class TicketFigures {
   @Field(() => Int, { description: '超期: not resolved and past the resolve deadline now.' })
   overdue!: number;
 
-  @Field(() => Int, { description: '退单: reports rejected by a department at least once.' })
+  @Field(() => Int, { description: '退单: reports rejected by a department at least once; by department, the reports that department rejected (from the audit log: an overruled reject counts too).' })
   rejected!: number;
 
   @Field(() => Int, { description: '首次派准: reports dispatched and never rejected nor re-routed.' })
@@ -152,7 +152,7 @@ export class TicketFigures {
   @Field(() => Float, { nullable: true, description: '满意率: (satisfied + basically satisfied) ÷ return visits.' })
   satisfactionRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '退单率: rejected ÷ dispatched.' })
+  @Field(() => Float, { nullable: true, description: '退单率: rejected ÷ dispatched; by department, its rejects ÷ (its dispatched reports + its rejects), as in departmentFigures.' })
   rejectRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: '首次派准率: dispatched right the first time ÷ dispatched.' })
@@ -192,6 +192,13 @@ interface Row {
   partly: number;
   not_solved: number;
 }
+
+const EMPTY: Row = {
+  district_id: null, department_id: null, matter_code: null, channel: null, category: null, urgency: null, period: null,
+  tickets: 0, duplicates: 0, dispatched: 0, accepted: 0, accepted_on_time: 0, hours_to_accept: null, resolved: 0, resolved_on_time: 0,
+  hours_to_resolve: null, overdue: 0, rejected: 0, first_right: 0, reopened: 0, resolved_once: 0, visits: 0, satisfied: 0, basically: 0,
+  dissatisfied: 0, solved: 0, partly: 0, not_solved: 0,
+};
 
 const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 const hours = (h: number | null) => (h == null ? null : Math.round(Number(h) * 100) / 100);
@@ -248,75 +255,115 @@ export class TicketFiguresService {
       departments = [own];
     }
 
-    // placeholders in the order they appear in the statement
-    const params: unknown[] = [];
-    const select: string[] = [];
-    const group: string[] = [];
-    for (const g of groupBy) {
-      const unit = PERIODS[g];
-      if (unit) {
-        select.push(`to_char(date_trunc('${unit}', t.created_at at time zone 'Asia/Shanghai'), 'YYYY-MM-DD') as period`);
-        group.push(`date_trunc('${unit}', t.created_at at time zone 'Asia/Shanghai')`);
-      } else {
-        const [column, name] = COLUMNS[g]!;
-        select.push(`${column} as ${name}`);
-        group.push(column);
-      }
-    }
-    params.push(this.clock.now(), a.from, a.to);
-    const where = ['t.created_at >= ?', 't.created_at < ?'];
-    // (null: no restriction; an empty list — a scope with nothing in it — matches nothing)
-    const restrict = (condition: string, values: readonly string[] | null | undefined) => {
-      if (values == null) return;
-      params.push(pgArray(values));
-      where.push(condition);
-    };
-    restrict('t.district_id = any(?::uuid[])', districts);
-    restrict('t.lead_department_id = any(?::uuid[])', departments);
-    restrict('t.matter_id = any(?::uuid[])', matters);
-    restrict('t.channel = any(?::text[])', f.channels?.length ? f.channels : null);
-    restrict('t.category = any(?::text[])', f.categories?.length ? f.categories : null);
+    // by department (grouped by it, or one department's figures): a ticket is the department's
+    // that leads it now — a merged duplicate its parent's lead's, one waiting for arbitration
+    // nobody's — and its rejects (退单) are the departments' that rejected, from the audit log
+    const byDepartment = groupBy.includes(FigureDimension.DEPARTMENT) || departments != null;
+    const leads = `(case when t.status = 'ARBITRATION' then null when t.lead_department_id is not null then t.lead_department_id
+                         when p.status = 'ARBITRATION' then null else p.lead_department_id end)`;
+    const rejecter = `(e.changes -> 'rejectedDepartmentIds' ->> -1)::uuid`;
     const joinMatters = groupBy.includes(FigureDimension.MATTER) ? 'left join matters m on m.id = t.matter_id' : '';
-    // a report (not a merged duplicate)
-    const report = 't.parent_id is null';
-    const statement =
-      `select ${[...select, ''].join(', ')}
-              count(*) filter (where ${report})::int as tickets,
-              count(*) filter (where not ${report})::int as duplicates,
-              count(*) filter (where ${report} and t.first_department_id is not null)::int as dispatched,
-              count(*) filter (where ${report} and t.accepted_at is not null and t.accept_deadline is not null)::int as accepted,
-              count(*) filter (where ${report} and t.accepted_at <= t.accept_deadline)::int as accepted_on_time,
-              avg(extract(epoch from t.accepted_at - t.dispatched_at) / 3600) filter (where ${report} and t.accepted_at >= t.dispatched_at and t.accept_deadline is not null) as hours_to_accept,
-              count(*) filter (where ${report} and t.resolved_at is not null)::int as resolved,
-              count(*) filter (where ${report} and t.resolved_at <= t.resolve_deadline)::int as resolved_on_time,
-              avg(extract(epoch from t.resolved_at - t.created_at) / 3600) filter (where ${report} and t.resolved_at is not null) as hours_to_resolve,
-              count(*) filter (where ${report} and t.resolved_at is null and t.status not in ('RESOLVED', 'CLOSED', 'MERGED') and t.resolve_deadline < ?)::int as overdue,
-              count(*) filter (where ${report} and t.reject_count > 0)::int as rejected,
-              count(*) filter (where ${report} and t.first_department_id is not null and t.reject_count = 0 and t.reroute_count = 0)::int as first_right,
-              count(*) filter (where ${report} and t.reopen_count > 0)::int as reopened,
-              count(*) filter (where ${report} and (t.resolved_at is not null or t.reopen_count > 0))::int as resolved_once,
-              count(t.satisfaction)::int as visits,
-              count(*) filter (where t.satisfaction = 'SATISFIED')::int as satisfied,
-              count(*) filter (where t.satisfaction = 'BASICALLY_SATISFIED')::int as basically,
-              count(*) filter (where t.satisfaction = 'DISSATISFIED')::int as dissatisfied,
-              count(*) filter (where t.resolution = 'RESOLVED')::int as solved,
-              count(*) filter (where t.resolution = 'PARTLY_RESOLVED')::int as partly,
-              count(*) filter (where t.resolution = 'NOT_RESOLVED')::int as not_solved
-         from tickets t ${joinMatters}
-        where ${where.join(' and ')}
-        ${group.length ? `group by ${group.join(', ')}` : ''}
-        limit ${MAX_FIGURE_GROUPS + 1}`;
+
+    /** One statement over the period's tickets: its group keys, filters and placeholders. */
+    const statement = (department: string, from: string, measures: string): { sql: string; params: unknown[] } => {
+      const params: unknown[] = [];
+      const select: string[] = [];
+      const group: string[] = [];
+      for (const g of groupBy) {
+        const unit = PERIODS[g];
+        if (unit) {
+          select.push(`to_char(date_trunc('${unit}', t.created_at at time zone 'Asia/Shanghai'), 'YYYY-MM-DD') as period`);
+          group.push(`date_trunc('${unit}', t.created_at at time zone 'Asia/Shanghai')`);
+        } else {
+          const [column, name] = g === FigureDimension.DEPARTMENT ? [department, 'department_id'] : COLUMNS[g]!;
+          select.push(`${column} as ${name}`);
+          group.push(column);
+        }
+      }
+      const where = ['t.created_at >= ?', 't.created_at < ?'];
+      const bounds: unknown[] = [a.from, a.to];
+      // (null: no restriction; an empty list — a scope with nothing in it — matches nothing)
+      const restrict = (condition: string, values: readonly string[] | null | undefined) => {
+        if (values == null) return;
+        bounds.push(pgArray(values));
+        where.push(condition);
+      };
+      restrict('t.district_id = any(?::uuid[])', districts);
+      restrict(`${department} = any(?::uuid[])`, departments);
+      restrict('t.matter_id = any(?::uuid[])', matters);
+      restrict('t.channel = any(?::text[])', f.channels?.length ? f.channels : null);
+      restrict('t.category = any(?::text[])', f.categories?.length ? f.categories : null);
+      // (measures' placeholders come first in the statement, then the filters')
+      params.push(...(measures.includes('?') ? [this.clock.now()] : []), ...bounds);
+      return {
+        sql: `select ${[...select, ''].join(', ')} ${measures}
+                from ${from} ${joinMatters}
+               where ${where.join(' and ')}
+               ${group.length ? `group by ${group.join(', ')}` : ''}
+               limit ${MAX_FIGURE_GROUPS + 1}`,
+        params,
+      };
+    };
+
+    // a report: not a merged duplicate — unless its caller, dissatisfied, had it re-opened and
+    // handled on its own
+    const report = '(t.parent_id is null or t.reopen_count > 0)';
+    const main = statement(
+      leads,
+      `tickets t ${byDepartment ? 'left join tickets p on p.id = t.parent_id' : ''}`,
+      `count(*) filter (where ${report})::int as tickets,
+       count(*) filter (where not ${report})::int as duplicates,
+       count(*) filter (where ${report} and t.first_department_id is not null)::int as dispatched,
+       count(*) filter (where ${report} and t.accepted_at is not null and t.accept_deadline is not null)::int as accepted,
+       count(*) filter (where ${report} and t.accepted_at <= t.accept_deadline)::int as accepted_on_time,
+       avg(extract(epoch from t.accepted_at - t.dispatched_at) / 3600) filter (where ${report} and t.accepted_at >= t.dispatched_at and t.accept_deadline is not null) as hours_to_accept,
+       count(*) filter (where ${report} and t.resolved_at is not null)::int as resolved,
+       -- answered on the call (即接即办: never dispatched, no deadline) is on time
+       count(*) filter (where ${report} and (t.resolved_at <= t.resolve_deadline
+                               or (t.resolved_at is not null and t.resolve_deadline is null and t.first_department_id is null)))::int as resolved_on_time,
+       avg(extract(epoch from t.resolved_at - t.created_at) / 3600) filter (where ${report} and t.resolved_at is not null) as hours_to_resolve,
+       count(*) filter (where ${report} and t.resolved_at is null and t.status not in ('RESOLVED', 'CLOSED', 'MERGED') and t.resolve_deadline < ?)::int as overdue,
+       count(*) filter (where ${report} and t.reject_count > 0)::int as rejected,
+       count(*) filter (where ${report} and t.first_department_id is not null and t.reject_count = 0 and t.reroute_count = 0)::int as first_right,
+       count(*) filter (where ${report} and t.reopen_count > 0)::int as reopened,
+       count(*) filter (where ${report} and (t.resolved_at is not null or t.reopen_count > 0))::int as resolved_once,
+       count(t.satisfaction)::int as visits,
+       count(*) filter (where t.satisfaction = 'SATISFIED')::int as satisfied,
+       count(*) filter (where t.satisfaction = 'BASICALLY_SATISFIED')::int as basically,
+       count(*) filter (where t.satisfaction = 'DISSATISFIED')::int as dissatisfied,
+       count(*) filter (where t.resolution = 'RESOLVED')::int as solved,
+       count(*) filter (where t.resolution = 'PARTLY_RESOLVED')::int as partly,
+       count(*) filter (where t.resolution = 'NOT_RESOLVED')::int as not_solved`,
+    );
+    // by department: the tickets each rejected (an overruled reject counts too), merged duplicates' included
+    const refused = byDepartment
+      ? statement(rejecter, `tickets t join ticket_events e on e.ticket_id = t.id and e.type = 'REJECTED'`, 'count(distinct t.id)::int as rejected')
+      : null;
+
     // PostgreSQL cannot know how few groups a day, week or month makes with the other keys: it
     // estimates one per ticket and sorts the whole period to group it — on disk, or in an index's
     // order, ticket by ticket (1,000,000 tickets: 5 s). Hashing takes one pass over the rows and a
     // table of the groups there are (1.5-2 s; it spills to disk if they are many).
-    const rows = group.length
-      ? await rc.em.transactional(async (em) => {
-          const tx = em.getTransactionContext();
-          await em.getConnection().execute('set local enable_sort = off; set local enable_incremental_sort = off', [], 'run', tx);
-          return em.getConnection().execute<Row[]>(statement, params, 'all', tx);
-        })
-      : await rc.em.getConnection().execute<Row[]>(statement, params);
+    const [counted, rejects] = await rc.em.transactional(async (em) => {
+      const tx = em.getTransactionContext();
+      if (groupBy.length) await em.getConnection().execute('set local enable_sort = off; set local enable_incremental_sort = off', [], 'run', tx);
+      return [
+        await em.getConnection().execute<Row[]>(main.sql, main.params, 'all', tx),
+        refused ? await em.getConnection().execute<(Partial<Row> & { rejected: number })[]>(refused.sql, refused.params, 'all', tx) : [],
+      ] as const;
+    });
+    const keyOf = (r: Partial<Row>) => JSON.stringify([r.district_id, r.department_id, r.matter_code, r.channel, r.category, r.urgency, r.period]);
+    const rows = counted;
+    if (refused) {
+      const byKey = new Map(rows.map((r) => [keyOf(r), r]));
+      for (const r of rows) r.rejected = 0;
+      for (const x of rejects) {
+        const row = byKey.get(keyOf(x));
+        if (row) row.rejected = x.rejected;
+        // a department that only rejected: a row with its rejects alone
+        else if (x.department_id != null || !groupBy.includes(FigureDimension.DEPARTMENT)) rows.push({ ...EMPTY, ...x });
+      }
+    }
     if (rows.length > MAX_FIGURE_GROUPS) {
       throw badInput('groupBy', `more than ${MAX_FIGURE_GROUPS} groups: shorten the period, filter, or group by fewer dimensions`);
     }
@@ -329,7 +376,7 @@ export class TicketFiguresService {
       codes.length
         ? (
             await rc.em.getConnection().execute<{ code: string; name: string }[]>(
-              `select distinct on (m.code) m.code, m.name from matters m join duty_list_versions v on v.id = m.version_id
+              `select distinct on (m.code) m.code, m.name from matters m join duty_list_versions v on v.id = m.version_id and v.status <> 'DRAFT'
                 where m.code in (?) order by m.code, v.number desc`,
               [codes],
             )
@@ -369,7 +416,7 @@ export class TicketFiguresService {
       onTimeResolutionRate: rate(r.resolved_on_time, r.resolved),
       resolutionRate: rate(r.solved, r.solved + r.partly + r.not_solved),
       satisfactionRate: rate(r.satisfied + r.basically, r.visits),
-      rejectRate: rate(r.rejected, r.dispatched),
+      rejectRate: refused ? rate(r.rejected, r.dispatched + r.rejected) : rate(r.rejected, r.dispatched),
       firstDispatchAccuracy: rate(r.first_right, r.dispatched),
       reopenRate: rate(r.reopened, r.resolved_once),
     }));
