@@ -35,4 +35,22 @@ test('seeds once, through the intake writer, and the hub serves it', async () =>
   const statuses = new Set(conn.edges.map((e) => e.node.status));
   for (const s of ['DISPATCHED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']) expect(statuses).toContain(s);
   expect(conn.edges.every((e) => e.node.events[0].type === 'CREATED')).toBe(true);
+
+  // the fresh calls at the end went through the router, under the demo duty list in force
+  const routed = await t.raw(
+    { query: '{ tickets(first: 100) { edges { node { content district { code } leadDepartment { code } matter { code } routing { method } } } } }' },
+    { authorization: `Bearer ${supervisor}` },
+  );
+  type Node = { content: string; district: { code: string }; leadDepartment: { code: string } | null; matter: { code: string } | null; routing: { method: string | null } | null };
+  const nodes = (routed.body.data as { tickets: { edges: { node: Node }[] } }).tickets.edges.map((e) => e.node);
+  const where = (words: string) => {
+    const n = nodes.find((x) => x.content.includes(words))!;
+    return [n.routing?.method, n.matter?.code, n.leadDepartment?.code.replace(n.district.code, 'D')];
+  };
+  expect(where('桥面全是碎石')).toEqual(['AUTO', 'ROAD.BRIDGE_SPILL', 'GZ-HWY']);
+  expect(where('工地还在打桩')).toEqual(['AUTO', 'NOISE.CONSTRUCTION', 'D-EEB']);
+  expect(where('跳广场舞的音响')).toEqual(['AUTO', 'NOISE.PARK', 'D-UM']);
+  expect(where('直升机在我们小区上空低飞')).toEqual(['AUTO', 'NOISE.AVIATION', 'GZ-PORT']);
+  expect(where('自助机说查不到我的签注')).toEqual(['AUTO', 'EXIT.PORT_ENDORSEMENT', 'GZ-EXIT']);
+  expect(where('拖欠了两个月工资')).toEqual(['AUTO', 'LABOUR.WAGE', 'D-HRSS']);
 });

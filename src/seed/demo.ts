@@ -104,7 +104,9 @@ export async function seedDemo(orm: MikroORM, config: Config, log: (m: string) =
     return { seeded: false };
   }
   const { districts, departments } = await seedDirectory(orm);
-  const dutyList = await seedDutyList(orm, config);
+  // published a month back: in force for every demo ticket (the scripted histories go back days,
+  // and the fresh calls at the end are routed by it)
+  const dutyList = await seedDutyList(orm, config, new ManualClock(new Date(Date.now() - 30 * 86_400_000)));
   const count = await seedDemoTickets(orm, config, departments);
   log(
     `demo data: ${districts.size} districts, ${departments.size} departments, ` +
