@@ -151,6 +151,25 @@ describe('dispatch at intake (即接即办)', () => {
     expect(ticket!.matter).toBeNull();
   });
 
+  test.each([
+    ['你好，我想咨询一下'],
+    ['我要投诉'],
+    ['12345'],
+    ['喂喂喂，听得到吗'],
+    ['你好，请问怎么办'],
+  ])('a call that says only that it is a call (%s) waits for an operator, however sure the model sounds', async (content) => {
+    const { createTicket } = await t.ok(CreateTicketDocument, { input: { channel: 'PHONE', title: '来电', content, districtCode: '440106' } }, operator);
+    expect(createTicket.status).toBe('RECEIVED');
+    const { ticket } = await t.ok(TicketRoutingDocument, { number: createTicket.number }, operator);
+    expect(ticket!.routing?.method).toBeNull();
+    expect(ticket!.routing!.candidates.length).toBeGreaterThan(0);
+  });
+
+  test.each([['停水了'], ['路灯坏了'], ['出租车绕路']])('a short call that names its matter (%s) is dispatched', async (content) => {
+    const { createTicket } = await t.ok(CreateTicketDocument, { input: { channel: 'PHONE', title: content, content, districtCode: '440106' } }, operator);
+    expect(createTicket.status).toBe('DISPATCHED');
+  });
+
   test('the router’s status says what it learned from', async () => {
     const { routerStatus } = await t.ok(RouterStatusDocument, {}, operator);
     expect(routerStatus.versionNumber).toBe(1);

@@ -17,6 +17,17 @@ import type { Matter } from './matter.entity';
 import { RoutingModel } from './routing-model.entity';
 import type { CandidateRecord } from './routing.types';
 
+/**
+ * Words that say a call is a request, not what it is about. A text whose only words for its best
+ * matter are these (你好，我想咨询一下; 我要投诉) is not dispatched by the router, however sure
+ * the model sounds — it waits for an operator, with the suggestions.
+ */
+const NOT_EVIDENCE = new Set([
+  '你好', '您好', '喂', '请问', '咨询', '一下', '问一下', '想问', '我想', '我要', '投诉', '举报', '反映', '问题', '情况', '事情',
+  '怎么', '怎么办', '如何', '为什么', '什么', '哪里', '帮忙', '帮助', '处理', '解决', '谢谢', '麻烦', '这个', '那个', '现在',
+  '今天', '已经', '一直', '还是', '可以', '能不能', '是否', '有人', '我们', '你们', '他们',
+]);
+
 /** What the router learned from, and when. */
 export interface RouterStatus {
   versionNumber: number | null;
@@ -215,7 +226,7 @@ export class RouterService {
       ranked.push({ p, matter, department: lead, coDepartments: coHandlers, note, confidence: Math.round(p.confidence * 10_000) / 10_000 });
     }
     // the intake's own test for dispatching (TicketsService.routeAtIntake)
-    const dispatched = explain === 'intake' && !!ranked[0]?.department && ranked[0].confidence >= this.threshold;
+    const dispatched = explain === 'intake' && !!ranked[0] && this.dispatchable({ ...ranked[0], keywords: ranked[0].p.explanation.keywords });
     const candidates: Suggestion[] = ranked.map(({ p, matter, department, coDepartments, note, confidence }, i) => {
       const why = !dispatched || i === 0 ? p.explanation : { keywords: [], features: [] };
       return {
@@ -234,6 +245,14 @@ export class RouterService {
       };
     });
     return { version: loaded.version, candidates };
+  }
+
+  /**
+   * Whether the router dispatches on its own (即接即办): a department with jurisdiction, a
+   * confidence at the threshold, and a word of the text that speaks of the matter itself.
+   */
+  dispatchable(c: { department: Department | null; confidence: number; keywords: readonly string[] }): boolean {
+    return !!c.department && c.confidence >= this.threshold && c.keywords.some((k) => !NOT_EVIDENCE.has(k));
   }
 
   /** The district's part of the directory, read once per model (concurrent intakes share the read). */
