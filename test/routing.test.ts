@@ -10,7 +10,12 @@ import {
   RoutingPreviewDocument,
   TicketRoutingDocument,
 } from './generated/graphql';
-import { Role, startTestHub } from './support/hub';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../src/app/config';
+import { Role, startTestHub, TEST_SECRET } from './support/hub';
+import { until } from './support/wait';
 import type { TestHub } from './support/hub';
 
 let t: TestHub;
@@ -168,6 +173,14 @@ describe('dispatch at intake (即接即办)', () => {
   test.each([['停水了'], ['路灯坏了'], ['出租车绕路']])('a short call that names its matter (%s) is dispatched', async (content) => {
     const { createTicket } = await t.ok(CreateTicketDocument, { input: { channel: 'PHONE', title: content, content, districtCode: '440106' } }, operator);
     expect(createTicket.status).toBe('DISPATCHED');
+  });
+
+  test('a retrain elsewhere (the CLI, another hub process) reaches this hub within seconds, without a restart', async () => {
+    const before = (await t.ok(RouterStatusDocument, {}, operator)).routerStatus.trainedAt;
+    await promisify(execFile)(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js'), 'routing', 'train'], {
+      env: { ...process.env, NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, DATABASE_URL: t.databaseUrl },
+    });
+    await until('the hub to load the model trained elsewhere', async () => (await t.ok(RouterStatusDocument, {}, operator)).routerStatus.trainedAt !== before, 15_000);
   });
 
   test('the router’s status says what it learned from', async () => {

@@ -104,9 +104,21 @@ export class RouterService {
     }
     this.checkedAt = Date.now();
     if (!version) return null;
-    if (this.loaded?.version.id === version.id) return this.loaded;
+    // the same version, and no newer model of it trained elsewhere (`minsheng routing train`,
+    // another hub process's retrainRouter): keep it
+    if (this.loaded?.version.id === version.id && !(await this.retrainedElsewhere(rc.em, this.loaded))) return this.loaded;
     this.loading ??= this.load(rc.em.fork(), version).finally(() => (this.loading = null));
     return this.loading;
+  }
+
+  /** Whether the stored model of the loaded version is newer than the one in memory. */
+  private async retrainedElsewhere(em: EntityManager, loaded: Loaded): Promise<boolean> {
+    const [row] = await em.getConnection().execute<{ trained_at: Date }[]>(
+      'select max(trained_at) as trained_at from routing_models where version_id = ?',
+      [loaded.version.id],
+    );
+    const stored = row?.trained_at ? new Date(row.trained_at).getTime() : null;
+    return stored != null && stored > (loaded.status.trainedAt?.getTime() ?? 0);
   }
 
   private async load(em: EntityManager, version: DutyListVersion): Promise<Loaded> {
