@@ -303,9 +303,38 @@ describe('disputes feed the list, history feeds the router', () => {
     );
     expect(arbitrateTicket.leadDepartment?.code).toBe('440106-UM');
     const { dutyList } = await t.ok(MatterDisputesDocument, { code: 'NOISE.PARK' }, supervisor);
-    expect(dutyList.matter!.disputes).toEqual([{ rejectedBy: { code: '440106-EEB' }, decidedFor: { code: '440106-UM' }, count: 1 }]);
+    // EEB's reject, decided against it; UM's, overruled (the list was right: UM it is)
+    expect(dutyList.matter!.disputes).toHaveLength(2);
+    expect(dutyList.matter!.disputes).toEqual(
+      expect.arrayContaining([
+        { overruled: false, rejectedBy: { code: '440106-EEB' }, decidedFor: { code: '440106-UM' }, count: 1 },
+        { overruled: true, rejectedBy: { code: '440106-UM' }, decidedFor: { code: '440106-UM' }, count: 1 },
+      ]),
+    );
     const { ticket } = await t.ok(TicketRoutingDocument, { number: c.number }, supervisor);
     expect(ticket!.routing?.method).toBe('ARBITRATION');
+  });
+
+  test('arbitration that moves a ticket to another matter is evidence on the matter disputed, and on the one decided', async () => {
+    const { createTicket: c } = await t.ok(
+      CreateTicketDocument,
+      { input: { channel: 'PHONE', title: '桥面垃圾', content: '人行天桥桥面上有人倒了几袋生活垃圾', districtCode: '440105', matterCode: 'ROAD.BRIDGE_SPILL' } },
+      operator,
+    );
+    expect(c.leadDepartment?.code).toBe('GZ-HWY');
+    const v = (n: number) => ({ id: c.id, expectedVersion: n });
+    await t.ok(RejectTicketDocument, { input: { ...v(2), reason: '是生活垃圾，不是车辆遗撒' } }, await dept('GZ-HWY'));
+    const disputed = await t.raw(
+      { query: 'mutation($i: DisputeRejectInput!) { disputeReject(input: $i) { version } }', variables: { i: { ...v(3), reason: '需裁定' } } },
+      { authorization: `Bearer ${supervisor}` },
+    );
+    expect(disputed.body.errors).toBeUndefined();
+    const { arbitrateTicket } = await t.ok(ArbitrateTicketDocument, { input: { ...v(4), matterCode: 'CITY.GARBAGE', decision: '生活垃圾由属地城管清理' } }, supervisor);
+    const decided = arbitrateTicket.leadDepartment!.code;
+    for (const code of ['ROAD.BRIDGE_SPILL', 'CITY.GARBAGE']) {
+      const { dutyList } = await t.ok(MatterDisputesDocument, { code }, supervisor);
+      expect([code, dutyList.matter!.disputes]).toEqual([code, [{ overruled: false, rejectedBy: { code: 'GZ-HWY' }, decidedFor: { code: decided }, count: 1 }]]);
+    }
   });
 
   test('confirmed tickets become training examples; a restart loads the stored model', async () => {

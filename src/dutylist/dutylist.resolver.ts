@@ -124,6 +124,9 @@ export class MatterDisputeStat {
 
   @Field(() => Int)
   count!: number;
+
+  @Field(() => Boolean, { description: 'The reject was overruled: arbitration decided for the department that rejected (the list was right).' })
+  overruled!: boolean;
 }
 
 @ObjectType()
@@ -360,6 +363,7 @@ export function dutyListResolvers(dutyLists: DutyListService, router: RouterServ
         rejectedBy: deps[2 * i] as Department,
         decidedFor: deps[2 * i + 1] as Department,
         count: r.count,
+        overruled: r.rejectedById === r.decidedId,
       }));
     }
   }

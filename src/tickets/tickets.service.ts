@@ -626,26 +626,33 @@ export class TicketsService {
     return this.change(rc, input, SUPERVISORS, async (em, t) => {
       const { department, chosen, coDepartmentIds } = await this.target(rc, t, input);
       const rejected = [...t.rejectedDepartmentIds];
+      // the matter the departments disputed: the one it was routed under when they rejected it
+      const disputedMatterId = t.matterId;
       const reasons = await em.find(TicketEvent, { ticketId: t.id, type: TicketEventType.REJECTED }, { orderBy: { seq: 'asc' } });
       const resolveDays = chosen ? chosen.resolveDays : await this.resolveDaysOf(em, t.matterId);
       // (the routing record changes in the same write as the transition: one version, one event)
       if (chosen) this.markManual(t, RoutingMethod.ARBITRATION, chosen);
       await this.apply(em, rc.viewer, t, { kind: 'arbitrate', departmentId: department.id, matter: chosen?.ref, coDepartmentIds }, input.decision, resolveDays);
-      const matterCode = chosen?.matter.code ?? (t.matterId ? (await em.findOne(Matter, { id: t.matterId }))?.code ?? null : null);
-      rejected.forEach((rejectedById, i) => {
-        if (rejectedById === department.id) return;
-        em.persist(
-          em.create(MatterDispute, {
-            ticketId: t.id,
-            matterCode,
-            rejectedById,
-            decidedId: department.id,
-            rejectReason: reasons[i]?.note ?? null,
-            decision: input.decision,
-            decidedAt: this.deps.clock.now(),
-          }),
-        );
-      });
+      // evidence for the next duty list, under the matter disputed and, when the decision moved
+      // the ticket, the matter decided on too: every reject with what was decided — an overruled
+      // one (decided for the department that rejected) says the list was right
+      const disputedCode = disputedMatterId ? (await em.findOne(Matter, { id: disputedMatterId }))?.code ?? null : null;
+      const codes = [...new Set([disputedCode, chosen?.matter.code ?? null].filter((c) => c != null))];
+      for (const matterCode of codes.length ? codes : [null]) {
+        rejected.forEach((rejectedById, i) => {
+          em.persist(
+            em.create(MatterDispute, {
+              ticketId: t.id,
+              matterCode,
+              rejectedById,
+              decidedId: department.id,
+              rejectReason: reasons[i]?.note ?? null,
+              decision: input.decision,
+              decidedAt: this.deps.clock.now(),
+            }),
+          );
+        });
+      }
       await em.flush();
     });
   }
