@@ -8,6 +8,7 @@ import {
   RetrainRouterDocument,
   RouterStatusDocument,
   RoutingPreviewDocument,
+  RoutingPreviewPlaceDocument,
   TicketRoutingDocument,
 } from './generated/graphql';
 import { execFile } from 'node:child_process';
@@ -96,6 +97,14 @@ describe('routingPreview: what operators see before they submit', () => {
     // by location: a point in 天河区
     const { routingPreview } = await t.ok(RoutingPreviewDocument, { text, lat: 23.1325, lng: 113.327 }, operator);
     expect(routingPreview[0].departmentCode).toBe('440106-UM');
+  });
+
+  test('typed before the place: the matters are ranked all the same; a city bureau is named, a district’s department waits for the place', async () => {
+    const city = await t.ok(RoutingPreviewPlaceDocument, { text: '天桥上有人倒了一大堆建筑垃圾，桥面全是碎石' }, operator);
+    expect(city.routingPreview[0]).toMatchObject({ matterCode: 'ROAD.BRIDGE_SPILL', departmentCode: 'GZ-HWY' });
+    const district = await t.ok(RoutingPreviewPlaceDocument, { text: '小区门口的路灯坏了一个星期' }, operator);
+    expect(district.routingPreview[0]).toMatchObject({ matterCode: 'CITY.STREETLIGHT', departmentCode: null });
+    expect(district.routingPreview[0].jurisdictionNote).toMatch(/no place yet/);
   });
 
   test('bad input is refused with a coded error', async () => {

@@ -303,7 +303,7 @@ export function dutyListResolvers(dutyLists: DutyListService, router: RouterServ
     }
 
     @Query(() => [RoutingCandidate], {
-      description: 'For operators before they submit: the matters and departments the router suggests, best first.',
+      description: 'For operators before they submit: the matters and departments the router suggests, best first. Without a place yet (no districtCode, lat or lng) the matters are ranked all the same, with the city bureaus of city-level matters; a district’s department waits for the place (jurisdictionNote says so).',
     })
     async routingPreview(
       @Ctx() rc: RequestContext,

@@ -65,6 +65,12 @@ export class JurisdictionDirectory {
     return new JurisdictionDirectory(districtId, rows);
   }
 
+  /** The city bureaus alone: for a text whose place is not known yet (no district's branches). */
+  static async loadCity(em: EntityManager): Promise<JurisdictionDirectory> {
+    const rows = await em.fork().find(Department, { level: DepartmentLevel.CITY }, { orderBy: { code: 'asc' } });
+    return new JurisdictionDirectory('', rows);
+  }
+
   /** Departments of a kind at a level here (city bureaus, or the district's), by code. */
   of(kind: DepartmentKind, level: DepartmentLevel): readonly Department[] {
     return this.index.get(`${kind}|${level}`) ?? [];

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
 import { requireRole, requireSignedIn, Role } from '../auth/viewer';
+import { DepartmentLevel } from '../departments/department.entity';
 import type { Department } from '../departments/department.entity';
 import type { DepartmentsService, PlaceInput } from '../departments/departments.service';
 import { TextClassifier } from '../routing';
@@ -27,6 +28,9 @@ const NOT_EVIDENCE = new Set([
   '怎么', '怎么办', '如何', '为什么', '什么', '哪里', '帮忙', '帮助', '处理', '解决', '谢谢', '麻烦', '这个', '那个', '现在',
   '今天', '已经', '一直', '还是', '可以', '能不能', '是否', '有人', '我们', '你们', '他们',
 ]);
+
+/** Why a candidate has no department yet, when the text came without a place. */
+const NO_PLACE_NOTE = 'no place yet: the department depends on the district (give districtCode, or lat and lng)';
 
 /** What the router learned from, and when. */
 export interface RouterStatus {
@@ -221,7 +225,7 @@ export class RouterService {
   async suggest(
     rc: Pick<RequestContext, 'em'>,
     text: string,
-    place: Place,
+    place: Place | null,
     k = 3,
     explain: 'all' | 'intake' = 'all',
   ): Promise<{ version: DutyListVersion | null; candidates: Suggestion[] }> {
@@ -229,12 +233,15 @@ export class RouterService {
     const loaded = await this.current(rc);
     if (!loaded) return { version: null, candidates: [] };
     const predictions = loaded.classifier.predict(text, k);
-    const directory = predictions.length ? await this.directory(rc, loaded, place.districtId) : null;
+    // (no place yet: the city bureaus only — a district's branch or street office needs the district)
+    const directory = predictions.length ? await this.directory(rc, loaded, place?.districtId ?? null) : null;
     const ranked = [];
     for (const p of predictions) {
       const matter = loaded.matters.get(p.label);
       if (!matter) continue;
-      const { lead, coHandlers, note } = resolveJurisdiction(matter, place, directory!);
+      const found = resolveJurisdiction(matter, place ?? { districtId: '' }, directory!);
+      const { lead, coHandlers } = found;
+      const note = !place && !lead && matter.level && matter.level !== DepartmentLevel.CITY ? NO_PLACE_NOTE : found.note;
       ranked.push({ p, matter, department: lead, coDepartments: coHandlers, note, confidence: Math.round(p.confidence * 10_000) / 10_000 });
     }
     // the intake's own test for dispatching (TicketsService.routeAtIntake)
@@ -268,13 +275,14 @@ export class RouterService {
   }
 
   /** The district's part of the directory, read once per model (concurrent intakes share the read). */
-  private directory(rc: Pick<RequestContext, 'em'>, loaded: Loaded, districtId: string): Promise<JurisdictionDirectory> {
-    let d = loaded.directories.get(districtId);
+  private directory(rc: Pick<RequestContext, 'em'>, loaded: Loaded, districtId: string | null): Promise<JurisdictionDirectory> {
+    const key = districtId ?? '';
+    let d = loaded.directories.get(key);
     if (!d) {
-      d = JurisdictionDirectory.load(rc.em, districtId);
-      loaded.directories.set(districtId, d);
+      d = districtId ? JurisdictionDirectory.load(rc.em, districtId) : JurisdictionDirectory.loadCity(rc.em);
+      loaded.directories.set(key, d);
       // a failed read is not remembered: the next intake tries again
-      d.catch(() => loaded.directories.delete(districtId));
+      d.catch(() => loaded.directories.delete(key));
     }
     return d;
   }
@@ -285,6 +293,8 @@ export class RouterService {
     const text = input.text.trim();
     if (!text) throw badInput('text', 'text must not be blank');
     if (text.length > 4000) throw badInput('text', 'text must be at most 4,000 characters');
+    // operators often type the words before the place: rank the matters anyway
+    if (!input.districtCode && input.lat == null && input.lng == null) return (await this.suggest(rc, text, null, 5)).candidates;
     const district = await this.departments.districtFor(rc, input);
     return (await this.suggest(rc, text, { districtId: district.id, lat: input.lat, lng: input.lng }, 5)).candidates;
   }
