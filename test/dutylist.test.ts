@@ -28,6 +28,7 @@ import {
 } from './generated/graphql';
 import type { MatterInput } from './generated/graphql';
 import { DEMO_DUTY_LIST } from '../src/seed/demo';
+import { DutyListVersion } from '../src/dutylist/duty-list-version.entity';
 import { RoutingModel } from '../src/dutylist/routing-model.entity';
 import { ManualClock } from '../src/shared/clock';
 import { Role, startTestHub } from './support/hub';
@@ -161,10 +162,20 @@ describe('versions and drafts', () => {
     const at = new Date(clock.now().getTime() + 3_600_000);
     const { publishDutyList } = await t.ok(PublishDutyListDocument, { number: draft.number, expectedVersion: seen + 2, effectiveAt: at.toISOString() }, supervisor);
     expect(publishDutyList.status).toBe('PUBLISHED');
+    // its model is trained and stored at publishing, not in the first request after it comes in
+    const em = t.hub.orm.em.fork();
+    const future = await em.findOneOrFail(DutyListVersion, { number: draft.number });
+    const stored = await em.find(RoutingModel, { versionId: future.id });
+    expect(stored).toHaveLength(1);
     // until then the old version stays in force, and published
     expect((await t.ok(DutyListDocument, {}, supervisor)).dutyList.number).toBe(before);
+    expect((await t.ok(RouterStatusDocument, {}, supervisor)).routerStatus.versionNumber).toBe(before);
     clock.advance(3_600_000);
     expect((await t.ok(DutyListDocument, {}, supervisor)).dutyList.number).toBe(draft.number);
+    // the router routes with it, trained at publishing (not again)
+    await new Promise((r) => setTimeout(r, 1100));
+    const status = (await t.ok(RouterStatusDocument, {}, supervisor)).routerStatus;
+    expect([status.versionNumber, new Date(status.trainedAt!).getTime()]).toEqual([draft.number, stored[0].trainedAt.getTime()]);
     const { dutyLists } = await t.ok(DutyListsDocument, { status: 'PUBLISHED' }, supervisor);
     expect(dutyLists.map((v) => v.number)).toEqual([draft.number]);
     expect((await t.ok(DutyListDocument, { number: before }, supervisor)).dutyList.status).toBe('RETIRED');

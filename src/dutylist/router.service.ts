@@ -90,7 +90,10 @@ export class RouterService {
     readonly threshold: number,
   ) {
     dutyLists.onPublish(async (em, version) => {
-      if (version.effectiveAt && version.effectiveAt <= this.clock.now()) await this.train(em.fork(), version);
+      // in force now: trained and used at once; from a later time: trained and stored now, so the
+      // first intake after it comes in loads the model instead of training inside its request
+      const now = !version.effectiveAt || version.effectiveAt <= this.clock.now();
+      await this.train(em.fork(), version, now);
     });
   }
 
@@ -160,7 +163,8 @@ export class RouterService {
    * whose matter is confirmed — resolved or closed without a reject or re-route, or set by
    * arbitration.
    */
-  async train(em: EntityManager, version: DutyListVersion): Promise<Loaded> {
+  /** Trains on the version and stores the model; `use`: this process routes with it from now on. */
+  async train(em: EntityManager, version: DutyListVersion, use = true): Promise<Loaded> {
     const all = await this.dutyLists.matters(em, version.id);
     const matters = await this.leafMatters(em, version, all);
     const parentName = new Map(all.map((m) => [m.code, m.name]));
@@ -192,15 +196,17 @@ export class RouterService {
       await tx.nativeDelete(RoutingModel, { versionId: version.id });
       tx.persist(saved);
     });
-    this.loaded = {
+    const trained: Loaded = {
       version,
       classifier,
       matters,
       status: { versionNumber: version.number, trainedAt, listExamples, historyExamples, matters: matters.size },
       directories: new Map(),
     };
+    if (!use) return trained;
+    this.loaded = trained;
     this.checkedAt = Date.now();
-    return this.loaded;
+    return trained;
   }
 
   async retrain(rc: RequestContext): Promise<RouterStatus> {
