@@ -261,6 +261,14 @@ describe('file problems are placed where they are', () => {
     expect(await versionsCount()).toBe(before);
   });
 
+  test('CSV: a quote inside an unquoted cell is text, as a spreadsheet reads it', async () => {
+    const csv = [HEADER, 'Q,,类别,,,,,,,,true', 'Q.1,Q,事项,说明 "以实际为准" 即可,关键词,,URBAN_MANAGEMENT,DISTRICT,,,true'].join('\n');
+    const { importDutyList } = await t.ok(ImportDutyListDocument, { format: 'CSV', content: csv }, supervisor);
+    const { exportDutyList } = await t.ok(ExportDutyListDocument, { format: 'JSON', number: importDutyList.number }, supervisor);
+    const matter = (JSON.parse(exportDutyList) as { matters: { code: string; description: string | null }[] }).matters.find((m) => m.code === 'Q.1');
+    expect(matter?.description).toBe('说明 "以实际为准" 即可');
+  });
+
   test('JSON: an item that is not an object, and values of the wrong type, each a problem of its item', async () => {
     const before = await versionsCount();
     const content = JSON.stringify({

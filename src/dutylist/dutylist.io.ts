@@ -87,6 +87,8 @@ export function parseDutyListCsv(content: string): DutyListFile {
       skip_empty_lines: true,
       // every row with the wrong number of fields is reported below, not just the first
       relax_column_count: true,
+      // a quote inside an unquoted cell (说明 "以实际为准") is text, as a spreadsheet reads it
+      relax_quotes: true,
       trim: false,
     }) as unknown as typeof parsed;
   } catch (e) {
