@@ -272,10 +272,16 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-/** Reads a CSV for the router, saying which of the text columns it lacks (they count as empty). */
-function readCsv(file: string, text: string[], label?: string): { text: string; label?: string; index: number }[] {
+/**
+ * Reads a CSV for the router, saying which of the text columns it lacks (they count as empty). A
+ * file to learn from with none of them fails (a model of empty texts is no model: a misspelt
+ * --text); a file to predict or test on gets a warning and empty texts, row for row.
+ */
+function readCsv(file: string, text: string[], label?: string, learnFrom = false): { text: string; label?: string; index: number }[] {
   const { rows, header, missingTextColumns } = readExamplesCsv(file, text, label);
-  if (missingTextColumns.length === text.length) {
+  if (missingTextColumns.length === text.length && learnFrom) {
+    throw new Error(`${file}: none of the text columns ${text.join(', ')} is in the file (its header: ${header.join(',')}): check --text`);
+  } else if (missingTextColumns.length === text.length) {
     console.error(`${file}: warning: none of the text columns ${text.join(', ')} is in the file (its header: ${header.join(',')}): every text is empty`);
   } else if (missingTextColumns.length) console.error(`${file}: warning: no column ${missingTextColumns.join(', ')}: read as empty text`);
   return rows;
@@ -438,17 +444,17 @@ routing
   .requiredOption('--label <column>', 'label column')
   .option('--json', 'print the report as JSON too')
   .action(async (opts: { train: string; test?: string; folds?: number; text: string[]; label: string; json?: boolean }) => {
-    const load = (file: string) => {
+    const load = (file: string, learnFrom: boolean) => {
       try {
-        return labelled(file, readCsv(file, opts.text, opts.label));
+        return labelled(file, readCsv(file, opts.text, opts.label, learnFrom));
       } catch (e) {
         return fail(`minsheng routing eval: ${(e as Error).message}`);
       }
     };
-    const train = load(opts.train);
+    const train = load(opts.train, true);
     if (!opts.test && !opts.folds) fail('minsheng routing eval: give --test FILE or --folds K');
     if (!opts.test && opts.folds! > train.length) fail(`minsheng routing eval: --folds ${opts.folds} is more than the ${train.length} labelled rows`);
-    const report = opts.test ? evaluate(train, load(opts.test)) : crossValidate(train, opts.folds!);
+    const report = opts.test ? evaluate(train, load(opts.test, false)) : crossValidate(train, opts.folds!);
     process.stdout.write(`${formatReport(report)}\n`);
     if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   });
@@ -466,7 +472,7 @@ routing
     let train: { text: string; label: string }[] = [];
     let input: { index: number; text: string }[] = [];
     try {
-      train = labelled(opts.train, readCsv(opts.train, opts.text, opts.label));
+      train = labelled(opts.train, readCsv(opts.train, opts.text, opts.label, true));
       input = readCsv(opts.input, opts.text);
     } catch (e) {
       fail(`minsheng routing predict: ${(e as Error).message}`);

@@ -123,11 +123,18 @@ describe('routing eval and predict on CSV files', () => {
     expect(r.stdout).toMatch(/predict: median [\d.]+ ms, p99 [\d.]+ ms/);
   });
 
-  test('misnamed text columns are warned of; bad folds and an output that cannot be written: a clear message, before any training', async () => {
-    // missing text columns are read as empty text, and said so (a misspelt name must not go unnoticed)
+  test('misnamed text columns: a file to learn from with none of them fails; otherwise warned of; bad folds and an output that cannot be written: a clear message, before any training', async () => {
+    // a training file with none of the text columns: nothing to learn from (a misspelt --text)
     const none = await cli('routing', 'eval', '--train', train, '--folds', '4', '--text', 'titel,detial', '--label', 'label_level1');
-    expect(none.code).toBe(0);
-    expect(none.stderr).toContain('warning: none of the text columns titel, detial is in the file (its header: title,detail,label_level1,other): every text is empty');
+    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('none of the text columns titel, detial is in the file (its header: title,detail,label_level1,other): check --text')]);
+    const noneToLearn = await cli('routing', 'predict', '--train', train, '--input', input, '--text', 'titel', '--output', path.join(dir, 'r.csv'));
+    expect([noneToLearn.code, noneToLearn.stderr]).toEqual([1, expect.stringContaining('check --text')]);
+    // missing in the file to predict on: read as empty text, row for row, and said so
+    const blind = path.join(dir, 'blind.csv');
+    fs.writeFileSync(blind, 'remark\n甲\n乙\n');
+    const blindOut = await cli('routing', 'predict', '--train', train, '--input', blind, '--output', path.join(dir, 'b.csv'));
+    expect([blindOut.code, blindOut.stderr]).toEqual([0, expect.stringContaining('every text is empty')]);
+    expect(fs.readFileSync(path.join(dir, 'b.csv'), 'utf8').trim().split('\n').map((l) => l.split(',')[0])).toEqual(['row', '0', '1']);
     const some = await cli('routing', 'predict', '--train', train, '--input', input, '--text', 'title,detial', '--output', path.join(dir, 'q.csv'));
     expect(some.code).toBe(0);
     expect(some.stderr).toContain('warning: no column detial: read as empty text');
