@@ -5,6 +5,7 @@
  * nor on whether the detectors had already read the ticket.
  */
 import { ManualClock } from '../src/shared/clock';
+import { localId } from '../src/shared/relay';
 import { Role, startTestHub } from './support/hub';
 import type { TestHub } from './support/hub';
 import { until } from './support/wait';
@@ -46,14 +47,33 @@ const alerts = (kinds: string[]) =>
     f: { kinds },
   }).then((d) => d.riskAlerts.edges.map((e) => e.node));
 
-/** Until the risk detectors have read every event so far (so they saw the ticket without its matter). */
-async function detectorsCaughtUp(): Promise<void> {
-  await until('the risk detectors to catch up', async () => {
+/** Until the risk detectors have read the ticket's intake (so they saw it without its matter). */
+async function detectorsRead(ticketId: string): Promise<void> {
+  await until('the risk detectors to read the intake', async () => {
     const [row] = await t.hub.orm.em
       .fork()
       .getConnection()
-      .execute<{ behind: string }[]>(`select (select max(position) from outbox_events) - c.position as behind from consumer_checkpoints c where c.name = 'risk'`);
-    return row && Number(row.behind) <= 0;
+      .execute<{ read: boolean }[]>(
+        `select exists (select 1 from outbox_events o, consumer_checkpoints c
+                         where o.aggregate_id = ? and o.type = 'CREATED' and o.position is not null
+                           and c.name = 'risk' and c.position >= o.position) as read`,
+        [localId(ticketId, 'Ticket')],
+      );
+    return row?.read;
+  });
+}
+
+/** Until every event so far has a stream position and the risk detectors have read it. */
+async function allRead(): Promise<void> {
+  await until('the risk detectors to read every event', async () => {
+    const [row] = await t.hub.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ done: boolean }[]>(
+        `select not exists (select 1 from outbox_events where position is null)
+                and (select position from consumer_checkpoints where name = 'risk') >= (select max(position) from outbox_events) as done`,
+      );
+    return row?.done;
   });
 }
 
@@ -61,7 +81,7 @@ async function detectorsCaughtUp(): Promise<void> {
 async function dispatchedLater(input: Record<string, unknown>, matterCode: string): Promise<void> {
   const tk = await intake(input);
   expect(tk.status).toBe('RECEIVED');
-  await detectorsCaughtUp();
+  await detectorsRead(tk.id);
   await dispatch(tk.id, tk.version, matterCode);
 }
 
@@ -96,8 +116,7 @@ test('LABOUR_DISPUTE: one employer’s tickets filed under LABOUR.WAGE by the op
     clock.advance(60_000);
     await dispatchedLater({ title: '讨薪', content: `永兴五金厂拖欠我们工资两个月了，请帮忙讨薪${i}`, districtCode: '440115' }, 'LABOUR.WAGE');
   }
-  await new Promise((r) => setTimeout(r, 300));
-  await detectorsCaughtUp();
+  await allRead();
   expect((await alerts(['LABOUR_DISPUTE'])).filter((a) => a.district.code === '440115').map((a) => a.ticketCount)).toEqual([2]);
   // one signal per ticket, though each was examined twice (at intake and at its dispatch)
   const [row] = await t.hub.orm.em
