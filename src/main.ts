@@ -13,7 +13,7 @@ import type { RequestContext } from './app/context';
 import { createLoaders } from './app/loaders';
 import type { Services } from './app/schema';
 import type { DutyListFormat } from './dutylist/dutylist.enums';
-import { isUtf8 } from './dutylist/dutylist.io';
+import { isUtf8, placeOf } from './dutylist/dutylist.io';
 import { crossValidate, evaluate, formatReport, readExamplesCsv, TextClassifier, writePredictionsCsv } from './routing';
 import { ConfigError, loadConfig, PROJECT_ROOT } from './app/config';
 import type { Config } from './app/config';
@@ -399,8 +399,8 @@ dutylist
       );
       log(`duty list version ${v.number}: ${v.status}${v.effectiveAt ? `, in force from ${v.effectiveAt.toISOString()}` : ''}`);
     } catch (e) {
-      const problems = (e as { extensions?: { problems?: { line: number; code?: string; reason: string }[] } }).extensions?.problems;
-      if (problems) fail(`${file}: rejected, nothing imported:\n${problems.map((p) => `  line ${p.line}${p.code ? ` (${p.code})` : ''}: ${p.reason}`).join('\n')}`);
+      const problems = (e as { extensions?: { problems?: { line: number; unit?: 'matter'; code?: string; reason: string }[] } }).extensions?.problems;
+      if (problems) fail(`${file}: rejected, nothing imported:\n${problems.map((p) => `  ${placeOf(p)}${p.code ? ` (${p.code})` : ''}: ${p.reason}`).join('\n')}`);
       throw e;
     }
   });

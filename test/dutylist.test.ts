@@ -283,6 +283,9 @@ describe('file problems are placed where they are', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const problems = problemsOf(res);
     expect(problems.find((p) => p.line === 1)?.reason).toMatch(/must be an object, got null/);
+    // a JSON file's problems are placed by matter (#1 is the first), not by line
+    expect(problems.every((p) => (p as { unit?: string }).unit === 'matter')).toBe(true);
+    expect(res.errors?.[0]?.message).toMatch(/matter #1: a matter must be an object/);
     expect(problems.find((p) => p.line === 3)?.reason).toMatch(/active must be true or false/);
     expect(problems.filter((p) => p.line === 4).map((p) => p.reason)).toEqual(
       expect.arrayContaining([expect.stringMatching(/keywords must be an array of strings/), expect.stringMatching(/resolveDays must be a number/)]),

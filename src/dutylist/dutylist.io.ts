@@ -40,20 +40,30 @@ export interface DutyListFile {
   matters: MatterData[];
   /** where each matter is in the file (its line; for JSON, its index + 1), for reporting problems found later */
   lines?: number[];
+  /** JSON: `lines` count matters (#1, #2…), not lines */
+  unit?: 'matter';
 }
 
 export interface RowProblem {
-  /** 1-based line in the file (the header is line 1); for JSON, the matter's index + 1 */
+  /** 1-based line in the file (the header is line 1); for JSON (`unit: 'matter'`), the matter's index + 1 */
   line: number;
+  /** set when `line` counts the file's matters (JSON) rather than its lines */
+  unit?: 'matter';
   code?: string;
   reason: string;
 }
+
+/** "line 7", or for a JSON file "matter #7" */
+const where = (n: number, unit?: 'matter') => (unit === 'matter' ? `matter #${n}` : `line ${n}`);
+
+/** Where a problem is, as people read it: "line 7" in a CSV file, "matter #7" in a JSON one. */
+export const placeOf = (p: RowProblem) => where(p.line, p.unit);
 
 export class DutyListFileError extends Error {
   constructor(readonly problems: RowProblem[]) {
     super(
       `the duty list has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  line ${p.line}${p.code ? ` (${p.code})` : ''}: ${p.reason}`).join('\n'),
+        problems.map((p) => `  ${where(p.line, p.unit)}${p.code ? ` (${p.code})` : ''}: ${p.reason}`).join('\n'),
     );
   }
 }
@@ -191,20 +201,20 @@ export function parseDutyListJson(content: string): DutyListFile {
       } satisfies MatterData,
     };
   });
-  problems.push(...checkMatters(matters));
-  if (problems.length) throw new DutyListFileError(problems.sort((a, b) => a.line - b.line));
-  return { notes: typeof list.notes === 'string' ? list.notes : null, matters: matters.map((x) => x.m), lines: matters.map((x) => x.line) };
+  problems.push(...checkMatters(matters, 'matter'));
+  if (problems.length) throw new DutyListFileError(problems.map((p) => ({ ...p, unit: 'matter' as const })).sort((a, b) => a.line - b.line));
+  return { notes: typeof list.notes === 'string' ? list.notes : null, matters: matters.map((x) => x.m), lines: matters.map((x) => x.line), unit: 'matter' };
 }
 
 /** Row-level and tree-level checks shared by CSV, JSON and GraphQL edits. */
-export function checkMatters(rows: { m: MatterData; line: number }[]): RowProblem[] {
+export function checkMatters(rows: { m: MatterData; line: number }[], unit?: 'matter'): RowProblem[] {
   const problems: RowProblem[] = [];
   const byCode = new Map<string, number>();
   for (const { m, line } of rows) {
     const p = (reason: string) => problems.push({ line, code: m.code || undefined, reason });
     if (!m.code) p('code is empty');
     else if (!CODE.test(m.code)) p(`code "${m.code}" may only use letters, digits, "." "_" "-" (at most 64)`);
-    else if (byCode.has(m.code)) p(`code ${m.code} is used twice (also on line ${byCode.get(m.code)})`);
+    else if (byCode.has(m.code)) p(`code ${m.code} is used twice (also ${unit === 'matter' ? '' : 'on '}${where(byCode.get(m.code)!, unit)})`);
     else byCode.set(m.code, line);
     if (!m.name.trim()) p('name is empty');
     else if (m.name.length > 128) p('name is longer than 128 characters');

@@ -75,7 +75,7 @@ export function matterData(m: Matter): MatterData {
 function inFile(e: unknown, file: DutyListFile): unknown {
   const problems = e instanceof DomainError ? (e.extensions.problems as RowProblem[] | undefined) : undefined;
   if (!problems || !file.lines) return e;
-  const placed = problems.map((p) => ({ ...p, line: p.line >= 1 ? (file.lines![p.line - 1] ?? p.line) : p.line }));
+  const placed = problems.map((p) => ({ ...p, line: p.line >= 1 ? (file.lines![p.line - 1] ?? p.line) : p.line, ...(file.unit ? { unit: file.unit } : {}) }));
   return fileError(new DutyListFileError(placed));
 }
 
