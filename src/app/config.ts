@@ -68,6 +68,8 @@ const schema = z.object({
   HOT_ISSUE_MAX_TICKETS: z.coerce.number().int().min(10).max(100_000).default(5000),
   SLA_CLOCK_SECONDS: z.coerce.number().positive().default(60),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20000),
+  /** when set, GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** where rate-limit counters live; by default shared like the event bus (memory for one process) */
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).optional(),
   MAX_DEPTH: z.coerce.number().int().min(2).default(12),

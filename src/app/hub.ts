@@ -37,6 +37,7 @@ import { SlaClock } from '../alerts/sla.clock';
 import { TaskForcesService } from '../taskforces/taskforces.service';
 import { CluesService } from '../clues/clues.service';
 import { DepartmentFiguresService } from '../analytics/figures';
+import { HubMetrics, operationOf } from './metrics';
 import { TicketFiguresService } from '../analytics/ticket-figures';
 import { HotIssuesService } from '../hotissues/hotissues.service';
 import { DEFAULT_DUPLICATE_SETTINGS, DuplicateDetector } from '../tickets/duplicates';
@@ -329,19 +330,42 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     introspectionError(a.document, production, (a.contextValue as RequestContext | undefined)?.viewer.role) ??
     nulCharacterError(a.document, a.variableValues) ??
     costError(schema, a.document, a.variableValues ?? undefined, a.operationName ?? undefined, limits.maxCost);
+  const metrics = new HubMetrics({
+    sockets: () => wsServer.clients.size,
+    consumerLag: async () =>
+      (
+        await orm.em
+          .fork()
+          .getConnection()
+          .execute<{ name: string; behind: string }[]>(
+            'select c.name, greatest(coalesce((select max(position) from outbox_events), 0) - c.position, 0) as behind from consumer_checkpoints c',
+          )
+      ).map((r) => ({ name: r.name, behind: Number(r.behind) })),
+  });
+  /** Counts a WebSocket operation: its outcome when refused or answered at once, OK when a stream opens. */
+  const counted = async <R>(a: ExecutionArgs, run: () => Promise<R> | R): Promise<R> => {
+    const started = process.hrtime.bigint();
+    const result = await run();
+    const errors = (result as { errors?: readonly GraphQLError[] } | undefined)?.errors;
+    const code = errors?.length ? String(errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
+    metrics.observe('ws', operationOf(a.document, a.operationName), code, Number(process.hrtime.bigint() - started) / 1e9);
+    return result;
+  };
   const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer }>(
     {
       schema,
       parse: (source) => documents.parse(source),
       validate: (s, doc) => documents.validate(s, doc),
-      execute: async (a) => {
-        const e = refused(a) ?? (await limited(a));
-        return e ? { errors: [e] } : execute(a);
-      },
-      subscribe: async (a) => {
-        const e = refused(a) ?? (await limited(a));
-        return e ? { errors: [e] } : subscribe(a);
-      },
+      execute: (a) =>
+        counted(a, async () => {
+          const e = refused(a) ?? (await limited(a));
+          return e ? { errors: [e] } : execute(a);
+        }),
+      subscribe: (a) =>
+        counted(a, async () => {
+          const e = refused(a) ?? (await limited(a));
+          return e ? { errors: [e] } : subscribe(a);
+        }),
       // a document that does not parse is an error on that operation, not a broken socket
       onSubscribe: (_ctx, _id, payload) => {
         try {
@@ -415,6 +439,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           };
         },
       },
+      metrics.apolloPlugin<RequestContext>(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // no HTTP caching of GraphQL answers (they are per viewer): skip the per-field cache hints
       ApolloServerPluginCacheControlDisabled(),
@@ -430,6 +455,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   });
   await apollo.start();
 
+  // Prometheus: counts and times, no personal data; behind a bearer token when METRICS_TOKEN is set
+  app.get('/metrics', async (req, res) => {
+    if (config.METRICS_TOKEN && req.headers.authorization !== `Bearer ${config.METRICS_TOKEN}`) {
+      res.status(401).set('www-authenticate', 'Bearer').json({ errors: [{ message: 'send the metrics token', extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
+      return;
+    }
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.get('/healthz', async (_req, res) => {
     try {
       await orm.em.getConnection().execute('select 1');
