@@ -5,6 +5,7 @@ import { DepartmentLevel } from '../departments/department.entity';
 import type { Department } from '../departments/department.entity';
 import type { DepartmentsService, PlaceInput } from '../departments/departments.service';
 import { TextClassifier } from '../routing';
+import { featureSurface, normalizeText } from '../routing/tokenize';
 import type { TrainingExample } from '../routing';
 import type { Clock } from '../shared/clock';
 import { badInput } from '../shared/errors';
@@ -19,15 +20,30 @@ import { RoutingModel } from './routing-model.entity';
 import type { CandidateRecord } from './routing.types';
 
 /**
- * Words that say a call is a request, not what it is about. A text whose only words for its best
- * matter are these (你好，我想咨询一下; 我要投诉) is not dispatched by the router, however sure
- * the model sounds — it waits for an operator, with the suggestions.
+ * Words that say a call is a request, not what it is about. A text whose only evidence for its
+ * best matter is these words (你好，我想咨询一下相关政策; 我要投诉) is not dispatched by the
+ * router, however sure the model sounds — it waits for an operator, with the suggestions.
  */
 const NOT_EVIDENCE = new Set([
   '你好', '您好', '喂', '请问', '咨询', '一下', '问一下', '想问', '我想', '我要', '投诉', '举报', '反映', '问题', '情况', '事情',
   '怎么', '怎么办', '如何', '为什么', '什么', '哪里', '帮忙', '帮助', '处理', '解决', '谢谢', '麻烦', '这个', '那个', '现在',
-  '今天', '已经', '一直', '还是', '可以', '能不能', '是否', '有人', '我们', '你们', '他们',
+  '今天', '已经', '一直', '还是', '可以', '能不能', '是否', '有人', '我们', '你们', '他们', '政策', '相关', '办理', '流程',
+  '了解', '希望', '部门', '家里', '市民', '热线', '12345', '电话', '一个', '有个', '来电',
 ]);
+
+/** the call-words as the model reads text (NFKC, lower case, digits as 0), longest first */
+const CALL_WORDS = [...new Set([...NOT_EVIDENCE].map(normalizeText))].sort((a, b) => b.length - a.length);
+
+/**
+ * The text as the model reads it with the call-words taken out: what a feature must be found in
+ * to speak of the matter itself (没水, 网约车 — the model knows some matters by their characters,
+ * not always as words; an n-gram across 咨询|一下 is no evidence).
+ */
+function matterWords(text: string): string {
+  let rest = normalizeText(text);
+  for (const w of CALL_WORDS) rest = rest.split(w).join(' ');
+  return rest;
+}
 
 /** Why a candidate has no department yet, when the text came without a place. */
 const NO_PLACE_NOTE = 'no place yet: the department depends on the district (give districtCode, or lat and lng)';
@@ -93,7 +109,9 @@ export class RouterService {
       // in force now: trained and used at once; from a later time: trained and stored now, so the
       // first intake after it comes in loads the model instead of training inside its request
       const now = !version.effectiveAt || version.effectiveAt <= this.clock.now();
-      await this.train(em.fork(), version, now);
+      if (now) return void (await this.train(em.fork(), version));
+      // (the publication stands if this fails: the model is then built when the version comes in)
+      await this.train(em.fork(), version, false).catch(() => undefined);
     });
   }
 
@@ -125,7 +143,8 @@ export class RouterService {
       [loaded.version.id],
     );
     const stored = row?.trained_at ? new Date(row.trained_at).getTime() : null;
-    return stored != null && stored > (loaded.status.trainedAt?.getTime() ?? 0);
+    // (not "newer than": another process's clock may run behind this one's)
+    return stored != null && stored !== loaded.status.trainedAt?.getTime();
   }
 
   private async load(em: EntityManager, version: DutyListVersion): Promise<Loaded> {
@@ -251,7 +270,7 @@ export class RouterService {
       ranked.push({ p, matter, department: lead, coDepartments: coHandlers, note, confidence: Math.round(p.confidence * 10_000) / 10_000 });
     }
     // the intake's own test for dispatching (TicketsService.routeAtIntake)
-    const dispatched = explain === 'intake' && !!ranked[0] && this.dispatchable({ ...ranked[0], keywords: ranked[0].p.explanation.keywords });
+    const dispatched = explain === 'intake' && !!ranked[0] && this.dispatchable({ ...ranked[0], features: ranked[0].p.explanation.features }, text);
     const candidates: Suggestion[] = ranked.map(({ p, matter, department, coDepartments, note, confidence }, i) => {
       const why = !dispatched || i === 0 ? p.explanation : { keywords: [], features: [] };
       return {
@@ -276,8 +295,10 @@ export class RouterService {
    * Whether the router dispatches on its own (即接即办): a department with jurisdiction, a
    * confidence at the threshold, and a word of the text that speaks of the matter itself.
    */
-  dispatchable(c: { department: Department | null; confidence: number; keywords: readonly string[] }): boolean {
-    return !!c.department && c.confidence >= this.threshold && c.keywords.some((k) => !NOT_EVIDENCE.has(k));
+  dispatchable(c: { department: Department | null; confidence: number; features: readonly { feature: string; weight: number }[] }, text: string): boolean {
+    if (!c.department || c.confidence < this.threshold) return false;
+    const rest = matterWords(text);
+    return c.features.some((f) => f.weight > 0 && rest.includes(featureSurface(f.feature)));
   }
 
   /** The district's part of the directory, read once per model (concurrent intakes share the read). */

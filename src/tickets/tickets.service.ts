@@ -388,7 +388,7 @@ export class TicketsService {
     const { version, candidates } = await this.deps.router.suggest(rc, text, place, 3, 'intake');
     const records = candidates.map(({ matter: _m, department: _d, coDepartments: _c, ...record }) => record);
     const top = candidates[0];
-    if (version && top?.department && this.deps.router.dispatchable(top)) {
+    if (version && top?.department && this.deps.router.dispatchable(top, text)) {
       return {
         departmentId: top.department.id,
         coDepartmentIds: top.coDepartments.map((d) => d.id),
