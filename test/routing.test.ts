@@ -163,6 +163,20 @@ describe('dispatch at intake (即接即办)', () => {
     );
     expect(ticket!.routing!.candidates.some((c) => c.explanation.keywords.length > 0)).toBe(true);
     expect(ticket!.matter).toBeNull();
+    // the operator dispatches it: the record says so, and keeps what the router had suggested
+    const dispatched = await t.raw(
+      { query: 'mutation($i: DispatchTicketInput!) { dispatchTicket(input: $i) { status } }', variables: { i: { id: createTicket.id, expectedVersion: createTicket.version, matterCode: 'CITY.STREETLIGHT' } } },
+      { authorization: `Bearer ${operator}` },
+    );
+    expect(dispatched.body.errors).toBeUndefined();
+    const after = (await t.ok(TicketRoutingDocument, { number: createTicket.number }, operator)).ticket!;
+    expect(after.routing?.method).toBe('MANUAL');
+    expect(after.routing!.candidates.map((c) => c.matterCode)).toEqual(ticket!.routing!.candidates.map((c) => c.matterCode));
+    // a page of tickets reads every routing record in one go
+    const page = await t.raw({ query: '{ tickets(first: 50) { edges { node { number routing { method candidates { matterCode } } } } } }' }, { authorization: `Bearer ${operator}` });
+    const nodes = (page.body.data as { tickets: { edges: { node: { number: string; routing: { method: string | null; candidates: unknown[] } | null } }[] } }).tickets.edges.map((e) => e.node);
+    expect(nodes.find((n) => n.number === createTicket.number)?.routing?.method).toBe('MANUAL');
+    expect(nodes.every((n) => n.routing !== null)).toBe(true);
   });
 
   test.each([

@@ -44,6 +44,12 @@ export function createLoaders(em: EntityManager) {
     districtById: byId(em, District),
     departmentById: byId(em, Department),
     ticketById: byId(em, Ticket),
+    /** tickets' routing records (a lazy column): one query for all asked for in one tick */
+    routingByTicket: new DataLoader<string, Ticket['routing'] | null>(async (ids) => {
+      const rows = await em.getConnection().execute<{ id: string; routing: Ticket['routing'] | null }[]>('select id, routing from tickets where id in (?)', [[...ids]]);
+      const map = new Map(rows.map((r) => [r.id, r.routing]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
     departmentByCode: new DataLoader<string, Department | null>(async (codes) => {
       const rows = await em.find(Department, { code: { $in: [...codes] } });
       const map = new Map(rows.map((r) => [r.code, r]));

@@ -250,9 +250,13 @@ export class Ticket {
   @ManyToOne(() => DutyListVersion, { mapToPk: true, fieldName: 'duty_list_version_id', nullable: true })
   dutyListVersionId: string | null = null;
 
-  /** The router's suggestions and explanation at intake (not lifecycle state). */
-  @Property({ type: 'json', nullable: true })
-  routing: RoutingRecord | null = null;
+  /**
+   * The router's suggestions and explanation at intake (not lifecycle state). Not read with the
+   * ticket (lists do not show it, and it is the row's biggest column): `routingByTicket` loads it
+   * for the tickets whose `routing` is asked for, a change of the ticket with it.
+   */
+  @Property({ type: 'json', nullable: true, lazy: true })
+  routing?: RoutingRecord | null = null;
 
   @Field(() => Date)
   @Property({ type: 'datetime' })

@@ -284,8 +284,9 @@ export function ticketsResolver(tickets: TicketsService) {
     }
 
     @FieldResolver(() => TicketRouting, { nullable: true })
-    routing(@Root() t: Ticket): TicketRouting | null {
-      const r = t.routing;
+    async routing(@Root() t: Ticket, @Ctx() rc: RequestContext): Promise<TicketRouting | null> {
+      // (set on a ticket just taken in or changed; else read for all tickets of the page at once)
+      const r = t.routing !== undefined ? t.routing : await rc.loaders.routingByTicket.load(t.id);
       if (!r) return null;
       return { ...r, at: new Date(r.at), candidates: r.candidates.map(toCandidate) };
     }

@@ -474,7 +474,8 @@ export class TicketsService {
     requireRole(rc.viewer, ...roles);
     const id = localId(input.id, 'Ticket');
     return rc.em.transactional(async (em) => {
-      const t = await em.findOne(Ticket, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      // (with its routing record: a dispatch or arbitration rewrites it)
+      const t = await em.findOne(Ticket, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['routing'] });
       if (!t || !(await this.canSee(rc, t))) throw notFound('ticket', input.id);
       if (t.version !== input.expectedVersion) {
         throw conflict(`ticket ${t.number} changed: you saw version ${input.expectedVersion}, it is now ${t.version}; reload and retry`, {
