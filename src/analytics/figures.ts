@@ -76,7 +76,8 @@ interface Row {
   dissatisfied: number;
 }
 
-const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
+/** A share to 4 decimals; null without a denominator. */
+export const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 
 export class DepartmentFiguresService {
   constructor(private readonly clock: Clock) {}

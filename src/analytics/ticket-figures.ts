@@ -3,6 +3,7 @@ import type { RequestContext } from '../app/context';
 import { departmentIdsFor, districtIdsFor, matterIdsFor, requireOwnDistricts, viewerDepartment, viewerDistrictIds } from '../auth/scope';
 import { CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import { Department } from '../departments/department.entity';
+import { rate } from './figures';
 import { District } from '../departments/district.entity';
 import type { Clock } from '../shared/clock';
 import { badInput, forbidden, requirePeriod } from '../shared/errors';
@@ -200,7 +201,6 @@ const EMPTY: Row = {
   dissatisfied: 0, solved: 0, partly: 0, not_solved: 0,
 };
 
-const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 const hours = (h: number | null) => (h == null ? null : Math.round(Number(h) * 100) / 100);
 
 /** the column each plain dimension groups by, and its name in the answer's rows */
