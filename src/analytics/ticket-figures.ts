@@ -344,7 +344,7 @@ export class TicketFiguresService {
     // estimates one per ticket and sorts the whole period to group it — on disk, or in an index's
     // order, ticket by ticket (1,000,000 tickets: 5 s). Hashing takes one pass over the rows and a
     // table of the groups there are (1.5-2 s; it spills to disk if they are many).
-    const [counted, rejects] = await rc.em.transactional(async (em) => {
+    const [rows, rejects] = await rc.em.transactional(async (em) => {
       const tx = em.getTransactionContext();
       if (groupBy.length) await em.getConnection().execute('set local enable_sort = off; set local enable_incremental_sort = off', [], 'run', tx);
       return [
@@ -353,7 +353,6 @@ export class TicketFiguresService {
       ] as const;
     });
     const keyOf = (r: Partial<Row>) => JSON.stringify([r.district_id, r.department_id, r.matter_code, r.channel, r.category, r.urgency, r.period]);
-    const rows = counted;
     if (refused) {
       const byKey = new Map(rows.map((r) => [keyOf(r), r]));
       for (const r of rows) r.rejected = 0;

@@ -41,7 +41,7 @@ import { HubMetrics, operationOf } from './metrics';
 import { TicketFiguresService } from '../analytics/ticket-figures';
 import { HotIssuesService } from '../hotissues/hotissues.service';
 import { DEFAULT_DUPLICATE_SETTINGS, DuplicateDetector } from '../tickets/duplicates';
-import { CheckpointedConsumer } from '../realtime/consumer';
+import { CheckpointedConsumer, consumersBehind } from '../realtime/consumer';
 import { setSocketBufferLimit } from '../realtime/fanout';
 import type { EventBus } from '../realtime/bus';
 import { LiveService } from '../realtime/live.service';
@@ -332,15 +332,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     costError(schema, a.document, a.variableValues ?? undefined, a.operationName ?? undefined, limits.maxCost);
   const metrics = new HubMetrics({
     sockets: () => wsServer.clients.size,
-    consumerLag: async () =>
-      (
-        await orm.em
-          .fork()
-          .getConnection()
-          .execute<{ name: string; behind: string }[]>(
-            'select c.name, greatest(coalesce((select max(position) from outbox_events), 0) - c.position, 0) as behind from consumer_checkpoints c',
-          )
-      ).map((r) => ({ name: r.name, behind: Number(r.behind) })),
+    consumerLag: () => consumersBehind(orm.em.fork()),
   });
   /** Counts a WebSocket operation: its outcome when refused or answered at once, OK when a stream opens. */
   const counted = async <R>(a: ExecutionArgs, run: () => Promise<R> | R): Promise<R> => {

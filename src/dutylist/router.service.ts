@@ -246,6 +246,7 @@ export class RouterService {
    * `explain: 'intake'`: when the best candidate is one the ticket will be dispatched on
    * (confident, with a department there), its alternatives carry no explanation — explanations
    * cost more than predictions; a ticket left for manual dispatch gets every candidate explained.
+   * `dispatch`: whether intake dispatches on the best candidate (see `dispatchable`).
    */
   async suggest(
     rc: Pick<RequestContext, 'em'>,
@@ -253,10 +254,10 @@ export class RouterService {
     place: Place | null,
     k = 3,
     explain: 'all' | 'intake' = 'all',
-  ): Promise<{ version: DutyListVersion | null; candidates: Suggestion[] }> {
+  ): Promise<{ version: DutyListVersion | null; candidates: Suggestion[]; dispatch: boolean }> {
     // rc.em is forked on first use: a warm router answers without one
     const loaded = await this.current(rc);
-    if (!loaded) return { version: null, candidates: [] };
+    if (!loaded) return { version: null, candidates: [], dispatch: false };
     const predictions = loaded.classifier.predict(text, k);
     // (no place yet: the city bureaus only — a district's branch or street office needs the district)
     const directory = predictions.length ? await this.directory(rc, loaded, place?.districtId ?? null) : null;
@@ -269,10 +270,10 @@ export class RouterService {
       const note = !place && !lead && matter.level && matter.level !== DepartmentLevel.CITY ? NO_PLACE_NOTE : found.note;
       ranked.push({ p, matter, department: lead, coDepartments: coHandlers, note, confidence: Math.round(p.confidence * 10_000) / 10_000 });
     }
-    // the intake's own test for dispatching (TicketsService.routeAtIntake)
-    const dispatched = explain === 'intake' && !!ranked[0] && this.dispatchable({ ...ranked[0], features: ranked[0].p.explanation.features }, text);
+    // whether intake dispatches on the best candidate (TicketsService.routeAtIntake acts on it)
+    const dispatch = !!ranked[0] && this.dispatchable({ ...ranked[0], features: ranked[0].p.explanation.features }, text);
     const candidates: Suggestion[] = ranked.map(({ p, matter, department, coDepartments, note, confidence }, i) => {
-      const why = !dispatched || i === 0 ? p.explanation : { keywords: [], features: [] };
+      const why = explain === 'all' || !dispatch || i === 0 ? p.explanation : { keywords: [], features: [] };
       return {
         matter,
         department,
@@ -288,14 +289,14 @@ export class RouterService {
         ...(note ? { jurisdictionNote: note } : {}),
       };
     });
-    return { version: loaded.version, candidates };
+    return { version: loaded.version, candidates, dispatch };
   }
 
   /**
    * Whether the router dispatches on its own (即接即办): a department with jurisdiction, a
    * confidence at the threshold, and a word of the text that speaks of the matter itself.
    */
-  dispatchable(c: { department: Department | null; confidence: number; features: readonly { feature: string; weight: number }[] }, text: string): boolean {
+  private dispatchable(c: { department: Department | null; confidence: number; features: readonly { feature: string; weight: number }[] }, text: string): boolean {
     if (!c.department || c.confidence < this.threshold) return false;
     const rest = matterWords(text);
     return c.features.some((f) => f.weight > 0 && rest.includes(featureSurface(f.feature)));

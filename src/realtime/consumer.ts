@@ -1,9 +1,21 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from 'pg';
 import { OUTBOX_COLUMNS, streamEventOf } from './events';
 import { LeaderWorker } from './leader';
 import type { OutboxRow, StreamEvent } from './events';
 
 /** What a consumer's handler may run its statements on: the consumer's transaction. */
+/** How many events on the stream each background consumer has not read yet, by its name. */
+export async function consumersBehind(em: EntityManager): Promise<{ name: string; behind: number }[]> {
+  const rows = await em
+    .getConnection()
+    .execute<{ name: string; behind: string }[]>(
+      `select c.name, greatest(coalesce((select max(position) from outbox_events), 0) - c.position, 0) as behind
+         from consumer_checkpoints c order by c.name`,
+    );
+  return rows.map((r) => ({ name: r.name, behind: Number(r.behind) }));
+}
+
 export interface Tx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
 }

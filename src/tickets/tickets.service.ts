@@ -385,10 +385,10 @@ export class TicketsService {
         note: null,
       };
     }
-    const { version, candidates } = await this.deps.router.suggest(rc, text, place, 3, 'intake');
+    const { version, candidates, dispatch } = await this.deps.router.suggest(rc, text, place, 3, 'intake');
     const records = candidates.map(({ matter: _m, department: _d, coDepartments: _c, ...record }) => record);
     const top = candidates[0];
-    if (version && top?.department && this.deps.router.dispatchable(top, text)) {
+    if (version && dispatch && top?.department) {
       return {
         departmentId: top.department.id,
         coDepartmentIds: top.coDepartments.map((d) => d.id),

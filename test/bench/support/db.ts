@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { startThrowawayPostgres } from '../../../src/app/database';
 import type { Database } from '../../../src/app/database';
+import { consumersBehind as behindOf } from '../../../src/realtime/consumer';
 
 /**
  * A database for a benchmark: a scratch database on DATABASE_URL's server (dropped at the end),
@@ -55,14 +56,8 @@ export function median(xs: number[]): number {
 }
 
 /** How far each background consumer's checkpoint is behind the outbox (events), by name. */
-export async function consumersBehind(orm: MikroORM): Promise<{ name: string; behind: number }[]> {
-  const rows = await orm.em
-    .fork()
-    .getConnection()
-    .execute<{ name: string; behind: string }[]>(
-      `select c.name, o.p - c.position as behind from consumer_checkpoints c, (select max(position) as p from outbox_events) o order by c.name`,
-    );
-  return rows.map((r) => ({ name: r.name, behind: Number(r.behind) }));
+export function consumersBehind(orm: MikroORM): Promise<{ name: string; behind: number }[]> {
+  return behindOf(orm.em.fork());
 }
 
 /** Waits (up to `ms`) until every background consumer has caught up with the outbox. */
