@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../app/context';
+import { onReplica } from '../app/replicas';
 import { departmentIdsFor, districtIdsFor, requireOwnDistricts, viewerDepartment, viewerDistrictIds } from '../auth/scope';
 import { CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import { Department } from '../departments/department.entity';
@@ -114,47 +115,51 @@ export class DepartmentFiguresService {
     params.push(this.clock.now());
     if (departments) params.push(pgArray(departments));
     const ofDepartments = departments ? 'and d.id = any(?::uuid[])' : '';
-    const rows = await rc.em.getConnection().execute<Row[]>(
-      `with every as (
-         -- the period's tickets, merged duplicates included (their rejects and return visits count)
-         select t.id, t.parent_id, t.lead_department_id, t.status, t.accepted_at, t.accept_deadline, t.resolved_at, t.resolve_deadline
-           from tickets t
-          where t.created_at >= ? and t.created_at < ? ${inDistricts} ${mine}
-       ),
-       led as (
-         -- tickets counted once (a duplicate goes with its parent); one waiting for arbitration is nobody's yet
-         select lead_department_id as dep, count(*)::int as tickets,
-                count(*) filter (where accepted_at is not null)::int as accepted,
-                count(*) filter (where accepted_at <= accept_deadline)::int as accepted_on_time,
-                count(*) filter (where resolved_at is not null)::int as resolved,
-                count(*) filter (where resolved_at <= resolve_deadline)::int as resolved_on_time,
-                count(*) filter (where resolved_at is null and status not in ('RESOLVED', 'CLOSED') and resolve_deadline < ?)::int as overdue
-           from every where parent_id is null and status not in ('MERGED', 'ARBITRATION') and lead_department_id is not null group by 1
-       ),
-       refused as (
-         -- from the audit log: a reject arbitration overruled is still a reject
-         select (e.changes -> 'rejectedDepartmentIds' ->> -1)::uuid as dep, count(distinct e.ticket_id)::int as rejected
-           from every join ticket_events e on e.ticket_id = every.id and e.type = 'REJECTED' group by 1
-       ),
-       visited as (
-         -- every caller's return visit, a duplicate's with its parent's lead
-         select coalesce(p.lead_department_id, every.lead_department_id) as dep, count(*)::int as visits,
-                count(*) filter (where v.satisfaction = 'SATISFIED')::int as satisfied,
-                count(*) filter (where v.satisfaction = 'BASICALLY_SATISFIED')::int as basically,
-                count(*) filter (where v.satisfaction = 'DISSATISFIED')::int as dissatisfied
-           from every join return_visits v on v.ticket_id = every.id left join tickets p on p.id = every.parent_id
-          group by 1
-       )
-       select d.id, coalesce(l.tickets, 0) as tickets, coalesce(r.rejected, 0) as rejected,
-              coalesce(l.accepted, 0) as accepted, coalesce(l.accepted_on_time, 0) as accepted_on_time,
-              coalesce(l.resolved, 0) as resolved, coalesce(l.resolved_on_time, 0) as resolved_on_time,
-              coalesce(l.overdue, 0) as overdue, coalesce(v.visits, 0) as visits, coalesce(v.satisfied, 0) as satisfied,
-              coalesce(v.basically, 0) as basically, coalesce(v.dissatisfied, 0) as dissatisfied
-         from departments d
-         left join led l on l.dep = d.id left join refused r on r.dep = d.id left join visited v on v.dep = d.id
-        where (l.dep is not null or r.dep is not null) ${ofDepartments}
-        order by d.code`,
-      params,
+    const rows = await onReplica(rc.em, (db, tx) =>
+      db.execute<Row[]>(
+        `with every as (
+           -- the period's tickets, merged duplicates included (their rejects and return visits count)
+           select t.id, t.parent_id, t.lead_department_id, t.status, t.accepted_at, t.accept_deadline, t.resolved_at, t.resolve_deadline
+             from tickets t
+            where t.created_at >= ? and t.created_at < ? ${inDistricts} ${mine}
+         ),
+         led as (
+           -- tickets counted once (a duplicate goes with its parent); one waiting for arbitration is nobody's yet
+           select lead_department_id as dep, count(*)::int as tickets,
+                  count(*) filter (where accepted_at is not null)::int as accepted,
+                  count(*) filter (where accepted_at <= accept_deadline)::int as accepted_on_time,
+                  count(*) filter (where resolved_at is not null)::int as resolved,
+                  count(*) filter (where resolved_at <= resolve_deadline)::int as resolved_on_time,
+                  count(*) filter (where resolved_at is null and status not in ('RESOLVED', 'CLOSED') and resolve_deadline < ?)::int as overdue
+             from every where parent_id is null and status not in ('MERGED', 'ARBITRATION') and lead_department_id is not null group by 1
+         ),
+         refused as (
+           -- from the audit log: a reject arbitration overruled is still a reject
+           select (e.changes -> 'rejectedDepartmentIds' ->> -1)::uuid as dep, count(distinct e.ticket_id)::int as rejected
+             from every join ticket_events e on e.ticket_id = every.id and e.type = 'REJECTED' group by 1
+         ),
+         visited as (
+           -- every caller's return visit, a duplicate's with its parent's lead
+           select coalesce(p.lead_department_id, every.lead_department_id) as dep, count(*)::int as visits,
+                  count(*) filter (where v.satisfaction = 'SATISFIED')::int as satisfied,
+                  count(*) filter (where v.satisfaction = 'BASICALLY_SATISFIED')::int as basically,
+                  count(*) filter (where v.satisfaction = 'DISSATISFIED')::int as dissatisfied
+             from every join return_visits v on v.ticket_id = every.id left join tickets p on p.id = every.parent_id
+            group by 1
+         )
+         select d.id, coalesce(l.tickets, 0) as tickets, coalesce(r.rejected, 0) as rejected,
+                coalesce(l.accepted, 0) as accepted, coalesce(l.accepted_on_time, 0) as accepted_on_time,
+                coalesce(l.resolved, 0) as resolved, coalesce(l.resolved_on_time, 0) as resolved_on_time,
+                coalesce(l.overdue, 0) as overdue, coalesce(v.visits, 0) as visits, coalesce(v.satisfied, 0) as satisfied,
+                coalesce(v.basically, 0) as basically, coalesce(v.dissatisfied, 0) as dissatisfied
+           from departments d
+           left join led l on l.dep = d.id left join refused r on r.dep = d.id left join visited v on v.dep = d.id
+          where (l.dep is not null or r.dep is not null) ${ofDepartments}
+          order by d.code`,
+        params,
+        'all',
+        tx,
+      ),
     );
     const byId = new Map((await rc.loaders.departmentById.loadMany(rows.map((r) => r.id))).filter((d): d is Department => d instanceof Department).map((d) => [d.id, d]));
     return rows.map((r) => ({

@@ -35,6 +35,12 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** read replicas (standbys of DATABASE_URL) for dashboards' and BI tools' aggregates, comma-separated */
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .transform((s) => s.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'each must be a postgres:// or postgresql:// URL')))
+    .default([]),
   DATA_DIR: z.string().default(path.join(PROJECT_ROOT, '.data')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -157,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (c.RATE_LIMIT_STORE === 'redis' && !c.REDIS_URL) {
     throw new ConfigError('Invalid configuration (environment variables):\n  REDIS_URL: required when RATE_LIMIT_STORE=redis');
+  }
+  if (c.DATABASE_REPLICA_URLS.length && !c.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration (environment variables):\n  DATABASE_REPLICA_URLS: replicas are of a real PostgreSQL: set DATABASE_URL to their primary');
   }
   const authSecret = c.AUTH_SECRET ?? developmentSecret(c.DATA_DIR);
   return { ...c, authSecret, pseudonymSecret: c.PSEUDONYM_SECRET ?? authSecret };

@@ -188,7 +188,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const { config } = options;
   const logger = options.logger ?? consoleLogger;
   const clock = options.clock ?? systemClock;
-  const orm = await initOrm({ url: options.databaseUrl, logSql: config.LOG_SQL, counter: options.counter });
+  const orm = await initOrm({ url: options.databaseUrl, replicas: config.DATABASE_REPLICA_URLS, logSql: config.LOG_SQL, counter: options.counter });
   const applied = await migrateUp(orm);
   if (applied.length) logger.info(`migrations applied: ${applied.join(', ')}`);
   await options.beforeListen?.(orm);

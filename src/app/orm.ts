@@ -73,6 +73,8 @@ export class QueryCounter {
 
 export interface OrmOptions {
   url: string;
+  /** read replicas of `url`, for {@link onReplica} reads */
+  replicas?: string[];
   logSql?: boolean;
   counter?: QueryCounter;
   poolMax?: number;
@@ -94,6 +96,9 @@ export function ormConfig(options: OrmOptions): Options {
       fileName: (timestamp, name) => `Migration${timestamp}${name ? `_${name}` : ''}`,
     },
     pool: { min: 0, max: options.poolMax ?? 10 },
+    // replicas serve only the reads that ask for them (onReplica): an operator reads what they just wrote
+    replicas: (options.replicas ?? []).map((clientUrl, i) => ({ name: `replica-${i + 1}`, clientUrl })),
+    preferReadReplicas: false,
     forceUtcTimezone: true,
     // query logging feeds the counter; it prints only when LOG_SQL is on
     debug: counter || options.logSql ? ['query'] : false,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
+import { onReplica } from '../app/replicas';
 import { viewerDistrictIds } from '../auth/scope';
 import { actorOf, CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import type { Viewer } from '../auth/viewer';
@@ -350,18 +351,22 @@ export class CluesService {
     this.requireReader(rc);
     requirePeriod(from, to, 'clue figures');
     const scope = rc.viewer.role === Role.DISTRICT_OFFICE ? await viewerDistrictIds(rc) : null;
-    const rows = (await rc.em.getConnection().execute(
-      `select count(*)::int as received,
-              count(*) filter (where c.status = 'RECEIVED')::int as pending,
-              count(*) filter (where c.status = 'FILED')::int as filed,
-              count(*) filter (where c.status = 'DUPLICATE')::int as duplicates,
-              count(*) filter (where c.status = 'DISMISSED')::int as dismissed,
-              count(*) filter (where c.status = 'FILED' and t.status = 'CLOSED')::int as closed,
-              percentile_cont(0.5) within group (order by extract(epoch from (t.created_at - c.received_at)) / 60)
-                filter (where c.status = 'FILED') as median
-       from clues c left join tickets t on t.id = c.ticket_id
-       where c.received_at >= ? and c.received_at < ? ${scope ? 'and c.district_id = any(?::uuid[])' : ''}`,
-      scope ? [from, to, pgArray(scope)] : [from, to],
+    const rows = (await onReplica(rc.em, (db, tx) =>
+      db.execute(
+        `select count(*)::int as received,
+                count(*) filter (where c.status = 'RECEIVED')::int as pending,
+                count(*) filter (where c.status = 'FILED')::int as filed,
+                count(*) filter (where c.status = 'DUPLICATE')::int as duplicates,
+                count(*) filter (where c.status = 'DISMISSED')::int as dismissed,
+                count(*) filter (where c.status = 'FILED' and t.status = 'CLOSED')::int as closed,
+                percentile_cont(0.5) within group (order by extract(epoch from (t.created_at - c.received_at)) / 60)
+                  filter (where c.status = 'FILED') as median
+         from clues c left join tickets t on t.id = c.ticket_id
+         where c.received_at >= ? and c.received_at < ? ${scope ? 'and c.district_id = any(?::uuid[])' : ''}`,
+        scope ? [from, to, pgArray(scope)] : [from, to],
+        'all',
+        tx,
+      ),
     )) as (Omit<ClueFigures, 'medianMinutesToTicket'> & { median: number | null })[];
     const r = rows[0];
     return { ...r, medianMinutesToTicket: r.median == null ? null : Math.round(Number(r.median) * 10) / 10 };

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../app/context';
+import { onReplica } from '../app/replicas';
 import { districtIdsFor, requireOwnDistricts } from '../auth/scope';
 import { CENTRE_ROLES, requireRole, Role } from '../auth/viewer';
 import { peopleAffected } from '../risk/extract';
@@ -79,13 +80,17 @@ export class HotIssuesService {
 
   private async compute(rc: RequestContext, window: HotIssueWindow, districtIds: string[] | null, now: Date): Promise<HotIssue[]> {
     const from = new Date(now.getTime() - WINDOW_MS[window]);
-    const rows = (await rc.em.fork().getConnection().execute(
-      `select t.id, t.title, t.content, t.created_at, t.citizen_key, d.code as district_code,
-              (select sum(c.likes)::int from clues c where c.ticket_id = t.id) as likes
-       from tickets t join districts d on d.id = t.district_id
-       where t.created_at > ? and t.created_at <= ? ${districtIds ? 'and t.district_id = any(?::uuid[])' : ''}
-       order by t.created_at desc limit ${this.maxTickets}`,
-      districtIds ? [from, now, pgArray(districtIds)] : [from, now],
+    const rows = (await onReplica(rc.em, (db, tx) =>
+      db.execute(
+        `select t.id, t.title, t.content, t.created_at, t.citizen_key, d.code as district_code,
+                (select sum(c.likes)::int from clues c where c.ticket_id = t.id) as likes
+         from tickets t join districts d on d.id = t.district_id
+         where t.created_at > ? and t.created_at <= ? ${districtIds ? 'and t.district_id = any(?::uuid[])' : ''}
+         order by t.created_at desc limit ${this.maxTickets}`,
+        districtIds ? [from, now, pgArray(districtIds)] : [from, now],
+        'all',
+        tx,
+      ),
     )) as TicketText[];
     // a window holding more tickets than are clustered is measured over the span they cover:
     // against the whole window's midpoint every topic would look like it is growing
