@@ -245,3 +245,35 @@ test('the same over WebSocket: the operator unmasks (recorded), a district offic
   expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   expect(await accessCount()).toBe(before + 1);
 });
+
+test('who reads texts with the caller left out cannot search for the caller: district offices may not search, a task-force member searches only what it handles', async () => {
+  const tianhe = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe' });
+  const handler = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-staff' });
+  const member = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-HRSS', subject: 'hrss-staff' });
+  const search = 'query($s: String) { tickets(first: 5, filter: { search: $s }) { totalCount edges { node { number content } } } }';
+  // the district office reads the ticket with the caller's phone left out…
+  const office = await as(tianhe, search, { s: null });
+  expect(office.errors).toBeUndefined();
+  // …so a search for it (which would answer whether the text holds it) is refused
+  const refused = await as(tianhe, search, { s: '13912345678' });
+  expect(refused.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', field: 'filter.search' });
+  expect(refused.data).toBeNull();
+
+  // a task force links the ticket to a department that does not handle it
+  const formed = await as(supervisor, 'mutation($i: FormTaskForceInput!) { formTaskForce(input: $i) { id } }', {
+    i: { name: '油烟整治专班', leadDepartmentCode: '440106-UM', memberDepartmentCodes: ['440106-HRSS'], districtCode: '440106', ticketIds: [ticket.id] },
+  });
+  expect(formed.errors).toBeUndefined();
+  const hit = async (token: string, s: string) => {
+    const body = await as(token, search, { s });
+    expect(body.errors).toBeUndefined();
+    return (body.data as { tickets: { edges: { node: { number: string } }[] } }).tickets.edges.some((e) => e.node.number === ticket.number);
+  };
+  // the member sees the ticket (its text without the caller) but its search does not reach it
+  const seen = await as(member, 'query($n: String!) { ticket(number: $n) { number content } }', { n: ticket.number });
+  expect((seen.data as { ticket: { number: string } | null }).ticket?.number).toBe(ticket.number);
+  expect(await hit(member, '油烟')).toBe(false);
+  expect(await hit(member, '王芳')).toBe(false);
+  // the handling department, which reads it whole, finds it
+  expect(await hit(handler, '油烟')).toBe(true);
+});

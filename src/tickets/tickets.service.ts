@@ -256,13 +256,20 @@ export class TicketsService {
     if (f.createdFrom) where.push({ createdAt: { $gte: f.createdFrom } });
     if (f.createdTo) where.push({ createdAt: { $lt: f.createdTo } });
     if (f.search?.trim()) {
-      // analysts read texts with personal data left out: a search over the full text would let
-      // them test for a phone number or a name, so they may not search texts
-      if (rc.viewer.role === Role.ANALYST) {
-        throw new DomainError(ErrorCode.FORBIDDEN, 'analysts may not search ticket texts (they would reveal the personal data left out of them)', { field: 'filter.search' });
+      // analysts and district offices read texts with personal data left out: a search over the
+      // full text would let them test for a phone number or a name, so they may not search texts
+      const role = rc.viewer.role;
+      if (role === Role.ANALYST || role === Role.DISTRICT_OFFICE) {
+        const who = role === Role.ANALYST ? 'analysts' : 'district offices';
+        throw new DomainError(ErrorCode.FORBIDDEN, `${who} may not search ticket texts (a search would reveal the personal data left out of them): filter by matter, category, status or period`, {
+          field: 'filter.search',
+        });
       }
       const like = `%${escapeLike(f.search.trim())}%`;
       where.push({ $or: [{ title: { $ilike: like } }, { content: { $ilike: like } }] });
+      // a department reads in full only the tickets it handles (a task force's other tickets
+      // with the caller left out): it searches those
+      if (role === Role.DEPARTMENT_STAFF) where.push(handledBy(await this.viewerDepartmentId(rc)));
     }
     return paginate(rc.em, Ticket, { $and: where }, page, { createdAt: 'desc', id: 'desc' });
   }
