@@ -253,6 +253,31 @@ test('DISSATISFIED: a return visit says dissatisfied: a warning alert for the ti
   expect(alert.title).toContain(tk.number);
 });
 
+test('OVERDUE: a re-opened (warning) ticket left at the centre is overdue and escalated like any other', async () => {
+  const tk = await intake({ title: '路灯不亮', content: '村口路灯坏了十天', matterCode: 'CITY.STREETLIGHT', districtCode: '440111' });
+  const dep = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440111-UM' });
+  const ticket = async () =>
+    (await gql<{ node: { version: number; dueAt: string | null; status: string; overdue: boolean } }>(supervisor, 'query($id: ID!) { node(id: $id) { ... on Ticket { version dueAt status overdue } } }', { id: tk.id })).data!.node;
+  for (const [m, extra] of [['acceptTicket', {}], ['startTicket', {}], ['resolveTicket', { reply: '已报修' }], ['returnVisit', { satisfaction: 'DISSATISFIED', resolution: 'NOT_RESOLVED' }]] as const) {
+    const input = m === 'acceptTicket' || m === 'startTicket' ? 'TicketChangeInput' : `${m[0].toUpperCase()}${m.slice(1)}Input`;
+    const res = await gql(m === 'returnVisit' ? operator : dep, `mutation($i: ${input}!) { ${m}(input: $i) { version } }`, { i: { id: tk.id, expectedVersion: (await ticket()).version, ...extra } });
+    expect(res.errors).toBeUndefined();
+  }
+  const reopened = await ticket();
+  expect(reopened.status).toBe('REOPENED');
+  // back at its department within the accept time (2 working hours), or overdue
+  expect(reopened.dueAt).toBe(t.hub.services.calendar.addWorkingHours(clock.now(), 2).toISOString());
+  clock.set(reminderTime(reopened.dueAt!, HOUR));
+  expect((await ticket()).overdue).toBe(true);
+  const overdue = await gql<{ tickets: { edges: { node: { number: string } }[] } }>(supervisor, '{ tickets(first: 50, filter: { overdue: true, status: [REOPENED] }) { edges { node { number } } } }');
+  expect(overdue.data!.tickets.edges.map((e) => e.node.number)).toContain(tk.number);
+  const reminded = await until('the reminder for the re-opened ticket', async () => {
+    const rows = (await t.hub.orm.em.getConnection().execute(`select s.level, s.due_at from supervisions s join tickets t on t.id = s.ticket_id where t.number = ?`, [tk.number])) as { level: string; due_at: Date }[];
+    return rows.length ? rows : null;
+  });
+  expect(reminded.map((r) => [r.level, new Date(r.due_at).toISOString()])).toEqual([['REMINDER', reopened.dueAt]]);
+});
+
 test('RECURRING: helicopter noise over the same homes in four distinct weeks', async () => {
   const at = { lat: 23.1291, lng: 113.3240 }; // the same block of flats
   for (let week = 0; week < 4; week++) {

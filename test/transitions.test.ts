@@ -606,7 +606,9 @@ describe('return visits and closing', () => {
     ).returnVisit;
     expect(rv.reopenCount).toBe(1);
     expect(rv.satisfaction).toBe('DISSATISFIED');
-    expect(rv.dueAt).toBeNull();
+    // waiting at the centre to go back: accepted again within 2 working hours (Monday 11:00 local), or overdue
+    expect(rv.dueAt).toBe('2026-03-02T03:00:00.000Z');
+    expect([rv.acceptDeadline, rv.resolveDeadline]).toEqual(['2026-03-02T03:00:00.000Z', null]);
     await expectStep(rv, {
       status: 'REOPENED',
       version: 6,

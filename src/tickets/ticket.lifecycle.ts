@@ -144,12 +144,14 @@ export function resolveWorkingDays(category: TicketCategory, reopened: boolean):
   return category === TicketCategory.CONSULTATION ? 1 : 5;
 }
 
+/** By when a department accepts a ticket dispatched now: 30 minutes if urgent, else 2 working hours. */
+function acceptDeadlineFrom(env: DecideEnv): Date {
+  return env.urgency === Urgency.URGENT ? new Date(env.now.getTime() + 30 * 60_000) : env.calendar.addWorkingHours(env.now, 2);
+}
+
 function dispatchDeadlines(state: TicketState, env: DecideEnv): Partial<TicketState> {
   const now = env.now;
-  const accept =
-    env.urgency === Urgency.URGENT
-      ? new Date(now.getTime() + 30 * 60_000)
-      : env.calendar.addWorkingHours(now, 2);
+  const accept = acceptDeadlineFrom(env);
   const days = state.reopenCount > 0 ? resolveWorkingDays(env.category, true) : (env.resolveDays ?? resolveWorkingDays(env.category, false));
   const resolve = env.calendar.addWorkingDays(now, days);
   return {
@@ -339,7 +341,17 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
           resolution: cmd.resolution,
           returnVisitDeadline: null,
           ...(dissatisfied
-            ? { reopenCount: state.reopenCount + 1, returnsToDepartmentId: state.leadDepartmentId, resolvedAt: null, acceptDeadline: null, resolveDeadline: null }
+            ? {
+                reopenCount: state.reopenCount + 1,
+                returnsToDepartmentId: state.leadDepartmentId,
+                resolvedAt: null,
+                // a warning ticket (预警工单) waits at the centre to go back to its department: the
+                // clock runs from now — back and accepted within the accept time, else overdue and
+                // escalated like any other (the re-handling's 3 days start at the dispatch)
+                acceptedAt: null,
+                acceptDeadline: acceptDeadlineFrom(env).toISOString(),
+                resolveDeadline: null,
+              }
             : { closedAt: now }),
         },
       };
@@ -426,6 +438,7 @@ export function replay(events: readonly RecordedEvent[]): TicketState {
 export function currentDeadline(state: TicketState): string | null {
   switch (state.status) {
     case TicketStatus.DISPATCHED:
+    case TicketStatus.REOPENED:
       return state.acceptDeadline;
     case TicketStatus.ACCEPTED:
     case TicketStatus.IN_PROGRESS:

@@ -611,7 +611,7 @@ describe('legal transitions', () => {
       });
     });
 
-    test('dissatisfied re-opens: reopenCount + 1, resolvedAt and deadlines cleared, lead kept', () => {
+    test('dissatisfied re-opens: reopenCount + 1, resolvedAt and acceptance cleared, accepted again within 2 working hours, lead kept', () => {
       const s = resolvedState();
       const d = decide(
         s,
@@ -628,14 +628,15 @@ describe('legal transitions', () => {
           reopenCount: 1,
           returnsToDepartmentId: A,
           resolvedAt: null,
-          acceptDeadline: null,
+          acceptedAt: null,
+          acceptDeadline: ACCEPT_2H,
           resolveDeadline: null,
         },
       });
       const next = evolve(s, d.to, d.changes);
       expect(next.leadDepartmentId).toBe(A);
       expect(next.closedAt).toBeNull();
-      expect(currentDeadline(next)).toBeNull();
+      expect(currentDeadline(next)).toBe(ACCEPT_2H);
     });
 
     test('dissatisfied a second time: reopenCount 2', () => {
@@ -959,7 +960,7 @@ describe('currentDeadline', () => {
     [TicketStatus.IN_PROGRESS, 'resolve'],
     [TicketStatus.ARBITRATION, null],
     [TicketStatus.RESOLVED, 'visit'],
-    [TicketStatus.REOPENED, null],
+    [TicketStatus.REOPENED, 'accept'], // back at the department and accepted by then
     [TicketStatus.CLOSED, null],
     [TicketStatus.MERGED, null],
   ])('in %s the running deadline is %p', (status, expected) => {
