@@ -101,3 +101,32 @@ test('an analyst gets the topics and no phone number', async () => {
   expect((res.body.data as { hotIssues: Issue[] }).hotIssues.length).toBeGreaterThan(0);
   expect(JSON.stringify(res.body)).not.toMatch(/1[3-9]\d{9}/);
 });
+
+test('a caller who names themselves without a cue is in no label or keyword (their texts mask them too)', async () => {
+  const texts = [
+    '欧阳娜娜反映小区电梯故障停运三天，老人上下楼困难，欧阳娜娜要求尽快维修',
+    '欧阳娜娜再次反映小区电梯故障停运，物业一直不修，欧阳娜娜要求处理',
+    '小区电梯故障停运一周了，欧阳娜娜说物业推脱，请督促维修电梯',
+    '欧阳娜娜第四次反映小区电梯故障停运，请相关部门督促物业维修',
+  ];
+  for (const content of texts) {
+    clock.advance(20 * 60_000);
+    const res = await t.raw(
+      {
+        query: 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }',
+        variables: { i: { channel: 'PHONE', title: content.slice(0, 12), content, districtCode: '440111', citizenName: '欧阳娜娜', citizenPhone: '13500135000' } },
+      },
+      { authorization: `Bearer ${operator}` },
+    );
+    expect(res.body.errors).toBeUndefined();
+  }
+  for (const role of [Role.ANALYST, Role.DISTRICT_OFFICE]) {
+    const token = await t.token({ role, ...(role === Role.DISTRICT_OFFICE ? { districtCodes: ['440111'] } : {}) });
+    const res = await t.raw({ query: QUERY, variables: { w: 'LAST_24H', ...(role === Role.DISTRICT_OFFICE ? { d: '440111' } : {}) } }, { authorization: `Bearer ${token}` });
+    expect(res.body.errors).toBeUndefined();
+    const issues = (res.body.data as { hotIssues: Issue[] }).hotIssues;
+    const lift = issues.find((i) => i.keywords.some((k) => k.includes('电梯')) || i.label.includes('电梯'));
+    expect(lift?.count).toBe(4);
+    expect(JSON.stringify(issues)).not.toMatch(/娜娜|阳娜/);
+  }
+});

@@ -6,7 +6,7 @@ import { peopleAffected } from '../risk/extract';
 import type { Clock } from '../shared/clock';
 import { badInput } from '../shared/errors';
 import { pgArray } from '../shared/insert';
-import { redactPersonalText } from '../shared/mask';
+import { redactPerson } from '../shared/mask';
 import type { HotIssue } from './cluster';
 import { ClusterWorker } from './cluster.pool';
 
@@ -36,9 +36,14 @@ interface TicketText {
   content: string;
   created_at: Date;
   citizen_key: string | null;
+  citizen_name: string | null;
+  citizen_phone: string | null;
+  citizen_address: string | null;
   district_code: string;
   likes: number | null;
 }
+
+const caller = (r: TicketText) => ({ citizenName: r.citizen_name, citizenPhone: r.citizen_phone, citizenAddress: r.citizen_address });
 
 /** 热点: clusters of similar recent tickets with a heat index, per window and district. */
 export class HotIssuesService {
@@ -82,7 +87,7 @@ export class HotIssuesService {
     const from = new Date(now.getTime() - WINDOW_MS[window]);
     const rows = (await onReplica(rc.em, (db, tx) =>
       db.execute(
-        `select t.id, t.title, t.content, t.created_at, t.citizen_key, d.code as district_code,
+        `select t.id, t.title, t.content, t.created_at, t.citizen_key, t.citizen_name, t.citizen_phone, t.citizen_address, d.code as district_code,
                 (select sum(c.likes)::int from clues c where c.ticket_id = t.id) as likes
          from tickets t join districts d on d.id = t.district_id
          where t.created_at > ? and t.created_at <= ? ${districtIds ? 'and t.district_id = any(?::uuid[])' : ''}
@@ -98,9 +103,10 @@ export class HotIssuesService {
     const issues = await this.worker.run(
       rows.map((r) => ({
         id: r.id,
-        // keywords and labels are read by analysts: what identifies a caller never enters them
-        title: redactPersonalText(r.title),
-        text: redactPersonalText(r.content),
+        // keywords and labels are read by analysts: what identifies a caller never enters them —
+        // their own name, number and address without a cue included, as in the texts they read
+        title: redactPerson(r.title, caller(r)),
+        text: redactPerson(r.content, caller(r)),
         time: new Date(r.created_at),
         likes: r.likes ?? 0,
         people: peopleAffected(`${r.title}\n${r.content}`)?.count ?? 1,

@@ -93,14 +93,32 @@ export function redactPerson(text: string, person: KnownPerson | null | undefine
   const name = person?.citizenName?.trim();
   // (not where it is the start of a place's name: 高新 in 高新区, 万芳 in 万芳路)
   if (name && [...name].length >= 2) out = out.replace(new RegExp(`${escapeRegExp(name)}(?!${PLACE_SUFFIX})`, 'g'), maskName(name));
-  const address = person?.citizenAddress?.trim();
-  if (address && [...address].length >= 4) out = out.replace(new RegExp(escapeRegExp(address), 'g'), maskAddress(address));
+  for (const address of addressForms(person?.citizenAddress)) out = out.replace(new RegExp(escapeRegExp(address), 'g'), maskAddress(address));
   for (const digits of phoneForms(person?.citizenPhone)) {
     // each digit half- or full-width, with whatever people put between groups
     const pattern = [...digits].map((d) => `[${d}${String.fromCharCode(0xff10 + Number(d))}]`).join(`${GROUP_GAP}`);
     out = out.replace(new RegExp(`(?<!${DIGIT})${pattern}(?!${DIGIT})`, 'g'), '***');
   }
   return redactPersonalText(out);
+}
+
+/** The administrative divisions an address may begin with, and callers leave out: 广东省, 广州市, 天河区, 石牌街道. */
+const DIVISION = /^[\p{Script=Han}]{1,8}?(?:自治区|自治州|特别行政区|省|市|区|县|旗|镇|乡|街道)/u;
+
+/**
+ * An address as people say it, longest first: in full, and without the divisions it begins
+ * with (天河区体育西路103号 is also said 体育西路103号) while at least a street and number remain.
+ */
+function addressForms(address: string | null | undefined): string[] {
+  let rest = address?.trim() ?? '';
+  const forms: string[] = [];
+  while ([...rest].length >= 4) {
+    forms.push(rest);
+    const division = DIVISION.exec(rest);
+    if (!division) break;
+    rest = rest.slice(division[0].length);
+  }
+  return forms;
 }
 
 /** What follows a name that is in fact a place's: 高新区, 万芳路, 石牌村. */

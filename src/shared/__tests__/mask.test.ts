@@ -54,6 +54,12 @@ describe('redactPerson', () => {
     // however the caller's own number is written: full-width, dotted, a landline without its area code
     expect(redactPerson('回电１３９８７６５４３２１次日联系，或139.8765.4321', caller)).toBe('回电***次日联系，或***');
     expect(redactPerson('请回电20110512', { citizenPhone: '020-20110512' })).toBe('请回电***');
+    // the address without the divisions it begins with, as callers say it
+    const registered = { citizenAddress: '广东省广州市天河区体育西路103号' };
+    expect(redactPerson('住体育西路103号，楼下噪音', registered)).toBe('住体育西路****，楼下噪音');
+    expect(redactPerson('住天河区体育西路103号', registered)).toBe('住天河区体育****');
+    expect(redactPerson('体育西路有噪音', registered)).toBe('体育西路有噪音'); // the street alone is not the caller's address
+    expect(redactPerson('广州市天河区有噪音', { citizenAddress: '广州市天河区' })).toBe('广州市****有噪音');
     // a name that begins a place's name stays there
     expect(redactPerson('高新区路灯不亮，我是高新', { citizenName: '高新' })).toBe('高新区路灯不亮，我是高*');
   });
