@@ -245,3 +245,27 @@ test('a merged ticket keeps its task force open while the ticket it was merged i
   const refused = await gql(supervisor, 'mutation($i: TaskForceChangeInput!) { closeTaskForce(input: $i) { status } }', { i: { id: formed.id, expectedVersion: formed.version } });
   expect(refused.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', openTickets: [child.number] });
 });
+
+test('closing with tickets still open: a district office is told the numbers of its own districts’ tickets, and how many others', async () => {
+  const intake = async (districtCode: string, dispatchTo: string) =>
+    (
+      await ok<{ createTicket: { id: string; number: string } }>(operator, 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id number } }', {
+        i: { channel: 'PHONE', title: '河涌发臭', content: '沙河涌河段发黑发臭，蚊虫很多', districtCode, dispatchTo },
+      })
+    ).createTicket;
+  const ours = await intake('440106', '440106-UM');
+  const theirs = await intake('440104', '440104-UM');
+  const formed = (
+    await ok<{ formTaskForce: { id: string; version: number } }>(supervisor, 'mutation($i: FormTaskForceInput!) { formTaskForce(input: $i) { id version } }', {
+      i: { name: '沙河涌整治专班', leadDepartmentCode: '440106-UM', districtCode: '440106', ticketIds: [ours.id, theirs.id] },
+    })
+  ).formTaskForce;
+  const close = 'mutation($i: TaskForceChangeInput!) { closeTaskForce(input: $i) { status } }';
+  const byOffice = await gql(office, close, { i: { id: formed.id, expectedVersion: formed.version } });
+  expect(byOffice.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', openTickets: [ours.number], openElsewhere: 1 });
+  expect(byOffice.errors?.[0].message).toContain(ours.number);
+  expect(byOffice.errors?.[0].message).not.toContain(theirs.number);
+  // the centre sees both
+  const bySupervisor = await gql(supervisor, close, { i: { id: formed.id, expectedVersion: formed.version } });
+  expect((bySupervisor.errors?.[0].extensions?.openTickets as string[]).sort()).toEqual([ours.number, theirs.number].sort());
+});

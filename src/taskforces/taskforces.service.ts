@@ -197,22 +197,26 @@ export class TaskForcesService {
   }
 
   /** 专班结案: only when every linked ticket is resolved; its alerts are resolved with it. */
-  close(rc: RequestContext, input: TaskForceChangeArgs) {
+  async close(rc: RequestContext, input: TaskForceChangeArgs) {
+    // a district office is told the numbers of its districts' tickets only (it sees no others)
+    const own = rc.viewer.role === Role.DISTRICT_OFFICE ? new Set(await viewerDistrictIds(rc)) : null;
     return this.change(rc, input, 'CLOSED', true, async (c, row, now) => {
       // a merged ticket is done when the ticket it was merged into is; the tickets stay as read
       // until the close commits (a return visit cannot re-open one in between)
-      const { rows: open } = await c.query<{ number: string; status: string }>(
-        `select t.number, case when t.status = 'MERGED' then coalesce(p.status, t.status) else t.status end as status
+      const { rows: open } = await c.query<{ number: string; status: string; district_id: string }>(
+        `select t.number, t.district_id, case when t.status = 'MERGED' then coalesce(p.status, t.status) else t.status end as status
          from tickets t left join tickets p on p.id = t.parent_id
          where t.id = any($1) order by t.number for share of t`,
         [row.ticket_ids],
       );
       const unresolved = open.filter((t) => !DONE.has(t.status));
       if (unresolved.length) {
+        const named = unresolved.filter((t) => !own || own.has(t.district_id)).map((t) => t.number);
+        const others = unresolved.length - named.length;
         throw new DomainError(
           ErrorCode.ILLEGAL_TRANSITION,
-          `the task force still has ${unresolved.length} unresolved ticket(s): ${unresolved.slice(0, 10).map((t) => t.number).join(', ')}`,
-          { openTickets: unresolved.map((t) => t.number) },
+          `the task force still has ${unresolved.length} unresolved ticket(s)${named.length ? `: ${named.slice(0, 10).join(', ')}` : ''}${others ? ` (${others} in other districts)` : ''}`,
+          { openTickets: named, openElsewhere: others },
         );
       }
       await c.query(`update task_forces set status = 'CLOSED', closed_at = $2 where id = $1`, [row.id, now]);
