@@ -636,7 +636,13 @@ export class TicketsService {
       const rejected = [...t.rejectedDepartmentIds];
       // the matter the departments disputed: the one it was routed under when they rejected it
       const disputedMatterId = t.matterId;
-      const reasons = await em.find(TicketEvent, { ticketId: t.id, type: TicketEventType.REJECTED }, { orderBy: { seq: 'asc' } });
+      // each department's reason: its latest REJECTED event (the department is the last one that
+      // event added to rejectedDepartmentIds; a ticket arbitrated before has older rejects too)
+      const reasonBy = new Map<string, string | null>();
+      for (const e of await em.find(TicketEvent, { ticketId: t.id, type: TicketEventType.REJECTED }, { orderBy: { seq: 'asc' } })) {
+        const by = (e.changes as { rejectedDepartmentIds?: string[] }).rejectedDepartmentIds?.at(-1);
+        if (by) reasonBy.set(by, e.note ?? null);
+      }
       const resolveDays = chosen ? chosen.resolveDays : await this.resolveDaysOf(em, t.matterId);
       // (the routing record changes in the same write as the transition: one version, one event)
       if (chosen) this.markManual(t, RoutingMethod.ARBITRATION, chosen);
@@ -647,14 +653,14 @@ export class TicketsService {
       const disputedCode = disputedMatterId ? (await em.findOne(Matter, { id: disputedMatterId }))?.code ?? null : null;
       const codes = [...new Set([disputedCode, chosen?.matter.code ?? null].filter((c) => c != null))];
       for (const matterCode of codes.length ? codes : [null]) {
-        rejected.forEach((rejectedById, i) => {
+        rejected.forEach((rejectedById) => {
           em.persist(
             em.create(MatterDispute, {
               ticketId: t.id,
               matterCode,
               rejectedById,
               decidedId: department.id,
-              rejectReason: reasons[i]?.note ?? null,
+              rejectReason: reasonBy.get(rejectedById) ?? null,
               decision: input.decision,
               decidedAt: this.deps.clock.now(),
             }),
