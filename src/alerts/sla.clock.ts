@@ -90,6 +90,13 @@ export class SlaClock extends LeaderWorker {
         if (!fresh.length) continue;
         await c.query('begin');
         try {
+          // the ticket as it is now, held until the escalation commits: one accepted, resolved,
+          // extended or closed since it was read is not escalated for a deadline it no longer has
+          const { rowCount: still } = await c.query(`select 1 from tickets where id = $1 and due_at = $2 and status in ${RUNNING} for share`, [t.id, t.due_at]);
+          if (!still) {
+            await c.query('commit');
+            continue;
+          }
           const { rows: inserted } = await c.query<{ level: SupervisionLevel }>(
             `insert into supervisions (ticket_id, level, due_at, at) select $1, unnest($2::text[]), $3, $4
              on conflict do nothing returning level`,
