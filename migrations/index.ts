@@ -23,6 +23,7 @@ import { Migration20261128130000_personal_data_accesses_append_only } from './Mi
 import { Migration20261128131359_clue_ticket_index } from './Migration20261128131359_clue_ticket_index';
 import { Migration20261128145133_risk_signals_by_ticket } from './Migration20261128145133_risk_signals_by_ticket';
 import { Migration20261128151913_actors_as_text } from './Migration20261128151913_actors_as_text';
+import { Migration20261128180000_retention_duplicates } from './Migration20261128180000_retention_duplicates';
 
 /**
  * Every migration, in order. `minsheng migration:create` writes a new file here and adds it
@@ -53,4 +54,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128131359_clue_ticket_index', class: Migration20261128131359_clue_ticket_index },
   { name: 'Migration20261128145133_risk_signals_by_ticket', class: Migration20261128145133_risk_signals_by_ticket },
   { name: 'Migration20261128151913_actors_as_text', class: Migration20261128151913_actors_as_text },
+  { name: 'Migration20261128180000_retention_duplicates', class: Migration20261128180000_retention_duplicates },
 ];

@@ -213,3 +213,37 @@ test('a merged duplicate holds a copy of its parent’s reply: both callers are 
   expect(texts).toContain('路灯已修复');
   expect(texts).not.toContain('"done":false');
 });
+
+test('a duplicate still open when its parent is due: the parent’s caller leaves its copy of the reply then, its own caller stays until its turn', async () => {
+  const sql = t.hub.orm.em.getConnection();
+  const gql = async <R>(token: string, query: string, i: Record<string, unknown>) => {
+    const res = await t.raw({ query, variables: { i } }, { authorization: `Bearer ${token}` });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data as R;
+  };
+  const create = 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id version } }';
+  const parent = (await gql<{ createTicket: { id: string; version: number } }>(operator, create, { channel: 'PHONE', title: '井盖缺失', content: '天河北路井盖丢了', districtCode: '440106', dispatchTo: '440106-UM', citizenName: '赵明亮', citizenPhone: '13955556666' })).createTicket;
+  const child = (await gql<{ createTicket: { id: string; version: number } }>(operator, create, { channel: 'PHONE', title: '井盖缺失', content: '天河北路有个井盖没了，很危险', districtCode: '440106', citizenName: '孙丽华', citizenPhone: '13977778888' })).createTicket;
+  await gql(operator, 'mutation($i: MergeTicketInput!) { mergeTicket(input: $i) { status } }', { id: child.id, expectedVersion: child.version, parentId: parent.id });
+  const staff = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-2' });
+  let v = parent.version;
+  for (const m of ['acceptTicket', 'startTicket']) v = (await gql<Record<string, { version: number }>>(staff, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { id: parent.id, expectedVersion: v }))[m].version;
+  v = (await gql<{ resolveTicket: { version: number } }>(staff, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { id: parent.id, expectedVersion: v, reply: '已致电赵明亮（13955556666），井盖已补装，投诉电话020-83838383' })).resolveTicket.version;
+  await t.ok(CloseTicketDocument, { input: { id: parent.id, expectedVersion: v, note: '回访满意' } }, supervisor);
+  // the duplicate stays RESOLVED (its caller is not reached) past the parent's retention
+  clock.advance(31 * DAY);
+  await t.hub.retention.drain();
+  const local = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1];
+  const [kid] = await sql.execute<{ reply: string; status: string; citizen_name: string | null; pseudonymised_at: Date | null }[]>(
+    'select reply, status, citizen_name, pseudonymised_at from tickets where id = ?',
+    [local(child.id)],
+  );
+  expect(kid).toMatchObject({ status: 'RESOLVED', citizen_name: '孙丽华', pseudonymised_at: null });
+  expect(kid.reply).toBe('已致电赵**（***），井盖已补装，投诉电话020-83838383'); // the rest as the duplicate's caller was told
+  const copies = JSON.stringify(await sql.execute(`select changes from ticket_events where ticket_id = ? and jsonb_exists(changes, 'reply')`, [local(child.id)]));
+  expect(copies).toContain('井盖已补装');
+  expect(copies).not.toMatch(/赵明亮|13955556666/);
+  // and the audit log still replays to the duplicate
+  const events = await t.hub.orm.em.fork().find(TicketEvent, { ticketId: local(child.id) }, { orderBy: { seq: 'asc' } });
+  expect(replay(events).reply).toBe(kid.reply);
+});

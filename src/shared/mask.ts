@@ -89,6 +89,11 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * whatever else identifies a person (`redactPersonalText`).
  */
 export function redactPerson(text: string, person: KnownPerson | null | undefined): string {
+  return redactPersonalText(redactKnownPerson(text, person));
+}
+
+/** A text with one known person left out — their name, phone number and address — and nothing else touched. */
+export function redactKnownPerson(text: string, person: KnownPerson | null | undefined): string {
   let out = text;
   const name = person?.citizenName?.trim();
   // (not where it is the start of a place's name: 高新 in 高新区, 万芳 in 万芳路)
@@ -99,7 +104,7 @@ export function redactPerson(text: string, person: KnownPerson | null | undefine
     const pattern = [...digits].map((d) => `[${d}${String.fromCharCode(0xff10 + Number(d))}]`).join(`${GROUP_GAP}`);
     out = out.replace(new RegExp(`(?<!${DIGIT})${pattern}(?!${DIGIT})`, 'g'), '***');
   }
-  return redactPersonalText(out);
+  return out;
 }
 
 /** The administrative divisions an address may begin with, and callers leave out: 广东省, 广州市, 天河区, 石牌街道. */

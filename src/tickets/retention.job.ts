@@ -2,7 +2,7 @@ import type { Client } from 'pg';
 import { FREE_TEXT_KEYS } from '../auth/redact';
 import { LeaderWorker } from '../realtime/leader';
 import type { Clock } from '../shared/clock';
-import { redactPerson } from '../shared/mask';
+import { redactKnownPerson, redactPerson } from '../shared/mask';
 
 export interface RetentionOptions {
   databaseUrl: string;
@@ -159,7 +159,45 @@ export class RetentionJob extends LeaderWorker {
         clues.rows.map((x) => (x.note == null ? null : scrubText(x.note, callers.get(x.ticket_id)!))),
       ]);
     }
+    await this.scrubDuplicatesNotDue(c, callers);
     await c.query('delete from intake_keys where ticket_id = any($1::uuid[])', [ids]);
     return rows.length;
+  }
+
+  /**
+   * A parent's duplicates not yet due (open still, or closed more recently) hold a copy of its
+   * reply: its caller is taken out of that copy now — the reply and the PARENT_RESOLVED event's —
+   * while the parent still says who that is. Their own callers wait for their own turn.
+   */
+  private async scrubDuplicatesNotDue(c: Client, parents: Map<string, Caller>): Promise<void> {
+    const { rows } = await c.query<{ id: string; parent_id: string; reply: string | null }>(
+      'select id, parent_id, reply from tickets where parent_id = any($1::uuid[]) and pseudonymised_at is null and id <> parent_id for update',
+      [[...parents.keys()]],
+    );
+    if (!rows.length) return;
+    const parentOf = new Map(rows.map((r) => [r.id, parents.get(r.parent_id)!]));
+    // (the parent's caller only: the rest of the reply is what the duplicate's caller was told)
+    const withoutParent = (text: string, ticketId: string) => {
+      const p = parentOf.get(ticketId)!;
+      return redactKnownPerson(text, { citizenName: p.citizen_name, citizenPhone: p.citizen_phone, citizenAddress: p.citizen_address });
+    };
+    const replies = rows.flatMap((r) => (r.reply == null ? [] : [{ id: r.id, reply: withoutParent(r.reply, r.id), before: r.reply }])).filter((r) => r.reply !== r.before);
+    if (replies.length) {
+      await c.query('update tickets t set reply = u.reply from unnest($1::uuid[], $2::text[]) as u(id, reply) where t.id = u.id', [replies.map((r) => r.id), replies.map((r) => r.reply)]);
+    }
+    const events = await c.query<{ id: string; ticket_id: string; changes: { reply?: unknown } }>(
+      `select id, ticket_id, changes from ticket_events where ticket_id = any($1::uuid[]) and changes ? 'reply'`,
+      [rows.map((r) => r.id)],
+    );
+    const changed = events.rows
+      .filter((e) => typeof e.changes.reply === 'string')
+      .map((e) => ({ id: e.id, changes: { ...e.changes, reply: withoutParent(e.changes.reply as string, e.ticket_id) }, before: e.changes.reply }))
+      .filter((e) => e.changes.reply !== e.before);
+    if (changed.length) {
+      await c.query('update ticket_events e set changes = u.changes::jsonb from unnest($1::bigint[], $2::text[]) as u(id, changes) where e.id = u.id', [
+        changed.map((e) => e.id),
+        changed.map((e) => JSON.stringify(e.changes)),
+      ]);
+    }
   }
 }
