@@ -63,7 +63,7 @@ const SHUTDOWN_GRACE_MS = 20_000;
 async function serve(): Promise<void> {
   const cfg = config();
   const t0 = Date.now();
-  const db = await openDatabase(cfg, log);
+  const db = await openDatabase(cfg, log, { share: false });
   // the embedded PostgreSQL package stops its database on these signals by itself, at once —
   // under the hub's feet; the hub stops first and then stops the database (below)
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -128,7 +128,7 @@ program
   .description('apply pending database migrations')
   .action(async () => {
     const cfg = config();
-    const db = await openDatabase(cfg, log);
+    const db = await openDatabase(cfg, log, { share: true });
     const orm = await initOrm({ url: db.url });
     try {
       const done = await migrateUp(orm);
@@ -145,7 +145,7 @@ program
   .requiredOption('--demo', 'Guangzhou districts, departments and demo tickets in every state')
   .action(async () => {
     const cfg = config();
-    const db = await openDatabase(cfg, log);
+    const db = await openDatabase(cfg, log, { share: true });
     const orm = await initOrm({ url: db.url });
     try {
       await migrateUp(orm);
@@ -253,7 +253,7 @@ program
 /** Runs `fn` with the hub's services on the configured database, as an ADMIN (the CLI is local). */
 async function withServices<T>(fn: (services: Services, rc: RequestContext) => Promise<T>): Promise<T> {
   const cfg = config();
-  const db = await openDatabase(cfg, log);
+  const db = await openDatabase(cfg, log, { share: true });
   const orm = await initOrm({ url: db.url });
   try {
     await migrateUp(orm);

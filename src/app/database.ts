@@ -1,7 +1,11 @@
+import childProcess from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigError } from './config';
 import type { Config } from './config';
 
 /** A PostgreSQL the hub can reach: a real one from DATABASE_URL, or an embedded one. */
@@ -54,7 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
   });
   try {
     if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-    await pg.start();
+    await inItsOwnProcessGroup(() => pg.start());
   } catch (e) {
     const tail = errors.slice(-5).join('\n  ');
     throw new Error(
@@ -77,6 +81,26 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
     embedded: true,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * Runs `start` with the servers it spawns put in a process group of their own. A terminal's
+ * Ctrl-C signals its whole foreground group: the embedded PostgreSQL would stop at that instant,
+ * under the hub's feet, instead of after it (the hub stops its HTTP, sockets and workers first,
+ * then the database). The package spawns the server itself, so its `spawn` is wrapped meanwhile
+ * (`syncBuiltinESMExports` carries the change to its ES-module import).
+ */
+async function inItsOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
+  const original = childProcess.spawn;
+  const detached = ((command: string, args: readonly string[], options: SpawnOptions) => original(command, args, { ...options, detached: true })) as typeof original;
+  childProcess.spawn = detached;
+  syncBuiltinESMExports();
+  try {
+    return await start();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
 }
 
 /** A TCP port that is free on 127.0.0.1 right now (the OS picks it). */
@@ -130,10 +154,51 @@ function ensureTraversable(dir: string, log?: (line: string) => void): void {
   }
 }
 
-/** DATABASE_URL when set, else an embedded PostgreSQL under DATA_DIR. */
-export async function openDatabase(config: Config, log?: (line: string) => void): Promise<Database> {
+/** The embedded PostgreSQL running on `dataDir` now (started by a hub), from its lock file; null if none. */
+export function runningEmbedded(dataDir: string): { pid: number; port: number } | null {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    // (as root, the server runs as another user: not allowed to signal it, but it is there)
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return null; // a lock file a crash left behind
+  }
+  // (where /proc tells: the process of that number is a PostgreSQL, not one that took the number since)
+  try {
+    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) return null;
+  } catch {
+    // no /proc here
+  }
+  return { pid, port };
+}
+
+/**
+ * DATABASE_URL when set, else the embedded PostgreSQL under DATA_DIR: started here, or — for a
+ * command run beside a hub (`share`) — the one that hub started, which this process leaves running.
+ */
+export async function openDatabase(config: Config, log?: (line: string) => void, options: { share?: boolean } = {}): Promise<Database> {
   if (config.DATABASE_URL) {
     return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
+  }
+  const running = runningEmbedded(config.DATA_DIR);
+  if (running) {
+    const url = `postgres://postgres:postgres@127.0.0.1:${running.port}/minsheng`;
+    if (!options.share) {
+      throw new ConfigError(
+        `the embedded PostgreSQL in ${config.DATA_DIR} is in use by another hub (server pid ${running.pid}, port ${running.port}): ` +
+          `stop that hub (or, if none is running, the server: kill ${running.pid}), or run this one beside it on its database with DATABASE_URL=${url} (and another PORT)`,
+      );
+    }
+    log?.(`using the embedded PostgreSQL a hub started in ${config.DATA_DIR} (port ${running.port})`);
+    return { url, embedded: false, stop: async () => undefined };
   }
   return startEmbeddedPostgres({
     dataDir: config.DATA_DIR,

@@ -28,8 +28,9 @@ export interface ReadyProcess {
 }
 
 /** Starts `node args…` and waits until its output matches `ready` (or it exits, or `timeoutMs` passes). */
-export function spawnReady(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, what: string, timeoutMs = 30_000): Promise<ReadyProcess> {
-  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnReady(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, what: string, timeoutMs = 30_000, options: { ownProcessGroup?: boolean } = {}): Promise<ReadyProcess> {
+  // (ownProcessGroup: the child leads a group of its own, as a command run in a terminal does)
+  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
