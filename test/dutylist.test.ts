@@ -196,6 +196,34 @@ describe('import and export', () => {
     expect(csv).toBe(fs.readFileSync(DEMO_DUTY_LIST, 'utf8'));
   });
 
+  test('a draft edited through GraphQL round-trips too: any text in keywords and examples comes back as written, edges trimmed as a file is read', async () => {
+    const { createDutyListDraft: draft } = await t.ok(CreateDutyListDraftDocument, { notes: '特殊字符' }, supervisor);
+    const odd: MatterInput = {
+      ...LEAF,
+      code: 'NOISE.ODD',
+      description: '  楼下KTV  ',
+      keywords: ['NULL', 'a,b', 'x\\y "引号"', '{括号}', ' 唱歌 ', ''],
+      examples: ['工地晚上还在施工,\n吵得睡不着', 'null'],
+    };
+    await t.ok(UpsertMatterDocument, { number: draft.number, input: odd }, supervisor);
+    const stored = (await t.ok(DutyListDocument, { number: draft.number }, supervisor)).dutyList.matters.find((m) => m.code === 'NOISE.ODD')!;
+    expect(stored).toMatchObject({ description: '楼下KTV', keywords: ['NULL', 'a,b', 'x\\y "引号"', '{括号}', '唱歌'], examples: ['工地晚上还在施工,\n吵得睡不着', 'null'] });
+    const { exportDutyList } = await t.ok(ExportDutyListDocument, { format: 'JSON', number: draft.number }, supervisor);
+    const { importDutyList } = await t.ok(ImportDutyListDocument, { format: 'JSON', content: exportDutyList }, supervisor);
+    const { compareDutyLists } = await t.ok(CompareDutyListsDocument, { from: draft.number, to: importDutyList.number }, supervisor);
+    expect([compareDutyLists.added, compareDutyLists.removed, compareDutyLists.changed]).toEqual([[], [], []]);
+  });
+
+  test('two supervisors adding the same code to a draft at once: both go through, one after the other, one matter', async () => {
+    const { createDutyListDraft: draft } = await t.ok(CreateDutyListDraftDocument, { notes: '并发' }, supervisor);
+    const results = await Promise.all(
+      [1, 2, 3].map((i) => t.gql(UpsertMatterDocument, { number: draft.number, input: { ...LEAF, code: 'NOISE.KTV2', name: `KTV噪声${i}` } }, supervisor)),
+    );
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
+    const matters = (await t.ok(DutyListDocument, { number: draft.number }, supervisor)).dutyList.matters.filter((m) => m.code === 'NOISE.KTV2');
+    expect(matters).toHaveLength(1);
+  });
+
   test('a file with errors is rejected whole, every bad row listed by line, nothing written', async () => {
     const before = await versionsCount();
     const bad = [
@@ -258,6 +286,22 @@ describe('file problems are placed where they are', () => {
     expect(problems.find((p) => p.line === 8)?.reason).toMatch(/3 fields, the header has 11/);
     expect(problems.find((p) => p.line === 9)?.reason).toMatch(/name is empty/);
     expect(problems.map((p) => p.line)).not.toContain(2);
+    // the same file saved with Windows line breaks (CRLF, in the cells too) and a BOM: the same lines
+    const windows = await t.gql(ImportDutyListDocument, { format: 'CSV', content: `\uFEFF${csv.replace(/\n/g, '\r\n')}` }, supervisor);
+    expect(problemsOf(windows).map((p) => [p.line, p.reason])).toEqual(problems.map((p) => [p.line, p.reason]));
+    expect(await versionsCount()).toBe(before);
+  });
+
+  test('a file that was not UTF-8 (GBK bytes read as UTF-8) is refused, placed at its first bad line', async () => {
+    const before = await versionsCount();
+    // what a GBK file's 噪声 becomes when its bytes are read as UTF-8
+    const garbled = Buffer.from([0xd4, 0xeb, 0xc9, 0xf9]).toString('utf8');
+    const csv = [HEADER, 'N,,噪声,,,,,,,,true', `N.1,N,施工${garbled},,,,ECOLOGY_ENVIRONMENT,DISTRICT,,,true`].join('\n');
+    const res = await t.gql(ImportDutyListDocument, { format: 'CSV', content: csv }, supervisor);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(problemsOf(res)).toEqual([expect.objectContaining({ line: 3, reason: expect.stringMatching(/not UTF-8/) })]);
+    const json = await t.gql(ImportDutyListDocument, { format: 'JSON', content: JSON.stringify({ matters: [{ code: 'N', name: `噪${garbled}` }] }) }, supervisor);
+    expect(json.errors?.[0]?.message).toMatch(/not UTF-8/);
     expect(await versionsCount()).toBe(before);
   });
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
 import { recordEvent } from '../realtime/events';
 import { actorOf, requireRole, requireSignedIn, Role } from '../auth/viewer';
@@ -233,10 +234,12 @@ export class DutyListService {
   }
 
   private async draft(em: EntityManager, number: number): Promise<DutyListVersion> {
-    const v = await em.findOne(DutyListVersion, { number });
+    // (locked until the edit commits: edits of one draft, and its publication, go one at a time —
+    // two supervisors adding the same code at once: the second replaces what the first added)
+    const v = await em.findOne(DutyListVersion, { number }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!v) throw notFound('duty list version', String(number));
     if (v.status !== DutyListStatus.DRAFT) {
-      throw illegalTransition(v.status, 'edit', 'only a DRAFT can be edited; create a new draft from it');
+      throw illegalTransition(v.status, 'edit', 'only a DRAFT can be edited; create a new draft from it', 'a duty list version');
     }
     return v;
   }
@@ -244,7 +247,17 @@ export class DutyListService {
   /** Adds or replaces a matter of a draft (by code). */
   async upsertMatter(rc: RequestContext, number: number, input: MatterData): Promise<Matter> {
     requireRole(rc.viewer, ...EDITORS);
-    const data: MatterData = { ...input, code: input.code.trim(), name: input.name.trim() };
+    // as a file's rows are read (dutylist.io): what is stored is what an export and re-import give
+    const items = (xs: string[] | null | undefined) => (xs ?? []).map((x) => x.trim()).filter(Boolean);
+    const data: MatterData = {
+      ...input,
+      code: input.code.trim(),
+      name: input.name.trim(),
+      parentCode: input.parentCode?.trim() || null,
+      description: input.description?.trim() || null,
+      keywords: items(input.keywords),
+      examples: items(input.examples),
+    };
     return rc.em.transactional(async (em) => {
       const v = await this.draft(em, number);
       const all = await this.matters(em, v.id);
@@ -288,7 +301,7 @@ export class DutyListService {
       v.id,
       DutyListStatus.DRAFT,
     ]);
-    if (!rows.length) throw illegalTransition(v.status, 'edit', 'only a DRAFT can be edited; create a new draft from it');
+    if (!rows.length) throw illegalTransition(v.status, 'edit', 'only a DRAFT can be edited; create a new draft from it', 'a duty list version');
     await em.refresh(v);
   }
 
@@ -387,6 +400,13 @@ export class DutyListService {
 
   parse(format: DutyListFormat, content: string): DutyListFile {
     try {
+      // a file in another encoding (GBK, say) whose bytes were read as UTF-8 on the way here: its
+      // Chinese became U+FFFD. (The CLI checks the bytes themselves.)
+      const bad = content.indexOf('\uFFFD');
+      if (bad >= 0) {
+        const line = format === DutyListFormat.CSV ? content.slice(0, bad).split(/\r\n|\r|\n/).length : 1;
+        throw new DutyListFileError([{ line, reason: 'the file is not UTF-8 text (it holds characters that could not be read): save it as UTF-8, e.g. "CSV UTF-8" in a spreadsheet' }]);
+      }
       return format === DutyListFormat.CSV ? parseDutyListCsv(content) : parseDutyListJson(content);
     } catch (e) {
       if (e instanceof DutyListFileError) throw fileError(e);

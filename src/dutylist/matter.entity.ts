@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ArrayType, Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { TextArrayType } from '../shared/text-array.type';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DepartmentKind, DepartmentLevel } from '../departments/department.entity';
 import { Node } from '../shared/relay';
@@ -48,11 +49,11 @@ export class Matter {
   description: string | null = null;
 
   @Field(() => [String])
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType, columnType: 'text[]' })
   keywords: string[] = [];
 
   @Field(() => [String], { description: 'Example sentences, in callers’ words.' })
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType, columnType: 'text[]' })
   examples: string[] = [];
 
   /** 责任单位类别: null for categories */
