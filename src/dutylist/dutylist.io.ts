@@ -106,8 +106,18 @@ export function parseDutyListCsv(content: string): DutyListFile {
     throw new DutyListFileError([{ line, reason: `not valid CSV: ${(e as Error).message}` }]);
   }
   if (!parsed.length) throw new DutyListFileError([{ line: 1, reason: `the file is empty (expected a header: ${CSV_COLUMNS.join(',')})` }]);
-  // the line a record starts on: where it ends, less the line breaks inside it
-  const startLine = (p: (typeof parsed)[number]) => p.info.lines - (p.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
+  // the line each record starts on: where it ends, less the line breaks inside it. (The parser
+  // counts a CRLF inside a quoted cell as two lines: those are taken off, for this record and
+  // every one after it.)
+  let crlfInside = 0;
+  const starts = new Map(
+    parsed.map((p) => {
+      const body = p.raw.replace(/^[\r\n]+/, '').replace(/\r?\n?$/, '');
+      crlfInside += body.match(/\r\n/g)?.length ?? 0;
+      return [p, p.info.lines - crlfInside - (body.match(/\r\n|\r|\n/g)?.length ?? 0)] as const;
+    }),
+  );
+  const startLine = (p: (typeof parsed)[number]) => starts.get(p)!;
   const header = parsed[0].record.map((c) => c.trim().toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) {

@@ -37,7 +37,8 @@ export function readExamplesCsv(file: string, textColumns: string[], labelColumn
   }
   let records: string[][];
   try {
-    records = parse(content, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    // (a quote inside an unquoted cell — 楼下"KTV"太吵 — is text, as pandas and csv.DictReader read it)
+    records = parse(content, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][];
   } catch (e) {
     throw new Error(`${file} is not valid CSV: ${e instanceof Error ? e.message : String(e)}`);
   }

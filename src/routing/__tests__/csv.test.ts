@@ -32,6 +32,14 @@ describe('readExamplesCsv', () => {
     expect(readExamplesCsv(p, ['title', 'detail']).rows).toEqual([{ index: 0, text: '路灯, 坏了\n第一行\r\n第二行 "引号"' }]);
   });
 
+  test('a quote inside an unquoted cell is text, as pandas and csv.DictReader read it', () => {
+    const p = file('inner-quote.csv', 'id,title,detail\n3,楼下"KTV"太吵,每晚唱歌\n4,路灯,"不亮"\n');
+    expect(readExamplesCsv(p, ['title', 'detail']).rows).toEqual([
+      { index: 0, text: '楼下"KTV"太吵\n每晚唱歌' },
+      { index: 1, text: '路灯\n不亮' },
+    ]);
+  });
+
   test('missing or empty text columns give an empty text; short rows are tolerated', () => {
     const p = file('empty.csv', 'title,detail,label\n,,A\n"",   ,B\nonly title\n');
     expect(readExamplesCsv(p, ['title', 'detail', 'no_such_column'], 'label').rows).toEqual([
