@@ -116,9 +116,9 @@ export class AlertsService {
         throw conflict(`alert changed: you saw version ${input.expectedVersion}, it is now ${row.version}; reload and retry`, { currentVersion: row.version });
       }
       if (row.status === AlertStatus.TASK_FORCE && !move.from.includes(row.status)) {
-        throw illegalTransition(row.status, what, 'a task force is working on it: it is resolved when the task force closes');
+        throw illegalTransition(row.status, what, 'a task force is working on it: it is resolved when the task force closes', 'an alert');
       }
-      if (!move.from.includes(row.status)) throw illegalTransition(row.status, what, `an alert ${row.status} cannot be ${move.to.toLowerCase()}`);
+      if (!move.from.includes(row.status)) throw illegalTransition(row.status, what, `an alert ${row.status} cannot be ${move.to.toLowerCase()}`, 'an alert');
       const now = this.clock.now();
       const { rows: updated } = await c.query<AlertRow>(
         'update risk_alerts set status = $2, version = version + 1, updated_at = $3 where id = $1 returning *',

@@ -256,17 +256,17 @@ export class CluesService {
       throw conflict(`clue changed: you saw version ${input.expectedVersion}, it is now ${clue.version}; reload and retry`, { currentVersion: clue.version });
     }
     if (clue.status !== ClueStatus.RECEIVED) {
-      throw illegalTransition(clue.status, `${input.decision.toLowerCase()} a clue`, 'it has been verified already');
+      throw illegalTransition(clue.status, input.decision.toLowerCase(), 'it has been verified already', 'a clue');
     }
     const now = this.clock.now();
     const verifier = actorOf(rc.viewer);
     const refused = async (): Promise<never> => {
       const fresh = await rc.em.fork().findOneOrFail(Clue, { id });
-      if (fresh.status !== ClueStatus.RECEIVED) throw illegalTransition(fresh.status, `${input.decision.toLowerCase()} a clue`, 'it has been verified already');
+      if (fresh.status !== ClueStatus.RECEIVED) throw illegalTransition(fresh.status, input.decision.toLowerCase(), 'it has been verified already', 'a clue');
       // claimed by a FILE under way (another supervisor's, or the same one's twice): say so — a
       // reload and retry would meet the same claim until the filing ends
       if (fresh.verifiedAt && fresh.verifiedAt.getTime() >= now.getTime() - CLAIM_MS) {
-        throw illegalTransition(fresh.status, `${input.decision.toLowerCase()} a clue`, `${fresh.verifiedBy} is filing it`);
+        throw illegalTransition(fresh.status, input.decision.toLowerCase(), `${fresh.verifiedBy} is filing it`, 'a clue');
       }
       throw conflict(`clue changed: you saw version ${clue.version}, it is now ${fresh.version}; reload and retry`, { currentVersion: fresh.version });
     };

@@ -52,9 +52,9 @@ export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDE
 export const unauthenticated = (message = 'sign in: send a bearer token') =>
   new DomainError(ErrorCode.UNAUTHENTICATED, message);
 
-export const illegalTransition = (from: string, action: string, reason?: string) =>
+export const illegalTransition = (from: string, action: string, reason?: string, what = 'a ticket') =>
   new DomainError(
     ErrorCode.ILLEGAL_TRANSITION,
-    `cannot ${action} a ticket in status ${from}${reason ? `: ${reason}` : ''}`,
+    `cannot ${action} ${what} in status ${from}${reason ? `: ${reason}` : ''}`,
     { from, action },
   );

@@ -137,7 +137,7 @@ export class TaskForcesService {
         alert = rows[0] ?? null;
         if (!alert || (own && !own.includes(alert.district_id))) throw notFound('alert', input.alertId!);
         if (alert.status !== AlertStatus.OPEN && alert.status !== AlertStatus.ACKNOWLEDGED) {
-          throw illegalTransition(alert.status, 'form a task force for', 'the alert is no longer open');
+          throw illegalTransition(alert.status, 'form a task force for', 'the alert is no longer open', 'an alert');
         }
       }
       const leadDistrict = (await rc.loaders.departmentById.load(lead))?.districtId ?? null;
@@ -250,7 +250,7 @@ export class TaskForcesService {
       if (input.expectedVersion != null && row.version !== input.expectedVersion) {
         throw conflict(`task force changed: you saw version ${input.expectedVersion}, it is now ${row.version}; reload and retry`, { currentVersion: row.version });
       }
-      if (row.status === TaskForceStatus.CLOSED) throw illegalTransition(row.status, type.toLowerCase().replace('_', ' '), 'the task force is closed');
+      if (row.status === TaskForceStatus.CLOSED) throw illegalTransition(row.status, type.toLowerCase().replace('_', ' '), 'the task force is closed', 'a task force');
       const note = await apply(c, row, now);
       if (type !== 'ACTION') await c.query('update task_forces set version = version + 1 where id = $1', [id]);
       await recordTaskForceChange(c, id, type, actorOf(rc.viewer), note, now);
