@@ -110,6 +110,43 @@ describe('versions and drafts', () => {
     expect(edit.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
   });
 
+  test('publishing trains the router off the request thread, and stores its model with the publication: requests keep being answered, no intake trains it again', async () => {
+    const { createDutyListDraft: draft } = await t.ok(CreateDutyListDraftDocument, { notes: '重新发布' }, supervisor);
+    const current = (await t.ok(DutyListDocument, { number: draft.number }, supervisor)).dutyList;
+    // while it publishes, a small request every 50 ms
+    let publishing = true;
+    const waits: number[] = [];
+    const pings = (async () => {
+      while (publishing) {
+        const started = Date.now();
+        await t.raw({ query: '{ __typename }' });
+        waits.push(Date.now() - started);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const started = Date.now();
+    const published = t.ok(PublishDutyListDocument, { number: draft.number, expectedVersion: current.version }, supervisor).finally(() => (publishing = false));
+    await published;
+    await pings;
+    const took = Date.now() - started;
+    // (training the demo list takes seconds of CPU: on the request thread every request waited that long)
+    expect(Math.max(...waits)).toBeLessThan(1000);
+    expect(waits.length).toBeGreaterThan(Math.min(5, took / 200));
+    // the model was stored with the publication, once: no intake after it trained another
+    const stored = async () =>
+      t.hub.orm.em.getConnection().execute<{ n: number; trained_at: Date }[]>(
+        'select count(*)::int as n, max(m.trained_at) as trained_at from routing_models m join duty_list_versions v on v.id = m.version_id where v.number = ?',
+        [draft.number],
+      );
+    const [first] = await stored();
+    expect(first.n).toBe(1);
+    const tk = (await t.ok(CreateTicketDocument, { input: { channel: 'PHONE', title: '路灯不亮', content: '小区门口路灯不亮，晚上很黑', districtCode: '440106' } }, operator)).createTicket;
+    expect(tk.status).toBe('DISPATCHED');
+    const [after] = await stored();
+    expect(after).toEqual(first);
+    expect((await t.ok(RouterStatusDocument, {}, operator)).routerStatus).toMatchObject({ versionNumber: draft.number, trainedAt: new Date(first.trained_at).toISOString() });
+  });
+
   test('publishing refuses a list whose leaf has no department in some district, and a stale version', async () => {
     const { createDutyListDraft: draft } = await t.ok(CreateDutyListDraftDocument, {}, supervisor);
     await t.ok(UpsertMatterDocument, { number: draft.number, input: { ...LEAF, code: 'NOISE.STREET', departmentKind: 'STREET_OFFICE', level: 'STREET' } }, supervisor);

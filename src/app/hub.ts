@@ -546,6 +546,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       await duplicates.stop();
       await slaClock.stop();
       await services.hotIssues.stop();
+      await services.router.stop();
       await stream.stop();
       await bus.stop();
       await rateLimits.close();

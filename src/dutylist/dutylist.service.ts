@@ -84,7 +84,11 @@ function fileError(e: DutyListFileError): DomainError {
   return new DomainError(ErrorCode.BAD_USER_INPUT, e.message, { field: 'content', problems: e.problems });
 }
 
-/** Called after a version is published (the router retrains). */
+/**
+ * Called as a version is published: `before` in the publication's transaction, once the version
+ * is validated (the router trains and stores its model, so the model is there the moment the
+ * version is in force); `after` once it is committed (the router starts using it).
+ */
 export type PublishListener = (em: EntityManager, version: DutyListVersion) => Promise<void>;
 
 /**
@@ -93,6 +97,7 @@ export type PublishListener = (em: EntityManager, version: DutyListVersion) => P
  */
 export class DutyListService {
   private readonly publishListeners: PublishListener[] = [];
+  private readonly beforePublishListeners: PublishListener[] = [];
   private readonly matterCache = new Map<string, Matter>();
   /** the version in force when versions it replaced were last retired */
   private retiredBefore: string | null = null;
@@ -101,6 +106,11 @@ export class DutyListService {
 
   onPublish(listener: PublishListener): void {
     this.publishListeners.push(listener);
+  }
+
+  /** Runs `listener` inside each publication's transaction, after validation (see PublishListener). */
+  beforePublish(listener: PublishListener): void {
+    this.beforePublishListeners.push(listener);
   }
 
   // ---------------------------------------------------------------- reading
@@ -372,6 +382,7 @@ export class DutyListService {
       if (input.effectiveAt && input.effectiveAt.getTime() < now.getTime() - EFFECTIVE_AT_SKEW_MS) {
         throw badInput('effectiveAt', `effectiveAt ${input.effectiveAt.toISOString()} is in the past: give a time from now on, or none for now`);
       }
+      for (const l of this.beforePublishListeners) await l(em, v);
       v.status = DutyListStatus.PUBLISHED;
       v.publishedAt = now;
       v.effectiveAt = input.effectiveAt && input.effectiveAt > now ? input.effectiveAt : now;

@@ -6,7 +6,8 @@ import type { Department } from '../departments/department.entity';
 import type { DepartmentsService, PlaceInput } from '../departments/departments.service';
 import { TextClassifier } from '../routing';
 import { featureSurface, normalizeText } from '../routing/tokenize';
-import type { TrainingExample } from '../routing';
+import type { SerializedClassifier, TrainingExample } from '../routing';
+import { JobWorker, workerScript } from '../shared/job-worker';
 import type { Clock } from '../shared/clock';
 import { badInput } from '../shared/errors';
 import { TicketStatus } from '../tickets/ticket.enums';
@@ -95,6 +96,10 @@ const HISTORY_WEIGHT = 1;
  */
 export class RouterService {
   private loaded: Loaded | null = null;
+  /** training runs on a worker thread: seconds of CPU that would hold up every request in flight */
+  private readonly trainer = new JobWorker<TrainingExample[], SerializedClassifier>('router training', workerScript('routing/train.worker.js'), (examples) =>
+    TextClassifier.train(examples).toJSON(),
+  );
   private loading: Promise<Loaded | null> | null = null;
   private checkedAt = 0;
   private checking = false;
@@ -105,13 +110,19 @@ export class RouterService {
     private readonly clock: Clock,
     readonly threshold: number,
   ) {
+    // the model of a version is trained (on a worker thread) and stored in its publication's
+    // transaction: the moment the version is in force its model is there — no intake trains one
+    // itself, none waits for one. (Should training fail, the publication stands: the model is
+    // then built when first needed.)
+    dutyLists.beforePublish(async (em, version) => {
+      await this.train(em, version, false).catch(() => undefined);
+    });
     dutyLists.onPublish(async (em, version) => {
-      // in force now: trained and used at once; from a later time: trained and stored now, so the
-      // first intake after it comes in loads the model instead of training inside its request
-      const now = !version.effectiveAt || version.effectiveAt <= this.clock.now();
-      if (now) return void (await this.train(em.fork(), version));
-      // (the publication stands if this fails: the model is then built when the version comes in)
-      await this.train(em.fork(), version, false).catch(() => undefined);
+      // in force now: used at once (a version for later is loaded when it comes in)
+      if (version.effectiveAt && version.effectiveAt > this.clock.now()) return;
+      const loaded = await this.load(em.fork(), version);
+      this.loaded = loaded;
+      this.checkedAt = Date.now();
     });
   }
 
@@ -206,10 +217,11 @@ export class RouterService {
     for (const t of confirmed) {
       if (matters.has(t.code)) examples.push({ text: `${t.title} ${t.content}`, label: t.code, weight: HISTORY_WEIGHT });
     }
-    const classifier = TextClassifier.train(examples);
+    const model = await this.trainer.run(examples);
+    const classifier = TextClassifier.fromJSON(model);
     const trainedAt = this.clock.now();
     const historyExamples = examples.length - listExamples;
-    const saved = em.create(RoutingModel, { versionId: version.id, trainedAt, listExamples, historyExamples, model: classifier.toJSON() });
+    const saved = em.create(RoutingModel, { versionId: version.id, trainedAt, listExamples, historyExamples, model });
     await em.transactional(async (tx) => {
       // keep the newest model only
       await tx.nativeDelete(RoutingModel, { versionId: version.id });
@@ -325,6 +337,10 @@ export class RouterService {
     if (!input.districtCode && input.lat == null && input.lng == null) return (await this.suggest(rc, text, null, 5)).candidates;
     const district = await this.departments.districtFor(rc, input);
     return (await this.suggest(rc, text, { districtId: district.id, lat: input.lat, lng: input.lng }, 5)).candidates;
+  }
+
+  stop(): Promise<void> {
+    return this.trainer.stop();
   }
 
   /** Drops the in-memory model (tests; another process published). */

@@ -24,7 +24,7 @@ const options = { window: { from: new Date(now - 86_400_000), to: new Date(now) 
     const w = new ClusterWorker(script);
     try {
       const first = w.run(items, options);
-      await (w as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await (w as unknown as { jobs: { worker: { terminate(): Promise<number> } } }).jobs.worker.terminate();
       await expect(first).rejects.toThrow(/exited/);
       expect((await w.run(items, options)).length).toBeGreaterThan(0);
     } finally {
