@@ -91,3 +91,9 @@ test('ordinary dashboards stay well within the limits', async () => {
   expect(res.status).toBe(200);
   expect(res.body.errors).toBeUndefined();
 });
+
+test('an invalid operation gets each of its errors once over HTTP', async () => {
+  const res = await t.raw({ query: '{ nope viewer { role } }' }, { authorization: `Bearer ${token}` });
+  expect(res.status).toBe(400);
+  expect(res.body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['GRAPHQL_VALIDATION_FAILED', expect.stringMatching(/Cannot query field "nope"/)]]);
+});

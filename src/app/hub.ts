@@ -56,7 +56,7 @@ import type { Config } from './config';
 import type { RequestContext } from './context';
 import { documentCache } from './documents';
 import { RateLimits } from './rate-limit';
-import { costError, introspectionError, nulCharacterError, validationRules } from './limits';
+import { costError, introspectionError, limitRules, nulCharacterError, validationRules } from './limits';
 import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
 import { createLoaders } from './loaders';
@@ -415,7 +415,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // the hub's owner stops it (hub.stop) on a signal: Apollo is not to act on signals itself
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
-    validationRules: rules,
+    // (Apollo runs GraphQL's own rules itself: given twice, each error was reported twice)
+    validationRules: limitRules(limits),
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       {

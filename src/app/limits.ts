@@ -28,10 +28,14 @@ const asValidationError = {
   onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
 };
 
-/** The validation rules every operation passes, on both transports. */
+/** The validation rules every operation passes, on both transports: GraphQL's own and the limits. */
 export function validationRules(limits: Limits): ValidationRule[] {
+  return [...specifiedRules, ...limitRules(limits)];
+}
+
+/** The limits' rules alone (Apollo adds them to GraphQL's own). */
+export function limitRules(limits: Limits): ValidationRule[] {
   return [
-    ...specifiedRules,
     maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...asValidationError }),
     maxAliasesRule({ n: limits.maxAliases, ...asValidationError }),
     maxDirectivesRule({ n: limits.maxDirectives, ...asValidationError }),
