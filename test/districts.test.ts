@@ -33,3 +33,28 @@ test('a point in a known boundary is in that district, not in the one with the n
   // boundary leaves the point out
   expect(await take(23.085, 113.318)).not.toBe('440105');
 });
+
+test('with every district’s boundary known, a point in none of them (a neighbouring city’s) is refused', async () => {
+  const operator = await t.token({ role: Role.OPERATOR, subject: 'op-2' });
+  const sql = t.hub.orm.em.getConnection();
+  const saved = await sql.execute<{ code: string; boundary: unknown }[]>('select code, boundary from districts');
+  // each district a small square round its centroid (the rest of the city, for this test, in none)
+  await sql.execute(
+    `update districts set boundary = jsonb_build_object('type', 'Polygon', 'coordinates', jsonb_build_array(jsonb_build_array(
+       jsonb_build_array(centroid_lng - 0.05, centroid_lat - 0.05), jsonb_build_array(centroid_lng + 0.05, centroid_lat - 0.05),
+       jsonb_build_array(centroid_lng + 0.05, centroid_lat + 0.05), jsonb_build_array(centroid_lng - 0.05, centroid_lat + 0.05),
+       jsonb_build_array(centroid_lng - 0.05, centroid_lat - 0.05))))`,
+  );
+  t.hub.services.departments.forgetDirectory();
+  try {
+    const preview = async (lat: number, lng: number) =>
+      (await t.raw({ query: 'query($lat: Float, $lng: Float) { routingPreview(text: "路灯不亮", lat: $lat, lng: $lng) { matterCode } }', variables: { lat, lng } }, { authorization: `Bearer ${operator}` })).body;
+    // 佛山禅城 (Foshan), inside Guangzhou's bounding box
+    const foshan = await preview(23.0215, 113.1214);
+    expect(foshan.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lat' });
+    expect(foshan.errors?.[0].message).toMatch(/none of the city's districts/);
+  } finally {
+    for (const d of saved) await sql.execute('update districts set boundary = ?::jsonb where code = ?', [d.boundary == null ? null : JSON.stringify(d.boundary), d.code]);
+    t.hub.services.departments.forgetDirectory();
+  }
+});

@@ -33,6 +33,12 @@ export class DepartmentsService {
   /** @param cityBounds south, west, north, east */
   constructor(private readonly cityBounds: readonly [number, number, number, number]) {}
 
+  /** Drops the cached directory (districts or departments edited in the database: tests, seeding). */
+  forgetDirectory(): void {
+    this.districtCache = null;
+    this.departmentCache = null;
+  }
+
   private async districts(rc: RequestContext): Promise<{ byCode: Map<string, District>; byId: Map<string, District>; all: District[] }> {
     const c = this.districtCache;
     if (c && Date.now() - c.at < DISTRICT_CACHE_MS) return c;
@@ -77,6 +83,9 @@ export class DepartmentsService {
     // out has said it is not this one), else among all
     const holding = all.filter((d) => areaHolds(d, input.lat!, input.lng!));
     const unmapped = all.filter((d) => !hasArea(d));
+    // every district's boundary known, none holding the point: it is not in the city (a
+    // neighbouring city's, within the bounding box)
+    if (!holding.length && !unmapped.length && all.length) throw badInput('lat', `the point ${input.lat},${input.lng} lies in none of the city's districts`);
     const k = Math.cos((input.lat! * Math.PI) / 180);
     let best: District | null = null;
     let bestD = Infinity;
