@@ -108,7 +108,7 @@ async function serve(): Promise<void> {
     await db.stop().catch(() => undefined);
     process.exit(1);
   }
-  log(`GraphQL (and the explorer) at ${hub.url} — ready in ${Date.now() - t0} ms`);
+  log(`GraphQL${cfg.NODE_ENV === 'production' ? '' : ' (and the explorer)'} at ${hub.url} — ready in ${Date.now() - t0} ms`);
   if (cfg.NODE_ENV !== 'production') {
     const operator = await signToken(cfg.authSecret, { role: Role.OPERATOR, subject: 'dev-operator' }, cfg.TOKEN_TTL);
     log(`development token (OPERATOR), send as "Authorization: Bearer <token>":\n${operator}`);
