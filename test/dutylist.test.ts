@@ -290,6 +290,10 @@ describe('import and export', () => {
     expect(problems.find((p) => p.line === 10)!.reason).toMatch(/resolve_days/);
     expect(await versionsCount()).toBe(before);
 
+    const headerOnly = await t.gql(ImportDutyListDocument, { format: 'CSV', content: `${'code,parent_code,name,description,keywords,examples,department_kind,level,co_handling_kinds,resolve_days,active'}\n` }, supervisor);
+    expect(headerOnly.errors?.[0]?.extensions?.problems).toEqual([expect.objectContaining({ line: 2, reason: 'the file has a header but no matters' })]);
+    const noMatters = await t.gql(ImportDutyListDocument, { format: 'JSON', content: '{"matters": []}' }, supervisor);
+    expect(noMatters.errors?.[0]?.message).toMatch(/no matters/);
     const missingColumn = await t.gql(ImportDutyListDocument, { format: 'CSV', content: 'code,name\nA,类别' }, supervisor);
     expect(missingColumn.errors?.[0]?.message).toMatch(/missing columns: department_kind, level/);
     const badJson = await t.gql(ImportDutyListDocument, { format: 'JSON', content: '{"matters": [' }, supervisor);

@@ -123,6 +123,8 @@ export function parseDutyListCsv(content: string): DutyListFile {
   if (missing.length) {
     throw new DutyListFileError([{ line: startLine(parsed[0]), reason: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})` }]);
   }
+  // a list without a matter is no duty list (a header alone: the rows were lost on the way)
+  if (parsed.length === 1) throw new DutyListFileError([{ line: startLine(parsed[0]) + 1, reason: 'the file has a header but no matters' }]);
   const problems: RowProblem[] = [];
   const matters = parsed.slice(1).map((p) => {
     const line = startLine(p);
@@ -163,6 +165,7 @@ export function parseDutyListJson(content: string): DutyListFile {
   if (!list || typeof list !== 'object' || !Array.isArray(list.matters)) {
     throw new DutyListFileError([{ line: 1, reason: 'expected { "matters": [ … ] }' }]);
   }
+  if (!list.matters.length) throw new DutyListFileError([{ line: 1, reason: 'the list has no matters' }]);
   const problems: RowProblem[] = [];
   const matters = (list.matters as unknown[]).map((item, i) => {
     const line = i + 1;
