@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../app/context';
 import { requireRole, requireSignedIn, Role } from '../auth/viewer';
@@ -96,6 +97,8 @@ const HISTORY_WEIGHT = 1;
  */
 export class RouterService {
   private loaded: Loaded | null = null;
+  /** models trained in a publication's transaction, by version, for when it has committed */
+  private readonly prepared = new Map<string, Loaded>();
   /** training runs on a worker thread: seconds of CPU that would hold up every request in flight */
   private readonly trainer = new JobWorker<TrainingExample[], SerializedClassifier>('router training', workerScript('routing/train.worker.js'), (examples) =>
     TextClassifier.train(examples).toJSON(),
@@ -115,13 +118,15 @@ export class RouterService {
     // itself, none waits for one. (Should training fail, the publication stands: the model is
     // then built when first needed.)
     dutyLists.beforePublish(async (em, version) => {
-      await this.train(em, version, false).catch(() => undefined);
+      const trained = await this.train(em, version, false).catch(() => null);
+      if (trained) this.prepared.set(version.id, trained);
     });
     dutyLists.onPublish(async (em, version) => {
+      const prepared = this.prepared.get(version.id);
+      this.prepared.delete(version.id);
       // in force now: used at once (a version for later is loaded when it comes in)
       if (version.effectiveAt && version.effectiveAt > this.clock.now()) return;
-      const loaded = await this.load(em.fork(), version);
-      this.loaded = loaded;
+      this.loaded = prepared ?? (await this.load(em.fork(), version));
       this.checkedAt = Date.now();
     });
   }
@@ -221,11 +226,22 @@ export class RouterService {
     const classifier = TextClassifier.fromJSON(model);
     const trainedAt = this.clock.now();
     const historyExamples = examples.length - listExamples;
-    const saved = em.create(RoutingModel, { versionId: version.id, trainedAt, listExamples, historyExamples, model });
+    // the newest model only. (The model is megabytes of JSON: sent as a bound parameter — the
+    // ORM's statements carry their values inlined, escaped character by character, which held
+    // the request thread for a few hundred milliseconds.)
     await em.transactional(async (tx) => {
-      // keep the newest model only
-      await tx.nativeDelete(RoutingModel, { versionId: version.id });
-      tx.persist(saved);
+      const knex = tx.getConnection().getKnex();
+      const ctx = tx.getTransactionContext();
+      const run = (sql: string, bindings: readonly unknown[]) => (ctx ? knex.raw(sql, bindings as never).transacting(ctx) : knex.raw(sql, bindings as never));
+      await run('delete from routing_models where version_id = ?', [version.id]);
+      await run('insert into routing_models (id, version_id, trained_at, list_examples, history_examples, model) values (?, ?, ?, ?, ?, ?::jsonb)', [
+        randomUUID(),
+        version.id,
+        trainedAt,
+        listExamples,
+        historyExamples,
+        JSON.stringify(model),
+      ]);
     });
     const trained: Loaded = {
       version,
