@@ -9,6 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, PROJECT_ROOT } from '../src/app/config';
@@ -19,7 +20,8 @@ import { Role, signToken } from '../src/auth/viewer';
 import { seedDirectory } from '../src/seed/demo';
 import { startPgProcess } from './support/embedded-pg';
 import type { PgProcess } from './support/embedded-pg';
-import { TEST_SECRET } from './support/hub';
+import { Role as TestRole, startTestHub, TEST_SECRET } from './support/hub';
+import type { TestHub } from './support/hub';
 
 jest.setTimeout(180_000);
 
@@ -188,4 +190,48 @@ test('DATABASE_REPLICA_URLS: each a postgres URL, and only beside DATABASE_URL',
     'postgresql://r2/b',
   ]);
   expect(loadConfig({ AUTH_SECRET: TEST_SECRET }).DATABASE_REPLICA_URLS).toEqual([]);
+});
+
+describe('a replica that fails a read, or hangs, is not the client’s problem', () => {
+  const server = process.env.DATABASE_URL;
+  (server ? test : test.skip)('a read the replica cancels (statement timeout) and a replica that never answers: the primary answers', async () => {
+    const role = `minsheng_slow_${process.pid}`;
+    const hung = net.createServer(() => undefined); // accepts connections, says nothing
+    await new Promise<void>((ok) => hung.listen(0, '127.0.0.1', ok));
+    const hungUrl = `postgres://x:y@127.0.0.1:${(hung.address() as net.AddressInfo).port}/none`;
+    const admin = new Client({ connectionString: server });
+    await admin.connect();
+    let other: TestHub | null = null;
+    let t: TestHub | null = null;
+    try {
+      // a "replica": another migrated database, through a role whose every statement times out
+      other = await startTestHub({ directory: false });
+      await admin.query(`create role ${role} login password 'slow'`);
+      await admin.query(`alter role ${role} set statement_timeout = 1`);
+      const c = new Client({ connectionString: other.databaseUrl });
+      await c.connect();
+      await c.query(`grant select on all tables in schema public to ${role}`);
+      await c.end();
+      const slowUrl = new URL(other.databaseUrl);
+      slowUrl.username = role;
+      slowUrl.password = 'slow';
+      for (const replica of [slowUrl.toString(), hungUrl]) {
+        t = await startTestHub({ env: { DATABASE_REPLICA_URLS: replica } });
+        const supervisor = await t.token({ role: TestRole.SUPERVISOR });
+        const started = Date.now();
+        const res = await t.raw({ query: '{ ticketFigures(from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z") { tickets } }' }, { authorization: `Bearer ${supervisor}` });
+        expect(res.body.errors).toBeUndefined();
+        expect(res.body.data).toEqual({ ticketFigures: [{ tickets: 0 }] });
+        expect(Date.now() - started).toBeLessThan(10_000); // (a replica that never answers is given up after 3 s)
+        await t.stop();
+        t = null;
+      }
+    } finally {
+      await t?.stop().catch(() => undefined);
+      await other?.stop().catch(() => undefined);
+      await admin.query(`drop role if exists ${role}`).catch(() => undefined);
+      await admin.end();
+      hung.close();
+    }
+  });
 });

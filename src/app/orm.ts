@@ -24,6 +24,7 @@ import { ReturnVisit } from '../tickets/return-visit.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { PROJECT_ROOT } from './config';
+import { REPLICA_CONNECT_TIMEOUT_MS } from './replicas';
 
 /** Every entity, listed explicitly (no folder scanning). */
 export const ENTITIES = [
@@ -97,7 +98,11 @@ export function ormConfig(options: OrmOptions): Options {
     },
     pool: { min: 0, max: options.poolMax ?? 10 },
     // replicas serve only the reads that ask for them (onReplica): an operator reads what they just wrote
-    replicas: (options.replicas ?? []).map((clientUrl, i) => ({ name: `replica-${i + 1}`, clientUrl })),
+    replicas: (options.replicas ?? []).map((clientUrl, i) => ({
+      name: `replica-${i + 1}`,
+      clientUrl,
+      driverOptions: { acquireConnectionTimeout: REPLICA_CONNECT_TIMEOUT_MS, connection: { connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS } },
+    })),
     preferReadReplicas: false,
     forceUtcTimezone: true,
     // query logging feeds the counter; it prints only when LOG_SQL is on

@@ -27,13 +27,20 @@ function unavailable(e: unknown): boolean {
 }
 
 /**
+ * How long a replica may take to give a connection (connecting included) before the read goes to
+ * the primary: a host that accepts connections and never answers would hold every read.
+ */
+export const REPLICA_CONNECT_TIMEOUT_MS = 3000;
+
+/**
  * Runs an analytical read — aggregates over many tickets for dashboards and BI tools (统计报表)
  * — in one read-only transaction on a read replica (`DATABASE_REPLICA_URLS`), so that a year's
  * figures do not compete with intake on the primary; on the primary when there is none.
  *
  * A replica is as late as its replay: figures read there may miss the last moments' changes.
- * One that cannot be reached, is shutting down, or cancels the read to replay the primary's
- * changes is passed over for 30 s and the primary answers meanwhile.
+ * A read that fails there is answered by the primary; a replica that cannot be reached (in
+ * REPLICA_CONNECT_TIMEOUT_MS), is shutting down, or cancels the read to replay the primary's
+ * changes is passed over for 30 s.
  */
 export async function onReplica<T>(
   em: EntityManager,
@@ -52,12 +59,15 @@ export async function onReplica<T>(
   try {
     return await inTransaction(replica);
   } catch (e) {
-    if (!unavailable(e)) throw e;
-    const known = (restingUntil.get(replica) ?? 0) > Date.now(); // (another read found it so meanwhile)
-    restingUntil.set(replica, Date.now() + REST_MS);
-    if (!known) {
-      const { host, port } = replica.getConnectionOptions();
-      process.stderr.write(`read replica ${host}:${port} failed (${(e as Error).message}): the primary answers for ${REST_MS / 1000} s\n`);
+    // whatever went wrong there (a statement timeout, a cancelled read, a standby behind), the
+    // primary answers this read; one that is not there to answer is passed over for a while
+    const { host, port } = replica.getConnectionOptions();
+    if (unavailable(e)) {
+      const known = (restingUntil.get(replica) ?? 0) > Date.now(); // (another read found it so meanwhile)
+      restingUntil.set(replica, Date.now() + REST_MS);
+      if (!known) process.stderr.write(`read replica ${host}:${port} failed (${(e as Error).message}): the primary answers for ${REST_MS / 1000} s\n`);
+    } else {
+      process.stderr.write(`a read on replica ${host}:${port} failed (${(e as { code?: string }).code ?? (e as Error).message}): the primary answers it\n`);
     }
     return inTransaction(primary);
   }
