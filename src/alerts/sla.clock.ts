@@ -91,8 +91,9 @@ export class SlaClock extends LeaderWorker {
         await c.query('begin');
         try {
           // the ticket as it is now, held until the escalation commits: one accepted, resolved,
-          // extended or closed since it was read is not escalated for a deadline it no longer has
-          const { rowCount: still } = await c.query(`select 1 from tickets where id = $1 and due_at = $2 and status in ${RUNNING} for share`, [t.id, t.due_at]);
+          // extended or closed since it was read is not escalated for a deadline it no longer has;
+          // one being changed right now is left for the next pass (the pass does not wait on it)
+          const { rowCount: still } = await c.query(`select 1 from tickets where id = $1 and due_at = $2 and status in ${RUNNING} for share skip locked`, [t.id, t.due_at]);
           if (!still) {
             await c.query('commit');
             continue;
