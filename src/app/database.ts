@@ -171,11 +171,15 @@ export function runningEmbedded(dataDir: string): { pid: number; port: number } 
     // (as root, the server runs as another user: not allowed to signal it, but it is there)
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return null; // a lock file a crash left behind
   }
-  // (where /proc tells: the process of that number is a PostgreSQL, not one that took the number since)
+  // (where /proc tells: the process of that number is the server of this data directory — started
+  // with -D and it — not one that took the number since, another PostgreSQL's included)
   try {
-    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) return null;
-  } catch {
-    // no /proc here
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const dir = args[args.indexOf('-D') + 1];
+    if (!args.includes('-D') || !dir || path.resolve(dir) !== path.resolve(lines[1] ?? '')) return null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || fs.existsSync('/proc/self')) return null; // gone meanwhile
+    // no /proc here: the lock file and a live process of that number it is
   }
   return { pid, port };
 }
