@@ -127,7 +127,8 @@ export class DepartmentFiguresService {
            -- tickets counted once (a duplicate goes with its parent); one waiting for arbitration is nobody's yet
            select lead_department_id as dep, count(*)::int as tickets,
                   count(*) filter (where accepted_at is not null)::int as accepted,
-                  count(*) filter (where accepted_at <= accept_deadline)::int as accepted_on_time,
+                  -- (a re-opened ticket waiting at the centre: its accept deadline is the next handling's)
+                count(*) filter (where accepted_at <= accept_deadline and status <> 'REOPENED')::int as accepted_on_time,
                   count(*) filter (where resolved_at is not null)::int as resolved,
                   count(*) filter (where resolved_at <= resolve_deadline)::int as resolved_on_time,
                   count(*) filter (where resolved_at is null and status not in ('RESOLVED', 'CLOSED') and resolve_deadline < ?)::int as overdue

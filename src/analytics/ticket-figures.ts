@@ -315,9 +315,9 @@ export class TicketFiguresService {
       `count(*) filter (where ${report})::int as tickets,
        count(*) filter (where not ${report})::int as duplicates,
        count(*) filter (where ${report} and t.first_department_id is not null)::int as dispatched,
-       count(*) filter (where ${report} and t.accepted_at is not null and t.accept_deadline is not null)::int as accepted,
-       count(*) filter (where ${report} and t.accepted_at <= t.accept_deadline)::int as accepted_on_time,
-       avg(extract(epoch from t.accepted_at - t.dispatched_at) / 3600) filter (where ${report} and t.accepted_at >= t.dispatched_at and t.accept_deadline is not null) as hours_to_accept,
+       count(*) filter (where ${report} and t.accepted_at is not null and t.accept_deadline is not null and t.status <> 'REOPENED')::int as accepted,
+       count(*) filter (where ${report} and t.accepted_at <= t.accept_deadline and t.status <> 'REOPENED')::int as accepted_on_time,
+       avg(extract(epoch from t.accepted_at - t.dispatched_at) / 3600) filter (where ${report} and t.accepted_at >= t.dispatched_at and t.accept_deadline is not null and t.status <> 'REOPENED') as hours_to_accept,
        count(*) filter (where ${report} and t.resolved_at is not null)::int as resolved,
        -- answered on the call (即接即办: never dispatched, no deadline) is on time
        count(*) filter (where ${report} and (t.resolved_at <= t.resolve_deadline

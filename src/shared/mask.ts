@@ -112,12 +112,13 @@ const DIVISION = /^[\p{Script=Han}]{1,8}?(?:自治区|自治州|特别行政区|
 
 /**
  * An address as people say it, longest first: in full, and without the divisions it begins
- * with (天河区体育西路103号 is also said 体育西路103号) while at least a street and number remain.
+ * with (天河区体育西路103号 is also said 体育西路103号) while a street and a number remain — a
+ * street or a sub-district alone (体育西路, 石牌街道) is a place, not the caller's address.
  */
 function addressForms(address: string | null | undefined): string[] {
   let rest = address?.trim() ?? '';
   const forms: string[] = [];
-  while ([...rest].length >= 4) {
+  while ([...rest].length >= 4 && (!forms.length || /[0-9０-９]/.test(rest))) {
     forms.push(rest);
     const division = DIVISION.exec(rest);
     if (!division) break;

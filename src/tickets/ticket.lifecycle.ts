@@ -347,8 +347,8 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
                 resolvedAt: null,
                 // a warning ticket (预警工单) waits at the centre to go back to its department: the
                 // clock runs from now — back and accepted within the accept time, else overdue and
-                // escalated like any other (the re-handling's 3 days start at the dispatch)
-                acceptedAt: null,
+                // escalated like any other (the re-handling's 3 days start at the dispatch, which
+                // also clears the previous handling's acceptance)
                 acceptDeadline: acceptDeadlineFrom(env).toISOString(),
                 resolveDeadline: null,
               }

@@ -59,6 +59,9 @@ describe('redactPerson', () => {
     expect(redactPerson('住体育西路103号，楼下噪音', registered)).toBe('住体育西路****，楼下噪音');
     expect(redactPerson('住天河区体育西路103号', registered)).toBe('住天河区体育****');
     expect(redactPerson('体育西路有噪音', registered)).toBe('体育西路有噪音'); // the street alone is not the caller's address
+    // nor, registered without a number, is the street or the sub-district it ends with
+    expect(redactPerson('体育西路有噪音', { citizenAddress: '广州市天河区体育西路' })).toBe('体育西路有噪音');
+    expect(redactPerson('石牌街道办事处已派人处理', { citizenAddress: '广州市天河区石牌街道' })).toBe('石牌街道办事处已派人处理');
     expect(redactPerson('广州市天河区有噪音', { citizenAddress: '广州市天河区' })).toBe('广州市****有噪音');
     // a name that begins a place's name stays there
     expect(redactPerson('高新区路灯不亮，我是高新', { citizenName: '高新' })).toBe('高新区路灯不亮，我是高*');

@@ -611,7 +611,7 @@ describe('legal transitions', () => {
       });
     });
 
-    test('dissatisfied re-opens: reopenCount + 1, resolvedAt and acceptance cleared, accepted again within 2 working hours, lead kept', () => {
+    test('dissatisfied re-opens: reopenCount + 1, resolvedAt cleared, accepted again within 2 working hours, lead kept', () => {
       const s = resolvedState();
       const d = decide(
         s,
@@ -628,7 +628,6 @@ describe('legal transitions', () => {
           reopenCount: 1,
           returnsToDepartmentId: A,
           resolvedAt: null,
-          acceptedAt: null,
           acceptDeadline: ACCEPT_2H,
           resolveDeadline: null,
         },
