@@ -181,23 +181,39 @@ test('past the retention the case texts lose the caller too — words, reply, au
   await expect(sql.execute('truncate personal_data_accesses')).rejects.toThrow(/append-only/);
 });
 
+async function gqlOk<R>(token: string, query: string, i: unknown): Promise<R> {
+  const res = await t.raw({ query, variables: { i } }, { authorization: `Bearer ${token}` });
+  expect(res.body.errors).toBeUndefined();
+  return res.body.data as R;
+}
+
+/**
+ * A ticket and a duplicate merged under it; the parent handled by 440106-UM, resolved with
+ * `reply` and closed. Answers both tickets' ids.
+ */
+async function parentWithDuplicate(parentInput: Record<string, unknown>, childInput: Record<string, unknown>, reply: string, staffSubject: string) {
+  const create = 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id version } }';
+  const common = { channel: 'PHONE', districtCode: '440106' };
+  const parent = (await gqlOk<{ createTicket: { id: string; version: number } }>(operator, create, { ...common, dispatchTo: '440106-UM', ...parentInput })).createTicket;
+  const child = (await gqlOk<{ createTicket: { id: string; version: number } }>(operator, create, { ...common, ...childInput })).createTicket;
+  await gqlOk(operator, 'mutation($i: MergeTicketInput!) { mergeTicket(input: $i) { status } }', { id: child.id, expectedVersion: child.version, parentId: parent.id });
+  const staff = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: staffSubject });
+  let v = parent.version;
+  for (const m of ['acceptTicket', 'startTicket']) v = (await gqlOk<Record<string, { version: number }>>(staff, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { id: parent.id, expectedVersion: v }))[m].version;
+  v = (await gqlOk<{ resolveTicket: { version: number } }>(staff, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { id: parent.id, expectedVersion: v, reply })).resolveTicket.version;
+  await t.ok(CloseTicketDocument, { input: { id: parent.id, expectedVersion: v, note: '回访' } }, supervisor);
+  return { parent, child };
+}
+
 test('a merged duplicate holds a copy of its parent’s reply: both callers are taken out of it', async () => {
   const sql = t.hub.orm.em.getConnection();
-  const gql = async <R>(token: string, query: string, i: Record<string, unknown>) => {
-    const res = await t.raw({ query, variables: { i } }, { authorization: `Bearer ${token}` });
-    expect(res.body.errors).toBeUndefined();
-    return res.body.data as R;
-  };
-  const create = 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id version } }';
-  const parent = (await gql<{ createTicket: { id: string; version: number } }>(operator, create, { channel: 'PHONE', title: '路灯不亮', content: '体育西路路灯不亮', districtCode: '440106', dispatchTo: '440106-UM', citizenName: '林小红', citizenPhone: '13911112222' })).createTicket;
-  const child = (await gql<{ createTicket: { id: string; version: number } }>(operator, create, { channel: 'PHONE', title: '路灯不亮', content: '体育西路的路灯坏了', districtCode: '440106', citizenName: '王芳', citizenPhone: '13933334444' })).createTicket;
-  await gql(operator, 'mutation($i: MergeTicketInput!) { mergeTicket(input: $i) { status } }', { id: child.id, expectedVersion: child.version, parentId: parent.id });
-  const staff = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-1' });
-  let v = parent.version;
-  for (const m of ['acceptTicket', 'startTicket']) v = (await gql<Record<string, { version: number }>>(staff, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { id: parent.id, expectedVersion: v }))[m].version;
-  v = (await gql<{ resolveTicket: { version: number } }>(staff, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { id: parent.id, expectedVersion: v, reply: '已电话告知林小红，路灯已修复' })).resolveTicket.version;
-  await t.ok(CloseTicketDocument, { input: { id: parent.id, expectedVersion: v, note: '回访无人接听' } }, supervisor);
-  const childNow = (await gql<{ node: { version: number; status: string } }>(operator, 'query($i: ID!) { node(id: $i) { ... on Ticket { version status } } }', child.id as never)).node;
+  const { parent, child } = await parentWithDuplicate(
+    { title: '路灯不亮', content: '体育西路路灯不亮', citizenName: '林小红', citizenPhone: '13911112222' },
+    { title: '路灯不亮', content: '体育西路的路灯坏了', citizenName: '王芳', citizenPhone: '13933334444' },
+    '已电话告知林小红，路灯已修复',
+    'um-1',
+  );
+  const childNow = (await gqlOk<{ node: { version: number; status: string } }>(operator, 'query($i: ID!) { node(id: $i) { ... on Ticket { version status } } }', child.id as never)).node;
   expect(childNow.status).toBe('RESOLVED');
   await t.ok(CloseTicketDocument, { input: { id: child.id, expectedVersion: childNow.version, note: '回访无人接听' } }, supervisor);
 
@@ -216,20 +232,12 @@ test('a merged duplicate holds a copy of its parent’s reply: both callers are 
 
 test('a duplicate still open when its parent is due: the parent’s caller leaves its copy of the reply then, its own caller stays until its turn', async () => {
   const sql = t.hub.orm.em.getConnection();
-  const gql = async <R>(token: string, query: string, i: Record<string, unknown>) => {
-    const res = await t.raw({ query, variables: { i } }, { authorization: `Bearer ${token}` });
-    expect(res.body.errors).toBeUndefined();
-    return res.body.data as R;
-  };
-  const create = 'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id version } }';
-  const parent = (await gql<{ createTicket: { id: string; version: number } }>(operator, create, { channel: 'PHONE', title: '井盖缺失', content: '天河北路井盖丢了', districtCode: '440106', dispatchTo: '440106-UM', citizenName: '赵明亮', citizenPhone: '13955556666' })).createTicket;
-  const child = (await gql<{ createTicket: { id: string; version: number } }>(operator, create, { channel: 'PHONE', title: '井盖缺失', content: '天河北路有个井盖没了，很危险', districtCode: '440106', citizenName: '孙丽华', citizenPhone: '13977778888' })).createTicket;
-  await gql(operator, 'mutation($i: MergeTicketInput!) { mergeTicket(input: $i) { status } }', { id: child.id, expectedVersion: child.version, parentId: parent.id });
-  const staff = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-2' });
-  let v = parent.version;
-  for (const m of ['acceptTicket', 'startTicket']) v = (await gql<Record<string, { version: number }>>(staff, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { id: parent.id, expectedVersion: v }))[m].version;
-  v = (await gql<{ resolveTicket: { version: number } }>(staff, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { id: parent.id, expectedVersion: v, reply: '已致电赵明亮（13955556666），井盖已补装，投诉电话020-83838383' })).resolveTicket.version;
-  await t.ok(CloseTicketDocument, { input: { id: parent.id, expectedVersion: v, note: '回访满意' } }, supervisor);
+  const { child } = await parentWithDuplicate(
+    { title: '井盖缺失', content: '天河北路井盖丢了', citizenName: '赵明亮', citizenPhone: '13955556666' },
+    { title: '井盖缺失', content: '天河北路有个井盖没了，很危险', citizenName: '孙丽华', citizenPhone: '13977778888' },
+    '已致电赵明亮（13955556666），井盖已补装，投诉电话020-83838383',
+    'um-2',
+  );
   // the duplicate stays RESOLVED (its caller is not reached) past the parent's retention
   clock.advance(31 * DAY);
   await t.hub.retention.drain();
