@@ -74,11 +74,10 @@ const LEVELS = new Set<string>(Object.values(DepartmentLevel));
 /** How a CSV cell lists keywords, and examples: these characters cannot be inside one. */
 const KEYWORD_SEPARATORS = /[;；、]/;
 const EXAMPLE_SEPARATOR = /\|/;
-const split = (s: string | undefined, sep: RegExp) =>
-  (s ?? '')
-    .split(sep)
-    .map((x) => x.trim())
-    .filter(Boolean);
+/** A list's items as stored: each trimmed, the empty ones dropped (files and GraphQL edits alike). */
+export const cleanItems = (xs: readonly string[]): string[] => xs.map((x) => x.trim()).filter(Boolean);
+
+const split = (s: string | undefined, sep: RegExp) => cleanItems((s ?? '').split(sep));
 
 /** Is this buffer valid UTF-8 (what the importer requires)? */
 export function isUtf8(buf: Buffer): boolean {
@@ -189,7 +188,7 @@ export function parseDutyListJson(content: string): DutyListFile {
         bad(`${key} must be an array of strings, got ${JSON.stringify(v)}`);
         return [];
       }
-      return v.map((x: string) => x.trim()).filter(Boolean);
+      return cleanItems(v);
     };
     let resolveDays: number | null = null;
     if (r.resolveDays != null) {

@@ -11,6 +11,7 @@ import { DutyListVersion } from './duty-list-version.entity';
 import { DutyListFormat, DutyListStatus } from './dutylist.enums';
 import {
   checkMatters,
+  cleanItems,
   DutyListFileError,
   parseDutyListCsv,
   parseDutyListJson,
@@ -258,15 +259,14 @@ export class DutyListService {
   async upsertMatter(rc: RequestContext, number: number, input: MatterData): Promise<Matter> {
     requireRole(rc.viewer, ...EDITORS);
     // as a file's rows are read (dutylist.io): what is stored is what an export and re-import give
-    const items = (xs: string[] | null | undefined) => (xs ?? []).map((x) => x.trim()).filter(Boolean);
     const data: MatterData = {
       ...input,
       code: input.code.trim(),
       name: input.name.trim(),
       parentCode: input.parentCode?.trim() || null,
       description: input.description?.trim() || null,
-      keywords: items(input.keywords),
-      examples: items(input.examples),
+      keywords: cleanItems(input.keywords ?? []),
+      examples: cleanItems(input.examples ?? []),
     };
     return rc.em.transactional(async (em) => {
       const v = await this.draft(em, number);

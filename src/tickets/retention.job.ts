@@ -171,7 +171,7 @@ export class RetentionJob extends LeaderWorker {
    */
   private async scrubDuplicatesNotDue(c: Client, parents: Map<string, Caller>): Promise<void> {
     const { rows } = await c.query<{ id: string; parent_id: string; reply: string | null }>(
-      'select id, parent_id, reply from tickets where parent_id = any($1::uuid[]) and pseudonymised_at is null and id <> parent_id for update',
+      'select id, parent_id, reply from tickets where parent_id = any($1::uuid[]) and pseudonymised_at is null for update',
       [[...parents.keys()]],
     );
     if (!rows.length) return;
