@@ -208,6 +208,38 @@ test('readers who may not contact the caller read texts redacted: a district off
   expect(JSON.stringify((await as(police, force, { id: forceId })).data)).toContain('139 8765 4321');
 });
 
+test("a merged duplicate's copy of its parent's reply leaves the parent's caller out for readers without the right", async () => {
+  const create = async (input: Record<string, unknown>) =>
+    ((await as(operator, 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id version } }', { input })).data as { createTicket: { id: string; version: number } }).createTicket;
+  const call = { channel: 'PHONE', title: '华穗路井盖缺失', content: '华穗路人行道的井盖不见了，晚上很危险', districtCode: '440106', dispatchTo: '440106-UM' };
+  const parent = await create({ ...call, citizenName: '李明', citizenPhone: '13811112222' });
+  const child = await create({ ...call, citizenName: '赵雪', citizenPhone: '13933334444' });
+  const merged = await as(operator, 'mutation($i: MergeTicketInput!) { mergeTicket(input: $i) { status } }', { i: { id: child.id, expectedVersion: child.version, parentId: parent.id } });
+  expect(merged.errors).toBeUndefined();
+  const dep = await t.token({ role: Role.DEPARTMENT_STAFF, departmentCode: '440106-UM', subject: 'um-dup' });
+  let version = parent.version;
+  for (const m of ['acceptTicket', 'startTicket']) {
+    version = ((await as(dep, `mutation($i: TicketChangeInput!) { ${m}(input: $i) { version } }`, { i: { id: parent.id, expectedVersion: version } })).data as Record<string, { version: number }>)[m].version;
+  }
+  const resolved = await as(dep, 'mutation($i: ResolveTicketInput!) { resolveTicket(input: $i) { version } }', { i: { id: parent.id, expectedVersion: version, reply: '李明先生您好，井盖已于今日补上（回电13811112222）。' } });
+  expect(resolved.errors).toBeUndefined();
+  const read = 'query($id: ID!) { node(id: $id) { ... on Ticket { reply events { changes } } } }';
+  const office = await t.token({ role: Role.DISTRICT_OFFICE, districtCodes: ['440106'], subject: 'tianhe-dup' });
+  const analyst = await t.token({ role: Role.ANALYST, subject: 'bi-dup' });
+  for (const token of [office, analyst]) {
+    for (const id of [parent.id, child.id]) {
+      const body = await as(token, read, { id });
+      expect(body.errors).toBeUndefined();
+      const seen = JSON.stringify(body.data);
+      expect(seen).toContain('井盖已于今日补上');
+      expect(seen).not.toContain('李明');
+      expect(seen).not.toContain('13811112222');
+    }
+  }
+  // the centre reads the copy as written
+  expect(JSON.stringify((await as(operator, read, { id: child.id })).data)).toContain('李明先生您好');
+});
+
 test('the access log is append-only, enforced by the database', async () => {
   const sql = t.hub.orm.em.getConnection();
   expect(await accessCount()).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../app/context';
-import { redactPerson } from '../shared/mask';
+import { redactKnownPerson, redactPersonalText } from '../shared/mask';
 import type { KnownPerson } from '../shared/mask';
 import { viewerDepartment } from './scope';
 import { Role } from './viewer';
@@ -11,12 +11,12 @@ import { Role } from './viewer';
  */
 export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set(['reply']);
 
-/** A text redacted (its ticket's caller first); in a JSON object of changes, the free-text keys' values only. */
-function redactDeep(value: unknown, person: KnownPerson | null): unknown {
-  if (typeof value === 'string') return redactPerson(value, person);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, person));
+/** A text redacted (the callers it may name first); in a JSON object of changes, the free-text keys' values only. */
+function redactDeep(value: unknown, callers: readonly KnownPerson[]): unknown {
+  if (typeof value === 'string') return redactPersonalText(callers.reduce((text, caller) => redactKnownPerson(text, caller), value));
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, callers));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, FREE_TEXT_KEYS.has(k) ? redactDeep(v, person) : v]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, FREE_TEXT_KEYS.has(k) ? redactDeep(v, callers) : v]));
   }
   return value;
 }
@@ -28,6 +28,7 @@ const READ_AS_WRITTEN: ReadonlySet<Role | null> = new Set([Role.OPERATOR, Role.S
 interface HandledRoot extends KnownPerson {
   leadDepartmentId: string | null;
   coDepartmentIds: string[];
+  parentId?: string | null;
 }
 
 function isTicketLike(root: unknown): root is HandledRoot {
@@ -39,6 +40,16 @@ async function ticketOf(root: unknown, rc: RequestContext): Promise<HandledRoot 
   if (isTicketLike(root)) return root;
   const id = root && typeof root === 'object' ? (root as { ticketId?: unknown }).ticketId : undefined;
   return typeof id === 'string' ? rc.loaders.ticketById.load(id) : null;
+}
+
+/**
+ * The callers a ticket's texts may name: its own and, on a merged duplicate, its parent's — the
+ * duplicate carries a copy of the parent's reply, which may greet the parent's caller by name.
+ */
+async function callersOf(ticket: HandledRoot | null, rc: RequestContext): Promise<KnownPerson[]> {
+  if (!ticket) return [];
+  const parent = ticket.parentId ? await rc.loaders.ticketById.load(ticket.parentId) : null;
+  return parent ? [ticket, parent] : [ticket];
 }
 
 /**
@@ -54,12 +65,12 @@ export const RedactPersonalData: MiddlewareFn<RequestContext> = async ({ root, c
   const value: unknown = await next();
   if (value == null) return value;
   const role = context?.viewer?.role ?? null;
-  if (!READ_AS_WRITTEN.has(role)) return redactDeep(value, await ticketOf(root, context));
+  if (!READ_AS_WRITTEN.has(role)) return redactDeep(value, await callersOf(await ticketOf(root, context), context));
   if (role === Role.DEPARTMENT_STAFF) {
     const ticket = await ticketOf(root, context);
     if (ticket) {
       const dep = (await viewerDepartment(context)).id;
-      if (ticket.leadDepartmentId !== dep && !ticket.coDepartmentIds.includes(dep)) return redactDeep(value, ticket);
+      if (ticket.leadDepartmentId !== dep && !ticket.coDepartmentIds.includes(dep)) return redactDeep(value, await callersOf(ticket, context));
     }
   }
   return value;
