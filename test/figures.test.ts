@@ -118,3 +118,43 @@ test('scope: a department reads its own figures, a district office its districts
     expect(res.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   }
 });
+
+test('a merged duplicate re-opened by its caller and handled by another department counts for that department, its visits after the re-open too', async () => {
+  clock.set(new Date('2026-04-06T01:00:00Z')); // a Monday in April: a period of its own
+  const april = { from: '2026-04-01T00:00:00+08:00', to: '2026-05-01T00:00:00+08:00' };
+  const parent = await create('华穗路井盖缺失，晚上很危险');
+  const dup = await create('华穗路人行道井盖不见了');
+  await change(operator, 'mergeTicket', { id: dup.id, expectedVersion: dup.version, parentId: parent.id }, 'MergeTicketInput');
+  let v = await change(um, 'acceptTicket', { id: parent.id, expectedVersion: parent.version });
+  v = await change(um, 'startTicket', { id: parent.id, expectedVersion: v });
+  v = await change(um, 'resolveTicket', { id: parent.id, expectedVersion: v, reply: '井盖已补上' }, 'ResolveTicketInput');
+  await change(operator, 'returnVisit', { id: parent.id, expectedVersion: v, satisfaction: 'SATISFIED', resolution: 'RESOLVED' }, 'ReturnVisitInput');
+  const version = async () => (await gql<{ node: { version: number } }>(operator, 'query($id: ID!) { node(id: $id) { ... on Ticket { version } } }', { id: dup.id })).node.version;
+  // the neighbour is not satisfied: the problem at their door is housing's, who handle it
+  v = await change(operator, 'returnVisit', { id: dup.id, expectedVersion: await version(), satisfaction: 'DISSATISFIED', resolution: 'NOT_RESOLVED' }, 'ReturnVisitInput');
+  v = await change(operator, 'dispatchTicket', { id: dup.id, expectedVersion: v, departmentCode: '440106-HUD' }, 'DispatchTicketInput');
+  v = await change(hud, 'acceptTicket', { id: dup.id, expectedVersion: v });
+  v = await change(hud, 'startTicket', { id: dup.id, expectedVersion: v });
+  v = await change(hud, 'resolveTicket', { id: dup.id, expectedVersion: v, reply: '已修复' }, 'ResolveTicketInput');
+  await change(operator, 'returnVisit', { id: dup.id, expectedVersion: v, satisfaction: 'SATISFIED', resolution: 'RESOLVED' }, 'ReturnVisitInput');
+
+  const { departmentFigures } = await gql<{ departmentFigures: Record<string, unknown>[] }>(supervisor, FIGURES, april);
+  expect(departmentFigures).toEqual([
+    expect.objectContaining({ department: { code: '440106-HUD' }, tickets: 1, accepted: 1, resolved: 1, returnVisits: 1, satisfied: 1, dissatisfied: 0 }),
+    // the first visit of the duplicate judged urban management's work on the parent
+    expect.objectContaining({ department: { code: '440106-UM' }, tickets: 1, accepted: 1, resolved: 1, returnVisits: 2, satisfied: 1, dissatisfied: 1 }),
+  ]);
+  expect((await gql<{ departmentFigures: unknown[] }>(hud, FIGURES, april)).departmentFigures).toEqual([departmentFigures[0]]);
+  // the hotline's figures by department agree on the tickets
+  const byDepartment = await gql<{ ticketFigures: { department: { code: string } | null; tickets: number; resolved: number }[] }>(
+    supervisor,
+    'query($from: DateTimeISO!, $to: DateTimeISO!) { ticketFigures(from: $from, to: $to, groupBy: [DEPARTMENT]) { department { code } tickets resolved } }',
+    april,
+  );
+  expect(byDepartment.ticketFigures).toEqual(
+    expect.arrayContaining([
+      { department: { code: '440106-HUD' }, tickets: 1, resolved: 1 },
+      { department: { code: '440106-UM' }, tickets: 1, resolved: 1 },
+    ]),
+  );
+});

@@ -12,14 +12,15 @@ import { pgArray } from '../shared/insert';
 /**
  * 承办单位考核: how one department worked the tickets taken in over a period — the published
  * figures of a hotline's monthly report, rejects (退单, "推拖绕躲") among them. Tickets are counted
- * once: merged duplicates go with their parent.
+ * once: merged duplicates go with their parent — unless the caller, dissatisfied, had one
+ * re-opened and it was handled on its own (then it is a report of the department that did).
  */
 @ObjectType({ description: '承办单位考核: a department’s figures over the tickets taken in during a period.' })
 export class DepartmentFigures {
   @Field(() => Department)
   department!: Department;
 
-  @Field(() => Int, { description: 'Tickets it leads now (主办; not those waiting for arbitration; a merged duplicate goes with its parent).' })
+  @Field(() => Int, { description: 'Tickets it leads now (主办; not those waiting for arbitration; a merged duplicate goes with its parent, unless re-opened by its caller and handled on its own).' })
   tickets!: number;
 
   @Field(() => Int, { description: '退单: tickets it rejected as not its own, from the audit log (an overruled reject counts too).' })
@@ -119,12 +120,13 @@ export class DepartmentFiguresService {
       db.execute<Row[]>(
         `with every as (
            -- the period's tickets, merged duplicates included (their rejects and return visits count)
-           select t.id, t.parent_id, t.lead_department_id, t.status, t.accepted_at, t.accept_deadline, t.resolved_at, t.resolve_deadline
+           select t.id, t.parent_id, t.reopen_count, t.lead_department_id, t.status, t.accepted_at, t.accept_deadline, t.resolved_at, t.resolve_deadline
              from tickets t
             where t.created_at >= ? and t.created_at < ? ${inDistricts} ${mine}
          ),
          led as (
-           -- tickets counted once (a duplicate goes with its parent); one waiting for arbitration is nobody's yet
+           -- tickets counted once (a duplicate goes with its parent, unless its caller had it re-opened
+           -- and it was handled on its own); one waiting for arbitration is nobody's yet
            select lead_department_id as dep, count(*)::int as tickets,
                   count(*) filter (where accepted_at is not null)::int as accepted,
                   -- (a re-opened ticket waiting at the centre: its accept deadline is the next handling's)
@@ -132,7 +134,7 @@ export class DepartmentFiguresService {
                   count(*) filter (where resolved_at is not null)::int as resolved,
                   count(*) filter (where resolved_at <= resolve_deadline)::int as resolved_on_time,
                   count(*) filter (where resolved_at is null and status not in ('RESOLVED', 'CLOSED') and resolve_deadline < ?)::int as overdue
-             from every where parent_id is null and status not in ('MERGED', 'ARBITRATION') and lead_department_id is not null group by 1
+             from every where (parent_id is null or reopen_count > 0) and status not in ('MERGED', 'ARBITRATION') and lead_department_id is not null group by 1
          ),
          refused as (
            -- from the audit log: a reject arbitration overruled is still a reject
@@ -140,12 +142,18 @@ export class DepartmentFiguresService {
              from every join ticket_events e on e.ticket_id = every.id and e.type = 'REJECTED' group by 1
          ),
          visited as (
-           -- every caller's return visit, a duplicate's with its parent's lead
-           select coalesce(p.lead_department_id, every.lead_department_id) as dep, count(*)::int as visits,
-                  count(*) filter (where v.satisfaction = 'SATISFIED')::int as satisfied,
-                  count(*) filter (where v.satisfaction = 'BASICALLY_SATISFIED')::int as basically,
-                  count(*) filter (where v.satisfaction = 'DISSATISFIED')::int as dissatisfied
-             from every join return_visits v on v.ticket_id = every.id left join tickets p on p.id = every.parent_id
+           -- every caller's return visit (the audit log's, in order), a duplicate's with its parent's
+           -- lead — but once its caller had it re-opened and it was dispatched again, with the
+           -- department that handled it on its own
+           select case when every.parent_id is not null and every.lead_department_id is not null
+                        and exists (select 1 from ticket_events r where r.ticket_id = every.id and r.from_status = 'REOPENED' and r.seq < e.seq)
+                       then every.lead_department_id
+                       else coalesce(p.lead_department_id, every.lead_department_id) end as dep,
+                  count(*)::int as visits,
+                  count(*) filter (where e.changes ->> 'satisfaction' = 'SATISFIED')::int as satisfied,
+                  count(*) filter (where e.changes ->> 'satisfaction' = 'BASICALLY_SATISFIED')::int as basically,
+                  count(*) filter (where e.changes ->> 'satisfaction' = 'DISSATISFIED')::int as dissatisfied
+             from every join ticket_events e on e.ticket_id = every.id and e.type = 'RETURN_VISITED' left join tickets p on p.id = every.parent_id
             group by 1
          )
          select d.id, coalesce(l.tickets, 0) as tickets, coalesce(r.rejected, 0) as rejected,
