@@ -9,8 +9,10 @@ export interface LeaderOptions {
   name: string;
   /** LISTEN on this channel: a notification wakes the worker */
   listen?: string;
-  /** retry the lock and run a pass this often, notifications or not (ms; default 1000) */
+  /** run a pass this often, notifications or not (ms; default 1000) */
   pollMs?: number;
+  /** retry the lock (and a lost connection) this often, however seldom the passes (ms; default 1000) */
+  retryMs?: number;
   /** gather work for this long after a wake-up before a pass (ms; default 0) */
   delayMs?: number;
   log?: (m: string, e?: unknown) => void;
@@ -19,8 +21,9 @@ export interface LeaderOptions {
 /**
  * Background work that runs in one hub process at a time: the process holding a PostgreSQL
  * advisory lock on its own connection does the passes; the others retry the lock every
- * `pollMs` and take over within that time when the leader's connection goes. Wake-ups while a
- * pass runs are folded into one more pass.
+ * `retryMs` and take over within that time when the leader's connection goes — with a pass at
+ * once, then every `pollMs` (an hourly job is taken over within a second too, not within the
+ * hour). Wake-ups while a pass runs are folded into one more pass.
  */
 export abstract class LeaderWorker {
   protected client: Client | null = null;
@@ -30,6 +33,10 @@ export abstract class LeaderWorker {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
+  /** a connect or lock attempt in progress: the next tick waits for it rather than open a second connection */
+  private trying: Promise<void> | null = null;
+  /** when the last pass began (ms since the epoch) */
+  private lastPass = 0;
   protected readonly log: (m: string, e?: unknown) => void;
 
   constructor(private readonly lo: LeaderOptions) {
@@ -46,10 +53,19 @@ export abstract class LeaderWorker {
   protected async onStop(_client: Client): Promise<void> {}
 
   async start(): Promise<void> {
-    await this.connect().catch((e) => this.log(`${this.lo.name}: cannot reach the database; retrying`, e));
-    this.timer = setInterval(() => void this.tick(), this.lo.pollMs ?? 1000);
+    await this.attempt(() => this.connect());
+    this.timer = setInterval(() => void this.tick(), this.lo.retryMs ?? 1000);
     this.timer.unref();
     this.kick();
+  }
+
+  /** One connect or lock attempt at a time; failures are logged (the next tick retries). */
+  private async attempt(f: () => Promise<void>): Promise<void> {
+    if (this.trying) return;
+    this.trying = f()
+      .catch((e) => this.log(`${this.lo.name}: cannot reach the database; retrying`, e))
+      .finally(() => (this.trying = null));
+    await this.trying;
   }
 
   private async connect(): Promise<void> {
@@ -78,13 +94,13 @@ export abstract class LeaderWorker {
   }
 
   private async tick(): Promise<void> {
-    try {
-      if (!this.client) await this.connect();
-      else await this.tryLead();
-      this.kick();
-    } catch (e) {
-      this.log(`${this.lo.name}: cannot reach the database; retrying`, e);
-    }
+    if (this.trying || this.stopped) return;
+    const wasLeader = this.leader;
+    await this.attempt(() => (this.client ? this.tryLead() : this.connect()));
+    // a pass when just become the leader, else when one is due
+    const pollMs = this.lo.pollMs ?? 1000;
+    const due = pollMs <= (this.lo.retryMs ?? 1000) || Date.now() - this.lastPass >= pollMs;
+    if (this.leader && (!wasLeader || due)) this.kick();
   }
 
   /** Runs a pass now (after `delayMs`), or right after the current one. */
@@ -99,6 +115,7 @@ export abstract class LeaderWorker {
       .then(async () => {
         const c = this.client;
         if (!this.leader || !c) return;
+        this.lastPass = Date.now();
         try {
           await this.pass(c);
         } catch (e) {
@@ -125,6 +142,7 @@ export abstract class LeaderWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.trying;
     await this.running;
     const c = this.client;
     this.client = null;
