@@ -210,7 +210,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const log = (m: string, e?: unknown) => logger.error(m, e);
   const pool = new Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'minsheng-stream' });
   pool.on('error', (e) => log('stream pool error', e));
-  const bus = createBus(config.EVENT_BUS, { databaseUrl: options.databaseUrl, redisUrl: config.REDIS_URL }, log);
+  // (what names this database on a shared Redis: its identity, not its URL's spelling)
+  const redisKey = config.EVENT_BUS === 'redis' || config.RATE_LIMIT_STORE === 'redis' ? await databaseKey(options.databaseUrl, log) : undefined;
+  const bus = createBus(config.EVENT_BUS, { databaseUrl: options.databaseUrl, redisUrl: config.REDIS_URL, databaseKey: redisKey }, log);
   await bus.start();
   const sqlOn = (p: Pool): Sql => async <T>(text: string, params?: unknown[]) => (await p.query(text, params)).rows as T[];
   const sql = sqlOn(pool);
@@ -319,7 +321,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   ratePool?.on('error', (e) => log('rate-limit pool error', e));
   const rateLimits = new RateLimits(
     config.RATE_LIMIT_PER_MINUTE,
-    rateStore === 'redis' ? { kind: 'redis', url: config.REDIS_URL!, namespace: databaseKey(options.databaseUrl) } : ratePool ? { kind: 'postgres', pool: ratePool } : { kind: 'memory' },
+    rateStore === 'redis' ? { kind: 'redis', url: config.REDIS_URL!, namespace: redisKey! } : ratePool ? { kind: 'postgres', pool: ratePool } : { kind: 'memory' },
   );
   await rateLimits.ready();
   const limited = (a: ExecutionArgs) => {

@@ -146,6 +146,8 @@ export class RedisBus implements EventBus {
   private pub: Redis | null = null;
   private sub: Redis | null = null;
   private handlers: Handlers[] = [];
+  /** Redis was unreachable at the last publication (said once per outage) */
+  private away = false;
 
   constructor(
     private readonly url: string,
@@ -155,7 +157,11 @@ export class RedisBus implements EventBus {
 
   async start(): Promise<void> {
     const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true };
-    this.pub = new Redis(this.url, options);
+    // the publisher never waits for Redis to come back: the relay would hold its batch (and the
+    // positions of every event committed meanwhile) through the reconnection's back-off, and
+    // every hub's live delivery would fall behind by seconds. Unpublished, an event is still read
+    // from the outbox by every hub's poll within a second.
+    this.pub = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     this.sub = new Redis(this.url, options);
     this.pub.on('error', (e) => this.log('event bus (redis) publisher error', e));
     this.sub.on('error', (e) => this.log('event bus (redis) subscriber error', e));
@@ -173,7 +179,14 @@ export class RedisBus implements EventBus {
   }
 
   async publish(message: BusMessage): Promise<void> {
-    await this.pub!.publish(this.channel, JSON.stringify(message));
+    const pub = this.pub!;
+    if (pub.status !== 'ready') {
+      if (!this.away) this.log('event bus (redis) unreachable: every hub reads new events from the outbox each second until it is back');
+      this.away = true;
+      return;
+    }
+    this.away = false;
+    await pub.publish(this.channel, JSON.stringify(message));
   }
 
   subscribe(onMessage: (m: BusMessage) => void, onReconnect: () => void): void {
@@ -187,18 +200,39 @@ export class RedisBus implements EventBus {
   }
 }
 
-/** host/database of a PostgreSQL URL: names what hubs of one database share on a Redis. */
-export function databaseKey(databaseUrl: string): string {
-  const db = new URL(databaseUrl);
-  return `${db.host}${db.pathname}`;
+/**
+ * What names one database on a shared Redis (the event channel, the rate-limit keys): the
+ * PostgreSQL cluster's system identifier (set by initdb; a streaming replica shares it) and the
+ * database's oid — the same however its URL is spelt (`127.0.0.1:5432` or `localhost`, with or
+ * without the port), different for two databases that happen to be spelt alike (two
+ * deployments' `db:5432/minsheng` on one Redis). Where the server does not tell its identifier,
+ * the URL's host and database name (and a warning).
+ */
+export async function databaseKey(databaseUrl: string, log: (m: string, e?: unknown) => void = () => undefined): Promise<string> {
+  const c = new Client({ connectionString: databaseUrl, application_name: 'minsheng-identity' });
+  try {
+    await c.connect();
+    const { rows } = await c.query<{ system: string; db: string }>(
+      'select s.system_identifier::text as system, d.oid::text as db from pg_control_system() s, pg_database d where d.datname = current_database()',
+    );
+    return `${rows[0].system}:${rows[0].db}`;
+  } catch (e) {
+    const db = new URL(databaseUrl);
+    log(`the database's identity is unknown (pg_control_system); hubs sharing Redis are told apart by DATABASE_URL as written (${db.host}${db.pathname}): spell it the same in every hub`, e);
+    return `${db.host}${db.pathname}`;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }
 
-export function createBus(kind: BusKind, urls: { databaseUrl: string; redisUrl?: string }, log?: (m: string, e?: unknown) => void): EventBus {
+/** @param urls.databaseKey {@link databaseKey} of the database (for `redis`) */
+export function createBus(kind: BusKind, urls: { databaseUrl: string; redisUrl?: string; databaseKey?: string }, log?: (m: string, e?: unknown) => void): EventBus {
   if (kind === 'postgres') return new PostgresBus(urls.databaseUrl, log);
   if (kind === 'redis') {
     if (!urls.redisUrl) throw new Error('EVENT_BUS=redis needs REDIS_URL');
+    if (!urls.databaseKey) throw new Error('EVENT_BUS=redis needs the database key');
     // one channel per database, so hubs of different databases can share one Redis
-    return new RedisBus(urls.redisUrl, `minsheng:events:${databaseKey(urls.databaseUrl)}`, log);
+    return new RedisBus(urls.redisUrl, `minsheng:events:${urls.databaseKey}`, log);
   }
   return new MemoryBus();
 }
