@@ -160,6 +160,8 @@ test('from a labour alert to a closed task force', async () => {
   });
   expect(closed.closeTaskForce).toEqual({ status: 'CLOSED', version: formed.version + 1, alerts: [{ status: 'RESOLVED' }] });
   expect((await gql(office, close, { i: { id: formed.id } })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+  const late = await gql(office, 'mutation($i: AddTaskForceMembersInput!) { addTaskForceMembers(input: $i) { version } }', { i: { id: formed.id, departmentCodes: ['GZ-WATER'] } });
+  expect(late.errors?.[0]).toMatchObject({ message: 'cannot add members to a task force in status CLOSED: the task force is closed', extensions: { code: 'ILLEGAL_TRANSITION' } });
   // closed, it no longer opens its tickets to its member departments (the police still see the
   // one linked to their own, active, task force)
   const seeNumber = async (n: string) => (await ok<{ ticket: { number: string } | null }>(police, 'query($n: String!) { ticket(number: $n) { number } }', { n })).ticket;

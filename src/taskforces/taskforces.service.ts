@@ -56,6 +56,14 @@ interface Row {
 }
 
 /** 工作专班: forming, changing and closing task forces, each change audited and on the event stream. */
+/** What each change does, for error messages ("cannot add members to a task force in status CLOSED"). */
+const ACTION_VERBS: Record<'MEMBERS_ADDED' | 'TICKETS_LINKED' | 'ACTION' | 'CLOSED', string> = {
+  MEMBERS_ADDED: 'add members to',
+  TICKETS_LINKED: 'link tickets to',
+  ACTION: 'record an action of',
+  CLOSED: 'close',
+};
+
 export class TaskForcesService {
   private pool: Pool | null = null;
   private live: LiveService | null = null;
@@ -233,7 +241,7 @@ export class TaskForcesService {
   private async change(
     rc: RequestContext,
     input: TaskForceChangeArgs,
-    type: string,
+    type: keyof typeof ACTION_VERBS,
     organisersOrLead: boolean,
     apply: (c: PoolClient, row: Row, now: Date) => Promise<string>,
   ): Promise<TaskForce> {
@@ -250,7 +258,7 @@ export class TaskForcesService {
       if (input.expectedVersion != null && row.version !== input.expectedVersion) {
         throw conflict(`task force changed: you saw version ${input.expectedVersion}, it is now ${row.version}; reload and retry`, { currentVersion: row.version });
       }
-      if (row.status === TaskForceStatus.CLOSED) throw illegalTransition(row.status, type.toLowerCase().replace('_', ' '), 'the task force is closed', 'a task force');
+      if (row.status === TaskForceStatus.CLOSED) throw illegalTransition(row.status, ACTION_VERBS[type], 'the task force is closed', 'a task force');
       const note = await apply(c, row, now);
       if (type !== 'ACTION') await c.query('update task_forces set version = version + 1 where id = $1', [id]);
       await recordTaskForceChange(c, id, type, actorOf(rc.viewer), note, now);
