@@ -354,9 +354,15 @@ test('a ticket with huge or garbled text does not stop the detectors', async () 
     input: { channel: 'PHONE', title: '乱码', content: '欠薪\u0000工资', districtCode: '440113' },
   });
   expect(nul.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  // so is an unpaired surrogate (a text decoded with the wrong encoding), naming where
+  const lone = await gql(operator, 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }', {
+    input: { channel: 'PHONE', title: '乱码', content: '欠薪\uD800工资', districtCode: '440113' },
+  });
+  expect(lone.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables.input.content' });
+  expect(lone.errors?.[0].message).toMatch(/unpaired surrogate/);
   expect((await gql<{ tickets: { totalCount: number } }>(supervisor, '{ tickets(first: 1) { totalCount } }')).data!.tickets.totalCount).toBe(before);
-  // lone surrogates, direction overrides, 4,000 characters of repeated labour words: taken in, examined, survived
-  const garbled = `\uD800${'欠薪'.repeat(10)}${'\u202E工资72名'.repeat(300)}${'几十名工人'.repeat(600)}`.slice(0, 4000);
+  // direction overrides, noncharacters, 4,000 characters of repeated labour words: taken in, examined, survived
+  const garbled = `\uFFFE${'欠薪'.repeat(10)}${'\u202E工资72名'.repeat(300)}${'几十名工人'.repeat(600)}`.slice(0, 4000);
   await intake({ title: '乱码\uFFFF', content: garbled, districtCode: '440113' });
   // the next situation is still found
   const phone = '13766667777';

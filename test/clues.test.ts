@@ -255,6 +255,7 @@ test('the bulk feed: POST /clues, one result per clue; auth, shape and role chec
       { sourcePlatform: '微博', text: '井盖\u0000丢了' },
       { sourcePlatform: '微博', text: '井盖丢了', lat: 'abc', lng: 113.3 },
       { sourcePlatform: '微博', text: '井盖丢了', likes: 3_000_000_000 },
+      { sourcePlatform: '微博', text: '井盖\uD800丢了' },
     ],
   });
   expect(res.status).toBe(200);
@@ -268,6 +269,7 @@ test('the bulk feed: POST /clues, one result per clue; auth, shape and role chec
     [5, 'BAD_USER_INPUT', 'text'],
     [6, 'BAD_USER_INPUT', 'lat'],
     [7, 'BAD_USER_INPUT', 'likes'],
+    [8, 'BAD_USER_INPUT', 'text'],
   ]);
   expect(await count()).toBe(before + 4); // two clues, each with its RECEIVED entry
 });

@@ -56,7 +56,7 @@ import type { Config } from './config';
 import type { RequestContext } from './context';
 import { documentCache } from './documents';
 import { RateLimits } from './rate-limit';
-import { costError, introspectionError, limitRules, nulCharacterError, validationRules } from './limits';
+import { costError, introspectionError, limitRules, invalidTextError, validationRules } from './limits';
 import type { Limits } from './limits';
 import { createErrorFormatter } from './errors';
 import { createLoaders } from './loaders';
@@ -330,7 +330,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
   const refused = (a: ExecutionArgs) =>
     introspectionError(a.document, production, (a.contextValue as RequestContext | undefined)?.viewer.role) ??
-    nulCharacterError(a.document, a.variableValues) ??
+    invalidTextError(a.document, a.variableValues) ??
     costError(schema, a.document, a.variableValues ?? undefined, a.operationName ?? undefined, limits.maxCost);
   const metrics = new HubMetrics({
     sockets: () => wsServer.clients.size,
@@ -427,7 +427,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
             async didResolveOperation({ request, document, contextValue }) {
               const e =
                 introspectionError(document, production, contextValue.viewer.role) ??
-                nulCharacterError(document, request.variables) ??
+                invalidTextError(document, request.variables) ??
                 costError(schema, document, request.variables, request.operationName, limits.maxCost);
               if (e) throw e;
             },

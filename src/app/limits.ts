@@ -3,6 +3,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { BREAK, getNamedType, getNullableType, GraphQLError, isListType, Kind, specifiedRules, visit } from 'graphql';
 import { Role } from '../auth/viewer';
+import { textFault } from '../shared/text-fault';
 import type { DocumentNode, GraphQLSchema, ValidationContext, ValidationRule } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
@@ -145,45 +146,56 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record
 const COST_ARGUMENTS = new Set(['first', 'last', 'if']);
 
 /**
- * A NUL character (U+0000) anywhere in the variables or in a string literal: PostgreSQL text
- * cannot hold it, and no citizen's words contain it. Refused as BAD_USER_INPUT before anything
- * runs, the same over HTTP and WebSocket.
+ * A text in the variables or a string literal that cannot be stored as it is: a NUL character
+ * (U+0000: PostgreSQL text cannot hold it, and no citizen's words contain it) or an unpaired
+ * surrogate (not Unicode: a JSON column refuses it, a text column would store U+FFFD in its
+ * place, and two different keys would become one). Refused as BAD_USER_INPUT, naming where,
+ * before anything runs, the same over HTTP and WebSocket.
  */
-export function nulCharacterError(document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
-  const where = findNul(variables, 'variables') ?? findNulInLiterals(document);
-  if (!where) return null;
-  return new GraphQLError(`${where}: contains a NUL character (U+0000), which text may not contain`, {
-    extensions: { code: 'BAD_USER_INPUT', field: where, http: { status: 400 } },
+export function invalidTextError(document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  const found = findFault(variables, 'variables') ?? findFaultInLiterals(document);
+  if (!found) return null;
+  return new GraphQLError(`${found.where}: ${found.fault}`, {
+    extensions: { code: 'BAD_USER_INPUT', field: found.where, http: { status: 400 } },
   });
 }
 
-function findNul(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+interface Fault {
+  where: string;
+  fault: string;
+}
+
+function findFault(value: unknown, path: string, depth = 0): Fault | null {
+  if (typeof value === 'string') {
+    const fault = textFault(value);
+    return fault ? { where: path, fault } : null;
+  }
   if (depth > 32 || value === null || typeof value !== 'object') return null;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const found = findNul(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`, depth + 1);
+    const found = findFault(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`, depth + 1);
     if (found) return found;
   }
   return null;
 }
 
 /** per parsed document (the HTTP and WebSocket paths reuse cached documents) */
-const literalNul = new WeakMap<DocumentNode, string | null>();
+const literalFaults = new WeakMap<DocumentNode, Fault | null>();
 
-function findNulInLiterals(document: DocumentNode): string | null {
-  let found = literalNul.get(document);
+function findFaultInLiterals(document: DocumentNode): Fault | null {
+  let found = literalFaults.get(document);
   if (found === undefined) {
     found = scanLiterals(document);
-    literalNul.set(document, found);
+    literalFaults.set(document, found);
   }
   return found;
 }
 
-function scanLiterals(document: DocumentNode): string | null {
-  let found: string | null = null;
+function scanLiterals(document: DocumentNode): Fault | null {
+  let found: Fault | null = null;
   visit(document, {
     StringValue(node) {
-      if (!found && node.value.includes('\u0000')) found = 'a string literal';
+      const fault = found ? null : textFault(node.value);
+      if (fault) found = { where: 'a string literal', fault };
     },
   });
   return found;

@@ -9,6 +9,7 @@ import type { DepartmentsService } from '../departments/departments.service';
 import { compareShingles, normalizeForMatching, shingleHashes } from '../hotissues/similarity';
 import type { Clock } from '../shared/clock';
 import { badInput, conflict, DomainError, illegalTransition, notFound, requirePeriod } from '../shared/errors';
+import { textFault } from '../shared/text-fault';
 import { paginate } from '../shared/paginate';
 import { pgArray } from '../shared/insert';
 import { localId } from '../shared/relay';
@@ -96,7 +97,8 @@ export class CluesService {
         return null;
       }
       if (typeof v !== 'string') throw badInput(field, `${field} must be a string`);
-      if (v.includes('\u0000')) throw badInput(field, `${field} contains a NUL character`);
+      const fault = textFault(v);
+      if (fault) throw badInput(field, `${field} ${fault}`);
       const t = v.trim();
       if (required && !t) throw badInput(field, field === 'text' ? 'a clue needs its text' : `${field} is required`);
       if ([...t].length > max) throw badInput(field, `${field} is at most ${max} characters`);
