@@ -685,10 +685,29 @@ describe('BAD_USER_INPUT with extensions.field', () => {
     const { body } = await t.raw({ query: '{ departments(first: 2) { pageInfo { endCursor } } }' }, { authorization: `Bearer ${operator}` });
     const departmentsCursor = (body.data as { departments: { pageInfo: { endCursor: string } } }).departments.pageInfo.endCursor;
     const forged = Buffer.from(JSON.stringify(['x', 'y'])).toString('base64url');
-    for (const [arg, cursor] of [['after', departmentsCursor], ['after', forged], ['before', forged]]) {
+    // (PostgreSQL has no year 0)
+    const yearZero = Buffer.from(JSON.stringify(['0000-01-01T00:00:00Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    for (const [arg, cursor] of [['after', departmentsCursor], ['after', forged], ['before', forged], ['after', yearZero]]) {
       const res = await t.raw({ query: `query($c: String) { tickets(${arg === 'after' ? 'first: 2, after' : 'last: 2, before'}: $c) { totalCount } }`, variables: { c: cursor } }, { authorization: `Bearer ${operator}` });
       expectRefused(res.body as Refusal, 'BAD_USER_INPUT', arg);
     }
+  });
+
+  test('a date outside the years 1–9999 is BAD_USER_INPUT wherever a date is taken, never an internal error', async () => {
+    const before = await totalCount();
+    for (const [query, variables, code] of [
+      ['query($d: DateTimeISO) { tickets(first: 1, filter: { createdFrom: $d }) { totalCount } }', { d: '0000-01-01T00:00:00Z' }, 'BAD_USER_INPUT'],
+      ['query($d: DateTimeISO!) { ticketFigures(from: $d, to: "2026-03-01T00:00:00Z") { tickets } }', { d: '0000-12-31T00:00:00Z' }, 'BAD_USER_INPUT'],
+      // (a literal is checked with the document)
+      ['{ tickets(first: 1, filter: { createdFrom: "0000-06-01T00:00:00Z" }) { totalCount } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
+      ['mutation($i: SubmitClueInput!) { submitClue(input: $i) { id } }', { i: { sourcePlatform: '微博', text: '井盖丢了', postedAt: '0000-01-01T00:00:00Z' } }, 'BAD_USER_INPUT'],
+    ] as const) {
+      const res = await t.raw({ query, variables }, { authorization: `Bearer ${supervisor}` });
+      expect(res.status).toBeLessThan(500);
+      expect(res.body.errors?.[0].extensions?.code).toBe(code);
+      expect(res.body.errors?.[0].message).toMatch(/years 1–9999/);
+    }
+    expect(await totalCount()).toBe(before);
   });
 
   test('a malformed id', async () => {

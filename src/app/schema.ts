@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLError, GraphQLScalarType, lexicographicSortSchema, printSchema } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { validateOrReject } from 'class-validator';
 import type { ValidatorOptions } from 'class-validator';
-import { ArgumentValidationError, buildSchema } from 'type-graphql';
+import { ArgumentValidationError, buildSchema, GraphQLISODateTime } from 'type-graphql';
 import { alertResolvers } from '../alerts/alerts.resolver';
 import type { AlertsService } from '../alerts/alerts.service';
 import { figuresResolvers } from '../analytics/figures';
@@ -91,6 +91,7 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
       ...ticketFiguresResolvers(services.ticketFigures),
     ],
     validateFn: validateInput,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     // subscriptions bring their own `subscribe` (the event stream); topic-based pub/sub is unused
     pubSub: {
       publish: () => undefined,
@@ -100,6 +101,25 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
     },
   });
 }
+
+/**
+ * type-graphql's DateTimeISO (graphql-scalars'), held to the years PostgreSQL and people use,
+ * 1–9999: year 0 or 10000 is a typing error, refused with a code (PostgreSQL has no year 0 —
+ * such a date reached it as an internal error). Same name and description: the SDL is unchanged.
+ */
+const base = GraphQLISODateTime.toConfig();
+const FIRST = Date.UTC(1, 0, 1) - 14 * 3_600_000;
+const LAST = Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 14 * 3_600_000;
+function inYears(d: Date): Date {
+  const t = d.getTime();
+  if (!(t >= FIRST && t <= LAST)) throw new GraphQLError(`DateTimeISO cannot represent a date outside the years 1–9999: ${d.toISOString()}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return d;
+}
+export const DateTimeISO = new GraphQLScalarType({
+  ...base,
+  parseValue: (value) => inYears(base.parseValue!(value) as Date),
+  parseLiteral: (ast, variables) => inYears(base.parseLiteral!(ast, variables) as Date),
+});
 
 /** The SDL as committed in schema/schema.graphql (sorted, so diffs stay readable). */
 export function printHubSchema(schema: GraphQLSchema): string {

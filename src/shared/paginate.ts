@@ -64,7 +64,8 @@ function fits(kind: Kind, v: unknown): boolean {
     case 'uuid':
       return typeof v === 'string' && UUID.test(v);
     case 'time':
-      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v));
+      // (years 1–9999: PostgreSQL has no year 0)
+      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && !v.startsWith('0000') && !Number.isNaN(Date.parse(v));
     case 'number':
       return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^-?\d{1,20}(\.\d+)?$/.test(v));
     default:
