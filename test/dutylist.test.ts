@@ -274,6 +274,7 @@ describe('import and export', () => {
       'B,C,环1,,,,HEALTH,CITY,,,true',
       'C,B,环2,,,,HEALTH,CITY,,,true',
       'A.5,A,期限错误,,,,HEALTH,CITY,,99,true',
+      `A.6,A,关键词太长,,${'噪'.repeat(65)},${'例'.repeat(501)},HEALTH,CITY,,,true`,
     ].join('\n');
     const res = await t.gql(ImportDutyListDocument, { format: 'CSV', content: bad, publish: true }, supervisor);
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -288,6 +289,10 @@ describe('import and export', () => {
     expect(problems.find((p) => p.line === 7)!.reason).toMatch(/MINISTRY_OF_MAGIC/);
     expect(problems.find((p) => p.line === 8)!.reason).toMatch(/cycle/);
     expect(problems.find((p) => p.line === 10)!.reason).toMatch(/resolve_days/);
+    expect(problems.filter((p) => p.line === 11).map((p) => p.reason)).toEqual([
+      expect.stringMatching(/^keyword "噪{16}…" is longer than 64 characters$/),
+      expect.stringMatching(/^example "例{16}…" is longer than 500 characters$/),
+    ]);
     expect(await versionsCount()).toBe(before);
 
     const headerOnly = await t.gql(ImportDutyListDocument, { format: 'CSV', content: `${'code,parent_code,name,description,keywords,examples,department_kind,level,co_handling_kinds,resolve_days,active'}\n` }, supervisor);

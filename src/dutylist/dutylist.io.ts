@@ -218,6 +218,13 @@ export function parseDutyListJson(content: string): DutyListFile {
   return { notes: typeof list.notes === 'string' ? list.notes : null, matters: matters.map((x) => x.m), lines: matters.map((x) => x.line), unit: 'matter' };
 }
 
+/** Bounds of a matter's texts (a keyword is a word or phrase; an example, one citizen's sentence or two). */
+const MAX_KEYWORDS = 50;
+const MAX_EXAMPLES = 100;
+const MAX_KEYWORD = 64;
+const MAX_EXAMPLE = 500;
+const MAX_DESCRIPTION = 2000;
+
 /** Row-level and tree-level checks shared by CSV, JSON and GraphQL edits. */
 export function checkMatters(rows: { m: MatterData; line: number }[], unit?: 'matter'): RowProblem[] {
   const problems: RowProblem[] = [];
@@ -237,6 +244,11 @@ export function checkMatters(rows: { m: MatterData; line: number }[], unit?: 'ma
     // each travels in one CSV cell: a separator inside one would split it on the way back
     for (const k of m.keywords) if (KEYWORD_SEPARATORS.test(k)) p(`keyword "${k}" contains a separator (; ； 、): give it as separate keywords`);
     for (const e of m.examples) if (EXAMPLE_SEPARATOR.test(e)) p(`example "${e}" contains "|", which separates examples`);
+    if (m.description && [...m.description].length > MAX_DESCRIPTION) p(`description is longer than ${MAX_DESCRIPTION} characters`);
+    if (m.keywords.length > MAX_KEYWORDS) p(`${m.keywords.length} keywords: at most ${MAX_KEYWORDS}`);
+    if (m.examples.length > MAX_EXAMPLES) p(`${m.examples.length} examples: at most ${MAX_EXAMPLES}`);
+    for (const k of m.keywords) if ([...k].length > MAX_KEYWORD) p(`keyword "${[...k].slice(0, 16).join('')}…" is longer than ${MAX_KEYWORD} characters`);
+    for (const e of m.examples) if ([...e].length > MAX_EXAMPLE) p(`example "${[...e].slice(0, 16).join('')}…" is longer than ${MAX_EXAMPLE} characters`);
     if (m.resolveDays != null && !(Number.isInteger(m.resolveDays) && m.resolveDays >= 1 && m.resolveDays <= 15)) {
       p('resolve_days must be a whole number of working days from 1 to 15');
     }

@@ -96,6 +96,9 @@ export type PublishListener = (em: EntityManager, version: DutyListVersion) => P
  * 民生诉求事项清单: versions, the matter tree, publishing with validation, comparison,
  * import/export, and the department a matter resolves to in a district.
  */
+/** A version's notes (what changed and why), in characters. */
+const MAX_NOTES = 2000;
+
 export class DutyListService {
   private readonly publishListeners: PublishListener[] = [];
   private readonly beforePublishListeners: PublishListener[] = [];
@@ -228,6 +231,7 @@ export class DutyListService {
   }
 
   private async createVersion(rc: RequestContext, file: DutyListFile): Promise<DutyListVersion> {
+    if (file.notes && [...file.notes].length > MAX_NOTES) throw badInput('notes', `notes are at most ${MAX_NOTES} characters`);
     return rc.em.transactional(async (em) => {
       // version numbers are handed out one at a time
       await em.execute('select pg_advisory_xact_lock(7219001)');
