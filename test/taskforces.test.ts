@@ -130,6 +130,15 @@ test('from a labour alert to a closed task force', async () => {
   // an organiser may; the same ticket twice is linked once
   const linked = await ok<{ linkTaskForceTickets: { tickets: { number: string }[] } }>(supervisor, link, { i: { id: second.id, ticketIds: [tickets[0].id, tickets[0].id] } });
   expect(linked.linkTaskForceTickets.tickets.map((x) => x.number)).toEqual([tickets[0].number]);
+  // members added: the same code many times is one member, and the log says so once, with the note given
+  const add = 'mutation($i: AddTaskForceMembersInput!) { addTaskForceMembers(input: $i) { departments { code } actions { type note } } }';
+  const added = await ok<{ addTaskForceMembers: { departments: { code: string }[]; actions: { type: string; note: string }[] } }>(supervisor, add, {
+    i: { id: second.id, departmentCodes: Array(5000).fill('GZ-JUSTICE'), note: '请司法局派员调解' },
+  });
+  expect(added.addTaskForceMembers.departments.map((d) => d.code)).toEqual(['GZ-PSB', 'GZ-JUSTICE']);
+  expect(added.addTaskForceMembers.actions.at(-1)).toEqual({ type: 'MEMBERS_ADDED', note: '加入：GZ-JUSTICE；请司法局派员调解' });
+  const tooMany = await gql(supervisor, add, { i: { id: second.id, departmentCodes: Array.from({ length: 51 }, (_, i) => `X-${i}`) } });
+  expect(tooMany.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'departmentCodes' });
 
   // a member is not the lead: it may not close or add members
   const close = 'mutation($i: TaskForceChangeInput!) { closeTaskForce(input: $i) { status version alerts { status } } }';
@@ -174,12 +183,12 @@ test('from a labour alert to a closed task force', async () => {
   // raised by the first ticket (72 people), updated by the second, then the task force and its close
   expect(story.riskAlert.actions.map((a) => a.type)).toEqual(['RAISED', 'UPDATED', 'TASK_FORCE', 'RESOLVED']);
   await until('the police to see the task force close', async () => policeLive.got.some((e) => e.type === 'CLOSED'));
-  expect(policeLive.got.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'FORMED', 'TICKETS_LINKED', 'CLOSED']);
+  expect(policeLive.got.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'FORMED', 'TICKETS_LINKED', 'MEMBERS_ADDED', 'CLOSED']);
   expect(waterLive.got).toEqual([]);
   await policeLive.dispose();
   await waterLive.dispose();
   const events = (await t.hub.orm.em.getConnection().execute(`select type from outbox_events where topic = 'taskforce' order by id`)) as { type: string }[];
-  expect(events.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'FORMED', 'TICKETS_LINKED', 'CLOSED']);
+  expect(events.map((e) => e.type)).toEqual(['FORMED', 'ACTION', 'FORMED', 'TICKETS_LINKED', 'MEMBERS_ADDED', 'CLOSED']);
 });
 
 test('new evidence of an alert a task force works on joins the task force: linked, logged, on the stream', async () => {

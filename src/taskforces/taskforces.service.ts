@@ -56,6 +56,9 @@ interface Row {
 }
 
 /** 工作专班: forming, changing and closing task forces, each change audited and on the event stream. */
+/** Member departments of one task force, the lead's included. */
+const MAX_MEMBERS = 50;
+
 /** What each change does, for error messages ("cannot add members to a task force in status CLOSED"). */
 const ACTION_VERBS: Record<'MEMBERS_ADDED' | 'TICKETS_LINKED' | 'ACTION' | 'CLOSED', string> = {
   MEMBERS_ADDED: 'add members to',
@@ -130,7 +133,10 @@ export class TaskForcesService {
     const name = input.name.trim();
     if ([...name].length < 2 || [...name].length > 200) throw badInput('name', 'a task force needs a name of 2–200 characters');
     const [lead] = await departmentIdsFor(rc, [input.leadDepartmentCode], 'leadDepartmentCode');
-    const members = await departmentIdsFor(rc, input.memberDepartmentCodes ?? [], 'memberDepartmentCodes');
+    const memberCodes = [...new Set((input.memberDepartmentCodes ?? []).map((code) => code.trim()))];
+    if (memberCodes.length >= MAX_MEMBERS) throw badInput('memberDepartmentCodes', `a task force has at most ${MAX_MEMBERS} member departments`);
+    const members = await departmentIdsFor(rc, memberCodes, 'memberDepartmentCodes');
+    if ((input.ticketIds?.length ?? 0) > MAX_LINKED) throw badInput('ticketIds', `a task force links at most ${MAX_LINKED} tickets`);
     const ticketIds = await this.visibleTickets(rc, input.ticketIds ?? [], 'ticketIds');
     const alertId = input.alertId ? localId(input.alertId, 'RiskAlert', 'alertId') : null;
     const own = role === Role.DISTRICT_OFFICE ? await viewerDistrictIds(rc) : null;
@@ -178,23 +184,29 @@ export class TaskForcesService {
   /** Adds member departments (organisers, or the lead department). */
   addMembers(rc: RequestContext, input: TaskForceChangeArgs & { departmentCodes: string[] }) {
     return this.change(rc, input, 'MEMBERS_ADDED', true, async (c, row) => {
-      const ids = [...new Set(await departmentIdsFor(rc, input.departmentCodes, 'departmentCodes'))];
-      const added = ids.filter((d) => !row.department_ids.includes(d));
+      const note = this.note(input.note);
+      const codes = [...new Set(input.departmentCodes.map((code) => code.trim()))];
+      if (codes.length > MAX_MEMBERS) throw badInput('departmentCodes', `a task force has at most ${MAX_MEMBERS} member departments`);
+      const ids = await departmentIdsFor(rc, codes, 'departmentCodes');
+      const added = codes.filter((_, i) => !row.department_ids.includes(ids[i]));
       if (!added.length) throw badInput('departmentCodes', 'these departments are already members');
-      await c.query('update task_forces set department_ids = department_ids || $2::uuid[] where id = $1', [row.id, added]);
-      return `加入：${input.departmentCodes.join('、')}`;
+      if (row.department_ids.length + added.length > MAX_MEMBERS) throw badInput('departmentCodes', `a task force has at most ${MAX_MEMBERS} member departments`);
+      await c.query('update task_forces set department_ids = department_ids || $2::uuid[] where id = $1', [row.id, added.map((code) => ids[codes.indexOf(code)])]);
+      return `加入：${added.join('、')}${note ? `；${note}` : ''}`;
     });
   }
 
   /** Links tickets you may see (organisers, or the lead department). */
   linkTickets(rc: RequestContext, input: TaskForceChangeArgs & { ticketIds: string[] }) {
     return this.change(rc, input, 'TICKETS_LINKED', true, async (c, row) => {
+      if (input.ticketIds.length > MAX_LINKED) throw badInput('ticketIds', `a task force links at most ${MAX_LINKED} tickets`);
       const ids = await this.visibleTickets(rc, input.ticketIds, 'ticketIds');
-      const added = ids.filter((t) => !row.ticket_ids.includes(t));
+      const added = [...new Set(ids)].filter((t) => !row.ticket_ids.includes(t));
       if (!added.length) throw badInput('ticketIds', 'these tickets are already linked');
       if (row.ticket_ids.length + added.length > MAX_LINKED) throw badInput('ticketIds', `a task force links at most ${MAX_LINKED} tickets`);
+      const note = this.note(input.note);
       await c.query('update task_forces set ticket_ids = ticket_ids || $2::uuid[] where id = $1', [row.id, added]);
-      return `关联工单 ${added.length} 件`;
+      return `关联工单 ${added.length} 件${note ? `；${note}` : ''}`;
     });
   }
 
