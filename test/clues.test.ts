@@ -131,6 +131,9 @@ test('from a post to a closed ticket: verified, filed, handled, closed — and t
   const operatorTry = await gql(operator, verify, { i: { id: fresh.id, decision: 'FILE' } });
   expect(operatorTry.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   expect((await gql(supervisor, verify, { i: { id: fresh.id, decision: 'DISMISS' } })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  // a title too long for a ticket is refused, not cut
+  const long = await gql(supervisor, verify, { i: { id: fresh.id, decision: 'FILE', title: '广'.repeat(201), matterCode: 'NOISE.PARK' } });
+  expect(long.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
   clock.advance(90 * 60_000);
   const filed = (await ok<{ verifyClue: { status: string; verifiedBy: string; ticket: { number: string; channel: string; status: string; matter: { code: string } } } }>(supervisor, verify, {
     i: { id: fresh.id, decision: 'FILE', title: '花城广场夜间广场舞噪音', matterCode: 'NOISE.PARK', note: '核实属实' },

@@ -303,6 +303,8 @@ export class CluesService {
     // FILE: claim the clue first (no other decision may land while it is being filed), file the
     // ticket, then mark it filed. A refused ticket (bad matter…) releases the claim; a crash
     // leaves it for CLAIM_MS, after which filing again returns the same ticket (keyed by the clue).
+    // (a ticket's title is at most 200 characters: a longer one is refused, not cut)
+    if (input.title && [...input.title.trim()].length > 200) throw badInput('title', 'a ticket title is at most 200 characters');
     const districtCode = input.districtCode ?? (clue.districtId ? (await rc.loaders.districtById.load(clue.districtId))?.code : null);
     if (!districtCode) throw badInput('districtCode', 'say which district the clue is in');
     const district = await this.departments.districtFor(rc, { districtCode });
@@ -314,7 +316,7 @@ export class CluesService {
     if (!claimed.length) await refused();
     const release = () =>
       rc.em.getConnection().execute(`update clues set verified_by = null, verified_at = null where id = ? and status = 'RECEIVED' and verified_by = ?`, [clue.id, verifier]);
-    const title = (input.title?.trim() || [...clue.text.replace(/\s+/g, ' ')].slice(0, 30).join('')).slice(0, 200);
+    const title = input.title?.trim() || [...clue.text.replace(/\s+/g, ' ')].slice(0, 30).join('');
     const source = `【网络线索】${clue.sourcePlatform}${clue.sourceUrl ? ` ${clue.sourceUrl}` : ''}（核实：${verifier}）`;
     const content = [...`${clue.text}\n${source}`].slice(0, MAX_TEXT).join('');
     // a system operator files it, keyed by the clue: a retry after a failure returns the same ticket
