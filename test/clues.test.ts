@@ -259,6 +259,8 @@ test('the bulk feed: POST /clues, one result per clue; auth, shape and role chec
       { sourcePlatform: '微博', text: '井盖丢了', lat: 'abc', lng: 113.3 },
       { sourcePlatform: '微博', text: '井盖丢了', likes: 3_000_000_000 },
       { sourcePlatform: '微博', text: '井盖\uD800丢了' },
+      { sourcePlatform: '微博', text: '井盖丢了', postedAt: '2090-01-01T00:00:00Z' },
+      { sourcePlatform: '微博', text: '井盖丢了', postedAt: '0000-01-01T00:00:00Z' },
     ],
   });
   expect(res.status).toBe(200);
@@ -273,6 +275,8 @@ test('the bulk feed: POST /clues, one result per clue; auth, shape and role chec
     [6, 'BAD_USER_INPUT', 'lat'],
     [7, 'BAD_USER_INPUT', 'likes'],
     [8, 'BAD_USER_INPUT', 'text'],
+    [9, 'BAD_USER_INPUT', 'postedAt'],
+    [10, 'BAD_USER_INPUT', 'postedAt'],
   ]);
   expect(await count()).toBe(before + 4); // two clues, each with its RECEIVED entry
 });

@@ -123,6 +123,9 @@ export class CluesService {
     if (input.postedAt != null) {
       postedAt = typeof input.postedAt === 'string' || input.postedAt instanceof Date ? new Date(input.postedAt) : null;
       if (!postedAt || Number.isNaN(postedAt.getTime())) throw badInput('postedAt', 'postedAt must be a date (ISO 8601)');
+      // (when it was posted: not later than now, give or take a platform's clock)
+      if (postedAt.getTime() > this.clock.now().getTime() + 24 * 3_600_000) throw badInput('postedAt', 'postedAt is in the future: when was it posted?');
+      if (postedAt.getUTCFullYear() < 1990) throw badInput('postedAt', 'postedAt is before 1990: when was it posted?');
     }
     const districtCode = str('districtCode', 16);
     let districtId: string | null = null;
