@@ -20,6 +20,8 @@ import type { FeatureCounts } from './features';
 import { toSparseMatrix, trainBinarySvm } from './linear';
 import type { SparseMatrix } from './linear';
 import { stratifiedFolds } from './random';
+import { decodeFloat32, encodeFloat32, FeatureWeights } from './weights';
+import type { SerializedWeights } from './weights';
 import { CHAR_PREFIX, DEFAULT_FEATURE_OPTIONS, featureSurface, tokenize, WORD_PREFIX } from './tokenize';
 import type { FeatureOptions } from './tokenize';
 
@@ -81,6 +83,14 @@ export interface ClassifierOptions extends FeatureOptions {
    * list it dispatched fewer simulated calls at the same precision.
    */
   nbSmoothing: number | 'auto';
+  /**
+   * Each label keeps the weights of magnitude at least this share of its largest (and non-zero);
+   * 0 keeps every non-zero weight. A one-vs-rest model is dense only in form: the solver leaves
+   * most weights at zero or within rounding of it, and those below a thousandth of the label's
+   * strongest move a score by less than the rounding of a confidence. Dropping them makes a duty
+   * list of hundreds of matters a model of megabytes instead of hundreds (see ./weights).
+   */
+  weightCutoff: number;
 }
 
 /**
@@ -106,20 +116,22 @@ export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<ClassifierOptions> = Object.fr
   temperature: 0.3,
   seed: 1,
   nbSmoothing: 'auto' as const,
+  weightCutoff: 1e-3,
 });
 
 /** The stored form of a trained classifier: plain JSON (fits a PostgreSQL jsonb column or a file). */
 export interface SerializedClassifier {
   format: 'minsheng.text-classifier';
-  version: 1;
+  /** 2: sparse weights; 1 (read only): dense, feature-major, base64 float32. */
+  version: 1 | 2;
   options: ClassifierOptions;
   labels: string[];
   /** Feature strings; position = feature index. */
   vocabulary: string[];
   /** IDF per feature: little-endian float32, base64. */
   idf: string;
-  /** Weights, feature-major (`[feature × labels.length + label]`): little-endian float32, base64. */
-  weights: string;
+  /** The weights (./weights); version 1: feature-major (`[feature × labels.length + label]`), little-endian float32, base64. */
+  weights: SerializedWeights | string;
   /** Bias per label (float32 values). */
   bias: number[];
   /** Softmax temperature. */
@@ -146,7 +158,7 @@ export class TextClassifier {
     private readonly labelList: string[],
     private readonly vocabulary: string[],
     private readonly idf: Float32Array,
-    private readonly weights: Float32Array,
+    private readonly weights: FeatureWeights,
     private readonly bias: Float32Array,
     private readonly calibration: Calibration,
     private readonly exampleCount: number,
@@ -180,17 +192,29 @@ export class TextClassifier {
     const K = labels.length;
     const costs = Float64Array.from(exampleWeights, (w) => opts.C * w);
     const solver = { tolerance: opts.tolerance, maxIterations: opts.maxIterations, seed: opts.seed };
-    const weights = new Float32Array(vocabulary.length * K);
+    const weights = FeatureWeights.builder(vocabulary.length, K);
     const bias = new Float32Array(K);
     for (let c = 0; c < K; c++) {
       const w = trainLabel(x, y, c, exampleWeights, costs, solver, nbSmoothing);
-      for (let j = 0; j < vocabulary.length; j++) weights[j * K + c] = w[j];
+      weights.add(c, w, opts.weightCutoff);
       bias[c] = w[vocabulary.length];
     }
 
     const oof = outOfFoldScores(x, y, exampleWeights, costs, K, opts, nbSmoothing);
     const calibration = (oof && fitCalibration(oof, K, MIN_CALIBRATION_EXAMPLES)) ?? { temperature: opts.temperature };
-    return new TextClassifier(opts, labels, vocabulary, idf, weights, bias, calibration, kept.length);
+    return new TextClassifier(opts, labels, vocabulary, idf, weights.build(), bias, calibration, kept.length);
+  }
+
+  /** The weight of a feature (`w:路灯`, `c:路`) for a label; 0 when either is unknown or the weight was not kept. */
+  weightOf(feature: string, label: string): number {
+    const j = this.index.idOf(feature);
+    const c = this.labelList.indexOf(label);
+    return j < 0 || c < 0 ? 0 : this.weights.weight(j, c);
+  }
+
+  /** Number of (feature, label) weights held. */
+  get weightCount(): number {
+    return this.weights.size;
   }
 
   /** The labels this classifier can predict, sorted. */
@@ -228,12 +252,12 @@ export class TextClassifier {
   toJSON(): SerializedClassifier {
     return {
       format: 'minsheng.text-classifier',
-      version: 1,
+      version: 2,
       options: { ...this.options, charNgrams: [...this.options.charNgrams] },
       labels: [...this.labelList],
       vocabulary: [...this.vocabulary],
       idf: encodeFloat32(this.idf),
-      weights: encodeFloat32(this.weights),
+      weights: this.weights.toJSON(),
       bias: Array.from(this.bias),
       temperature: this.calibration.temperature,
       examples: this.exampleCount,
@@ -248,7 +272,7 @@ export class TextClassifier {
     const bad = (why: string) => new Error(`not a serialized TextClassifier: ${why}`);
     if (json === null || typeof json !== 'object') throw bad('expected an object');
     if (json.format !== 'minsheng.text-classifier') throw bad(`format is ${JSON.stringify(json.format)}`);
-    if (json.version !== 1) throw bad(`unsupported version ${JSON.stringify(json.version)}`);
+    if (json.version !== 1 && json.version !== 2) throw bad(`unsupported version ${JSON.stringify(json.version)}`);
     if (!Array.isArray(json.labels) || json.labels.length === 0 || !json.labels.every((l) => typeof l === 'string')) {
       throw bad('labels must be a non-empty array of strings');
     }
@@ -258,7 +282,10 @@ export class TextClassifier {
     const K = json.labels.length;
     const D = json.vocabulary.length;
     const idf = decodeFloat32(json.idf, D, 'idf');
-    const weights = decodeFloat32(json.weights, D * K, 'weights');
+    const weights =
+      json.version === 1
+        ? FeatureWeights.fromDense(decodeFloat32(json.weights, D * K, 'weights'), D, K)
+        : FeatureWeights.fromJSON(json.weights as SerializedWeights, D, K);
     if (!Array.isArray(json.bias) || json.bias.length !== K) throw bad(`bias must hold ${K} numbers`);
     if (!(typeof json.temperature === 'number' && json.temperature > 0)) throw bad('temperature must be a positive number');
     // a model stored before NB-SVM scaling existed was trained without it
@@ -277,23 +304,17 @@ export class TextClassifier {
   }
 
   private scores(doc: SparseDoc): Float64Array {
-    const K = this.labelList.length;
     const s = Float64Array.from(this.bias);
-    for (let k = 0; k < doc.indices.length; k++) {
-      const base = doc.indices[k] * K;
-      const v = doc.values[k];
-      for (let c = 0; c < K; c++) s[c] += v * this.weights[base + c];
-    }
+    for (let k = 0; k < doc.indices.length; k++) this.weights.addTo(s, doc.indices[k], doc.values[k]);
     return s;
   }
 
   private explain(doc: SparseDoc, label: number): Explanation {
-    const K = this.labelList.length;
     const n = doc.indices.length;
     const contribution = new Float64Array(n);
     let positives = 0;
     for (let k = 0; k < n; k++) {
-      contribution[k] = doc.values[k] * this.weights[doc.indices[k] * K + label];
+      contribution[k] = doc.values[k] * this.weights.weight(doc.indices[k], label);
       if (contribution[k] > 0) positives++;
     }
     // Only the strongest few can make the explanation: find the cut without sorting them all.
@@ -327,6 +348,9 @@ function resolveOptions(partial: Partial<ClassifierOptions>): ClassifierOptions 
   positive('temperature', o.temperature);
   if (o.nbSmoothing !== 'auto' && !(Number.isFinite(o.nbSmoothing) && o.nbSmoothing >= 0)) {
     throw new RangeError(`option nbSmoothing must be 'auto' or a number ≥ 0, got ${o.nbSmoothing}`);
+  }
+  if (!(Number.isFinite(o.weightCutoff) && o.weightCutoff >= 0 && o.weightCutoff < 1)) {
+    throw new RangeError(`option weightCutoff must be a number in [0, 1), got ${o.weightCutoff}`);
   }
   if (!Number.isInteger(o.maxIterations) || o.maxIterations < 1) throw new RangeError(`option maxIterations must be a positive integer`);
   if (!Number.isInteger(o.calibrationFolds) || o.calibrationFolds < 0) throw new RangeError(`option calibrationFolds must be an integer ≥ 0`);
@@ -600,23 +624,4 @@ function kthLargest(values: Float64Array, k: number): number {
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
-}
-
-function encodeFloat32(values: Float32Array): string {
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
-  return Buffer.from(bytes).toString('base64');
-}
-
-function decodeFloat32(encoded: unknown, expectedLength: number, what: string): Float32Array {
-  if (typeof encoded !== 'string') throw new Error(`not a serialized TextClassifier: ${what} must be a base64 string`);
-  const bytes = Buffer.from(encoded, 'base64');
-  if (bytes.length !== expectedLength * 4) {
-    throw new Error(`not a serialized TextClassifier: ${what} holds ${bytes.length / 4} values, expected ${expectedLength}`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(expectedLength);
-  for (let i = 0; i < expectedLength; i++) out[i] = view.getFloat32(i * 4, true);
-  return out;
 }

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crossValidate, formatReport, latencySummary, metrics, readExamplesCsv, stratifiedFolds, TextClassifier } from '../../src/routing';
-import type { TrainingExample } from '../../src/routing';
+import type { ClassifierOptions, TrainingExample } from '../../src/routing';
 
 const NYC_ANIMAL_ONLY_SOURCE = 'nickmvega_data237-wi25__311.csv';
 
@@ -123,6 +123,8 @@ function naiveBayesCv(examples: TrainingExample[], folds: number, seed: number):
 function main(): void {
   const folds = arg('folds', 5);
   const seed = arg('seed', 1);
+  // `--weight-cutoff X`: the classifier's weightCutoff (0 keeps every non-zero weight)
+  const options: Partial<ClassifierOptions> = process.argv.includes('--weight-cutoff') ? { weightCutoff: arg('weight-cutoff', 0) } : {};
   const dir = dataDir();
   const f4 = (v: number) => v.toFixed(4);
 
@@ -131,14 +133,14 @@ function main(): void {
   const teddy = labelled(readExamplesCsv(teddyFile, ['title', 'detail'], 'label_level1').rows);
   console.log(`Teddy Cup 2020 C: ${teddy.length} labelled messages, ${folds}-fold stratified CV (seed ${seed})\n`);
   const t0 = performance.now();
-  const cv = crossValidate(teddy, folds, {}, seed);
+  const cv = crossValidate(teddy, folds, options, seed);
   const cvSeconds = (performance.now() - t0) / 1000;
   console.log(formatReport(cv));
   const nb = naiveBayesCv(teddy, folds, seed);
 
   // --- Teddy Cup: one model on everything: train time, size, latency -----------------------
   const t1 = performance.now();
-  const model = TextClassifier.train(teddy);
+  const model = TextClassifier.train(teddy, options);
   const trainMs = performance.now() - t1;
   const modelBytes = Buffer.byteLength(JSON.stringify(model.toJSON()));
   for (let i = 0; i < 300; i++) model.predict(teddy[i % teddy.length].text);
@@ -158,7 +160,7 @@ function main(): void {
   const sources = readExamplesCsv(nycFile, ['source_file']).rows;
   const nyc = labelled(nycRows.filter((r) => sources[r.index].text !== NYC_ANIMAL_ONLY_SOURCE));
   const t2 = performance.now();
-  const nycCv = crossValidate(nyc, folds, {}, seed);
+  const nycCv = crossValidate(nyc, folds, options, seed);
   const nycSeconds = (performance.now() - t2) / 1000;
 
   // --- 10,000 messages: what `predict` and `eval` do ----------------------------------------
@@ -180,11 +182,11 @@ function main(): void {
     const all = [...teddy, ...extra];
     const tenThousand = Array.from({ length: 10_000 }, (_, i) => all[i % all.length]);
     const s0 = performance.now();
-    const big = TextClassifier.train(tenThousand);
+    const big = TextClassifier.train(tenThousand, options);
     const s1 = performance.now();
     for (const e of tenThousand) big.predict(e.text);
     const s2 = performance.now();
-    crossValidate(tenThousand, folds, {}, seed);
+    crossValidate(tenThousand, folds, options, seed);
     const s3 = performance.now();
     tenK = { trainS: (s1 - s0) / 1000, predictS: (s2 - s1) / 1000, cvS: (s3 - s2) / 1000 };
   }

@@ -135,10 +135,46 @@ describe('persistence and determinism', () => {
     for (const [text, label] of UNSEEN) expect(other.predict(text)[0].label).toBe(label);
   });
 
+  test('weights below a thousandth of their label’s strongest are dropped; the predictions stay', () => {
+    const all = TextClassifier.train(trainingExamples(), { weightCutoff: 0 });
+    expect(model.weightCount).toBeLessThan(all.weightCount);
+    for (const p of probes) {
+      const [a, b] = [model.predict(p, 6), all.predict(p, 6)];
+      expect(a.map((x) => x.label)).toEqual(b.map((x) => x.label));
+      a.forEach((x, i) => expect(x.confidence).toBeCloseTo(b[i].confidence, 2));
+    }
+    expect(() => TextClassifier.train(trainingExamples(), { weightCutoff: 1 })).toThrow(/weightCutoff/);
+  });
+
+  test('a model stored in the dense form of earlier releases (version 1) loads with the same predictions', () => {
+    const all = TextClassifier.train(trainingExamples(), { weightCutoff: 0 });
+    const json = all.toJSON();
+    const K = json.labels.length;
+    const dense = new Float32Array(json.vocabulary.length * K);
+    json.vocabulary.forEach((f, j) => json.labels.forEach((label, c) => (dense[j * K + c] = all.weightOf(f, label))));
+    const v1 = { ...json, version: 1, weights: Buffer.from(dense.buffer).toString('base64') } as SerializedClassifier;
+    const restored = TextClassifier.fromJSON(JSON.parse(JSON.stringify(v1)) as SerializedClassifier);
+    for (const p of probes) expect(restored.predict(p, 6)).toEqual(all.predict(p, 6));
+    expect(restored.weightCount).toBe(all.weightCount);
+  });
+
+  test('malformed sparse weights are refused', () => {
+    const good = model.toJSON();
+    const w = good.weights as { start: string; labels: string; values: string };
+    const int32 = (values: number[]) => Buffer.from(Int32Array.from(values).buffer).toString('base64');
+    const D = good.vocabulary.length;
+    // a label index out of range / labels not ascending within a feature
+    const pairs = (labels: number[]) => ({ start: int32([0, labels.length, ...Array(D - 1).fill(labels.length)]), labels: int32(labels), values: Buffer.from(new Float32Array(labels.length).buffer).toString('base64') });
+    expect(() => TextClassifier.fromJSON({ ...good, weights: pairs([good.labels.length]) })).toThrow(/weights\.labels/);
+    expect(() => TextClassifier.fromJSON({ ...good, weights: pairs([1, 0]) })).toThrow(/weights\.labels/);
+    expect(() => TextClassifier.fromJSON({ ...good, weights: { ...w, start: int32([0, 1]) } })).toThrow(/weights\.start/);
+    expect(() => TextClassifier.fromJSON({ ...good, weights: { ...w, values: '' } })).toThrow(/weights\.values/);
+  });
+
   test('fromJSON rejects what is not a serialized classifier', () => {
     const good = model.toJSON();
     expect(() => TextClassifier.fromJSON({ ...good, format: 'other' } as unknown as SerializedClassifier)).toThrow(/format/);
-    expect(() => TextClassifier.fromJSON({ ...good, version: 2 } as unknown as SerializedClassifier)).toThrow(/version/);
+    expect(() => TextClassifier.fromJSON({ ...good, version: 3 } as unknown as SerializedClassifier)).toThrow(/version/);
     expect(() => TextClassifier.fromJSON({ ...good, weights: good.idf })).toThrow(/weights/);
     expect(() => TextClassifier.fromJSON(null as unknown as SerializedClassifier)).toThrow(/object/);
   });
@@ -188,17 +224,13 @@ describe('training data edge cases', () => {
     // every message opens the same way, as callers do: 反映 then says nothing about the matter
     const opened = trainingExamples().map((e) => ({ ...e, text: `你好，我想反映一下，${e.text}` }));
     const strongest = (m: TextClassifier, feature: string) => {
-      const json = m.toJSON();
-      const j = json.vocabulary.indexOf(feature);
-      expect(j).toBeGreaterThanOrEqual(0);
-      const w = new Float32Array(Buffer.from(json.weights, 'base64').buffer.slice(0));
-      const K = json.labels.length;
-      return Math.max(...Array.from({ length: K }, (_, c) => Math.abs(w[j * K + c])));
+      expect(m.toJSON().vocabulary).toContain(feature);
+      return Math.max(...m.labels.map((label) => Math.abs(m.weightOf(feature, label))));
     };
     const scaled = TextClassifier.train(opened, { nbSmoothing: 0.1 });
     const plain = TextClassifier.train(opened, { nbSmoothing: 0 });
     // by default ('auto') eight texts a matter are too few for the ratios: the plain SVM
-    expect(TextClassifier.train(opened).toJSON().weights).toBe(plain.toJSON().weights);
+    expect(TextClassifier.train(opened).toJSON().weights).toEqual(plain.toJSON().weights);
     expect(strongest(scaled, 'w:反映')).toBeLessThan(strongest(plain, 'w:反映') / 2);
     // what tells the matters apart still does
     expect(strongest(scaled, 'w:路灯')).toBeGreaterThan(10 * strongest(scaled, 'w:反映'));
