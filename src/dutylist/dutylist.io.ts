@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { DepartmentKind, DepartmentLevel } from '../departments/department.entity';
+import { LINE_ENDS } from '../routing/csv';
 
 export const CSV_COLUMNS = [
   'code',
@@ -98,6 +99,8 @@ export function parseDutyListCsv(content: string): DutyListFile {
       relax_column_count: true,
       // a quote inside an unquoted cell (说明 "以实际为准") is text, as a spreadsheet reads it
       relax_quotes: true,
+      // any line end, mixed in one file
+      record_delimiter: LINE_ENDS,
       trim: false,
     }) as unknown as typeof parsed;
   } catch (e) {

@@ -27,6 +27,9 @@ export interface CsvRow {
  * @throws Error naming the file when it is not UTF-8, is not valid CSV, has no header row, or
  *   lacks the label column.
  */
+/** Every line end a spreadsheet or an editor writes. */
+export const LINE_ENDS = ['\r\n', '\n', '\r'];
+
 export function readExamplesCsv(file: string, textColumns: string[], labelColumn?: string): { rows: CsvRow[]; header: string[]; missingTextColumns: string[] } {
   const bytes = fs.readFileSync(file);
   let content: string;
@@ -38,7 +41,9 @@ export function readExamplesCsv(file: string, textColumns: string[], labelColumn
   let records: string[][];
   try {
     // (a quote inside an unquoted cell — 楼下"KTV"太吵 — is text, as pandas and csv.DictReader read it)
-    records = parse(content, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][];
+    // (any line end, mixed in one file — a CRLF header above LF rows, a stray CRLF blank line:
+    // csv-parse otherwise takes the first it meets for the whole file)
+    records = parse(content, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, record_delimiter: LINE_ENDS }) as string[][];
   } catch (e) {
     throw new Error(`${file} is not valid CSV: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -32,6 +32,16 @@ describe('readExamplesCsv', () => {
     expect(readExamplesCsv(p, ['title', 'detail']).rows).toEqual([{ index: 0, text: '路灯, 坏了\n第一行\r\n第二行 "引号"' }]);
   });
 
+  test('line ends mixed in one file: a CRLF header above LF rows, a CRLF blank line, a lone CR — each row once, numbered as data rows', () => {
+    const mixed = file('mixed.csv', 'title,detail\r\n路灯不亮,晚上很黑\n工资拖欠,老板跑路\n\r\n噪音扰民,"工地\n夜间施工"\r广场舞,音响太吵\n');
+    expect(readExamplesCsv(mixed, ['title', 'detail']).rows).toEqual([
+      { index: 0, text: '路灯不亮\n晚上很黑' },
+      { index: 1, text: '工资拖欠\n老板跑路' },
+      { index: 2, text: '噪音扰民\n工地\n夜间施工' },
+      { index: 3, text: '广场舞\n音响太吵' },
+    ]);
+  });
+
   test('a quote inside an unquoted cell is text, as pandas and csv.DictReader read it', () => {
     const p = file('inner-quote.csv', 'id,title,detail\n3,楼下"KTV"太吵,每晚唱歌\n4,路灯,"不亮"\n');
     expect(readExamplesCsv(p, ['title', 'detail']).rows).toEqual([
