@@ -301,6 +301,7 @@ function writable(command: string, file: string): void {
   } catch {
     fail(`${command}: cannot write ${file}: its folder does not exist or is not writable`);
   }
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) fail(`${command}: cannot write ${file}: it is a folder; name a file`);
 }
 
 program

@@ -146,6 +146,8 @@ describe('routing eval and predict on CSV files', () => {
     expect([tooMany.code, tooMany.stderr]).toEqual([1, expect.stringContaining('more than the 48 labelled rows')]);
     const nowhere = await cli('routing', 'predict', '--train', train, '--input', input, '--output', path.join(dir, 'no', 'such', 'p.csv'));
     expect([nowhere.code, nowhere.stderr]).toEqual([1, expect.stringContaining('cannot write')]);
+    const folder = await cli('routing', 'predict', '--train', train, '--input', input, '--output', dir);
+    expect([folder.code, folder.stderr]).toEqual([1, expect.stringContaining('it is a folder; name a file')]);
   });
 
   test('dutylist export: a version that is not a number, or not there, is said plainly', async () => {
