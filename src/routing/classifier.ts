@@ -286,11 +286,13 @@ export class TextClassifier {
       json.version === 1
         ? FeatureWeights.fromDense(decodeFloat32(json.weights, D * K, 'weights'), D, K)
         : FeatureWeights.fromJSON(json.weights as SerializedWeights, D, K);
-    if (!Array.isArray(json.bias) || json.bias.length !== K) throw bad(`bias must hold ${K} numbers`);
+    if (!idf.every(Number.isFinite)) throw bad('idf must hold finite numbers');
+    if (!Array.isArray(json.bias) || json.bias.length !== K || !json.bias.every((b) => Number.isFinite(b))) throw bad(`bias must hold ${K} finite numbers`);
     if (!(typeof json.temperature === 'number' && json.temperature > 0)) throw bad('temperature must be a positive number');
     // a model stored before NB-SVM scaling existed was trained without it
     const stored: Partial<ClassifierOptions> = json.options ?? {};
-    const options = resolveOptions({ ...stored, nbSmoothing: stored.nbSmoothing ?? 0 });
+    // (and one stored before sparse weights kept every weight)
+    const options = resolveOptions({ ...stored, nbSmoothing: stored.nbSmoothing ?? 0, weightCutoff: stored.weightCutoff ?? 0 });
     return new TextClassifier(
       options,
       [...json.labels],

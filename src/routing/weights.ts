@@ -35,6 +35,8 @@ export class FeatureWeights {
 
   /** From a dense feature-major array (`[feature × labelCount + label]`), keeping every non-zero weight. */
   static fromDense(dense: Float32Array, featureCount: number, labelCount: number): FeatureWeights {
+    const bad = dense.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw badJson(`weights[${bad}] is ${dense[bad]}, not a finite number`);
     const b = FeatureWeights.builder(featureCount, labelCount);
     const column = new Float64Array(featureCount);
     for (let c = 0; c < labelCount; c++) {
@@ -46,18 +48,19 @@ export class FeatureWeights {
 
   /** @throws Error when the stored arrays are malformed or do not fit `featureCount` × `labelCount`. */
   static fromJSON(json: SerializedWeights, featureCount: number, labelCount: number): FeatureWeights {
-    if (json === null || typeof json !== 'object') throw bad('weights must be an object');
+    if (json === null || typeof json !== 'object') throw badJson('weights must be an object');
     const start = decodeInt32(json.start, featureCount + 1, 'weights.start');
     const pairs = start[featureCount];
     const labels = decodeInt32(json.labels, pairs, 'weights.labels');
     const values = decodeFloat32(json.values, pairs, 'weights.values');
-    if (start[0] !== 0) throw bad('weights.start must begin at 0');
+    if (start[0] !== 0) throw badJson('weights.start must begin at 0');
     for (let j = 0; j < featureCount; j++) {
-      if (start[j + 1] < start[j]) throw bad('weights.start must not decrease');
+      if (start[j + 1] < start[j]) throw badJson('weights.start must not decrease');
       for (let p = start[j]; p < start[j + 1]; p++) {
         if (!(labels[p] >= 0 && labels[p] < labelCount) || (p > start[j] && labels[p] <= labels[p - 1])) {
-          throw bad(`weights.labels of feature ${j} must be ascending label indexes below ${labelCount}`);
+          throw badJson(`weights.labels of feature ${j} must be ascending label indexes below ${labelCount}`);
         }
+        if (!Number.isFinite(values[p])) throw badJson(`weights.values of feature ${j} must be finite numbers, got ${values[p]}`);
       }
     }
     return new FeatureWeights(featureCount, labelCount, start, labels, values);
@@ -150,7 +153,7 @@ function keep(v: number, threshold: number): boolean {
   return Math.fround(v) !== 0 && Math.abs(v) >= threshold;
 }
 
-function bad(why: string): Error {
+function badJson(why: string): Error {
   return new Error(`not a serialized TextClassifier: ${why}`);
 }
 
@@ -183,9 +186,10 @@ function decodeInt32(encoded: unknown, expectedLength: number, what: string): In
 }
 
 function decode(encoded: unknown, expectedLength: number, what: string): DataView {
-  if (typeof encoded !== 'string') throw bad(`${what} must be a base64 string`);
-  if (!(Number.isInteger(expectedLength) && expectedLength >= 0)) throw bad(`${what}: bad length ${expectedLength}`);
+  if (typeof encoded !== 'string') throw badJson(`${what} must be a base64 string`);
+  if (!(Number.isInteger(expectedLength) && expectedLength >= 0)) throw badJson(`${what}: bad length ${expectedLength}`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) throw badJson(`${what} is not base64`);
   const bytes = Buffer.from(encoded, 'base64');
-  if (bytes.length !== expectedLength * 4) throw bad(`${what} holds ${bytes.length / 4} values, expected ${expectedLength}`);
+  if (bytes.length !== expectedLength * 4) throw badJson(`${what} holds ${bytes.length / 4} values, expected ${expectedLength}`);
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

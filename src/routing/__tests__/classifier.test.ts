@@ -153,9 +153,15 @@ describe('persistence and determinism', () => {
     const dense = new Float32Array(json.vocabulary.length * K);
     json.vocabulary.forEach((f, j) => json.labels.forEach((label, c) => (dense[j * K + c] = all.weightOf(f, label))));
     const v1 = { ...json, version: 1, weights: Buffer.from(dense.buffer).toString('base64') } as SerializedClassifier;
-    const restored = TextClassifier.fromJSON(JSON.parse(JSON.stringify(v1)) as SerializedClassifier);
+    const { weightCutoff: _, ...olderOptions } = json.options;
+    const restored = TextClassifier.fromJSON(JSON.parse(JSON.stringify({ ...v1, options: olderOptions })) as SerializedClassifier);
     for (const p of probes) expect(restored.predict(p, 6)).toEqual(all.predict(p, 6));
     expect(restored.weightCount).toBe(all.weightCount);
+    // it kept every weight, and says so
+    expect(restored.toJSON().options.weightCutoff).toBe(0);
+    // a weight that is not a number is refused, not dropped
+    dense[3] = NaN;
+    expect(() => TextClassifier.fromJSON({ ...v1, weights: Buffer.from(dense.buffer).toString('base64') })).toThrow(/finite/);
   });
 
   test('malformed sparse weights are refused', () => {
@@ -169,6 +175,11 @@ describe('persistence and determinism', () => {
     expect(() => TextClassifier.fromJSON({ ...good, weights: pairs([1, 0]) })).toThrow(/weights\.labels/);
     expect(() => TextClassifier.fromJSON({ ...good, weights: { ...w, start: int32([0, 1]) } })).toThrow(/weights\.start/);
     expect(() => TextClassifier.fromJSON({ ...good, weights: { ...w, values: '' } })).toThrow(/weights\.values/);
+    const float32 = (values: number[]) => Buffer.from(Float32Array.from(values).buffer).toString('base64');
+    const one = (value: number) => ({ start: int32([0, 1, ...Array(D - 1).fill(1)]), labels: int32([0]), values: float32([value]) });
+    expect(TextClassifier.fromJSON({ ...good, weights: one(0.5) }).weightCount).toBe(1);
+    for (const value of [NaN, Infinity]) expect(() => TextClassifier.fromJSON({ ...good, weights: one(value) })).toThrow(/finite/);
+    expect(() => TextClassifier.fromJSON({ ...good, weights: { ...w, start: `!!!!${w.start}` } })).toThrow(/base64/);
   });
 
   test('fromJSON rejects what is not a serialized classifier', () => {
