@@ -81,6 +81,13 @@ test('a 2 MB body is 413 with a code; malformed JSON is 400 with a code; the hub
   const ok = await t.raw({ query: '{ viewer { role } }' }, { authorization: `Bearer ${token}` });
   expect(ok.status).toBe(200);
   expect(ok.body.data).toEqual({ viewer: { role: 'OPERATOR' } });
+  // a path that is not the hub's: 404 with a code, in JSON
+  for (const method of ['GET', 'POST']) {
+    const res = await fetch(t.url.replace('/graphql', '/nope'), { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('NOT_FOUND');
+  }
 });
 
 test('ordinary dashboards stay well within the limits', async () => {

@@ -513,6 +513,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     bodyErrors,
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(await httpViewer(req)) }),
   );
+  // any other path: a coded JSON answer, as everywhere else, not Express's HTML page
+  app.use((req: express.Request, res: express.Response) => {
+    res.status(404).json({ errors: [{ message: `nothing at ${req.method} ${req.path}: GraphQL is at /graphql`, extensions: { code: 'NOT_FOUND' } }] });
+  });
 
   const port = options.port ?? config.PORT;
   await new Promise<void>((resolve, reject) => {
