@@ -16,10 +16,20 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A calendar date that exists (2027-02-30 does not). */
+const realDate = (d: string) => {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+};
 const csvDates = z
   .string()
   .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates must be YYYY-MM-DD')));
+  .pipe(z.array(z.string().refine(realDate, { error: (issue) => `${String(issue.input)} is not a date: dates are YYYY-MM-DD` })));
+/** make-up working days (调休) are weekend days */
+const onWeekend = (d: string) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
+const weekendDates = csvDates.refine((days) => days.every(onWeekend), {
+  error: (issue) => `make-up working days are Saturdays or Sundays; not ${(issue.input as string[]).filter((d) => !onWeekend(d)).join(', ')}`,
+});
 
 const bounds = z
   .string()
@@ -57,7 +67,7 @@ const schema = z.object({
   CITY_CODE: z.string().regex(/^[A-Z]{2,4}$/, 'must be 2-4 capital letters, e.g. GZ').default('GZ'),
   CITY_BOUNDS: bounds.default([22.5, 112.9, 23.95, 114.1]),
   CALENDAR_HOLIDAYS: csvDates.optional(),
-  CALENDAR_WORKDAYS: csvDates.optional(),
+  CALENDAR_WORKDAYS: weekendDates.optional(),
   WORKDAY_HOURS: z
     .string()
     .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, 'must look like 09:00-18:00')

@@ -24,7 +24,7 @@ import type { TokenVerifier, Viewer } from '../auth/viewer';
 import { DepartmentsService } from '../departments/departments.service';
 import { DutyListService } from '../dutylist/dutylist.service';
 import { RouterService } from '../dutylist/router.service';
-import { WorkingCalendar } from '../shared/calendar';
+import { calendarWarnings, WorkingCalendar } from '../shared/calendar';
 import { systemClock } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { DomainError, ErrorCode } from '../shared/errors';
@@ -195,6 +195,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   const services = createServices(config, clock);
   const schema = await buildHubSchema(services);
+  // deadlines of a year whose holiday notice is not configured are wrong around its holidays:
+  // said at start and every 6 hours (a hub started in November meets January)
+  const warned = new Set<string>();
+  const checkCalendar = () => {
+    for (const w of calendarWarnings(services.calendar, clock.now())) {
+      if (warned.has(w)) continue;
+      warned.add(w);
+      logger.info(`warning: ${w}`);
+    }
+  };
+  checkCalendar();
+  const calendarTimer = setInterval(checkCalendar, 6 * 3_600_000);
+  calendarTimer.unref();
 
   // the entity manager and loaders are made on first use: an intake with a warm router and
   // directory needs neither
@@ -551,6 +564,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       await rollups.stop();
       await risk.stop();
       await duplicates.stop();
+      clearInterval(calendarTimer);
       await slaClock.stop();
       await services.hotIssues.stop();
       await services.router.stop();

@@ -38,8 +38,18 @@ function range(from: string, to: string): string[] {
   return out;
 }
 
+/**
+ * The statutory holidays on fixed dates (《全国年节及纪念日放假办法》): 元旦 1 January, 劳动节
+ * 1-2 May, 国庆节 1-3 October. They hold in a year whose notice is not known yet; the lunar
+ * ones (春节, 清明, 端午, 中秋) and the year's bridging days and make-up working days come only
+ * with the notice.
+ */
+const STATUTORY_FIXED = ['01-01', '05-01', '05-02', '10-01', '10-02', '10-03'];
+
 export interface CalendarOptions {
+  /** Days off by the State Council's notice; the days of a year given here replace the built-in ones of that year (2026). */
   holidays?: readonly string[];
+  /** Weekend days that are working days (调休); likewise, year by year. */
   workdays?: readonly string[];
   /** e.g. "09:00-18:00", local time */
   hours?: string;
@@ -48,12 +58,21 @@ export interface CalendarOptions {
 export class WorkingCalendar {
   private readonly holidays: Set<string>;
   private readonly workdays: Set<string>;
+  /** years whose notice is known (given or built in) */
+  private readonly noticeYears: Set<number>;
   private readonly startMin: number;
   private readonly endMin: number;
 
   constructor(options: CalendarOptions = {}) {
-    this.holidays = new Set(options.holidays ?? DEFAULT_HOLIDAYS_2026);
-    this.workdays = new Set(options.workdays ?? DEFAULT_WORKDAYS_2026);
+    const year = (d: string) => Number(d.slice(0, 4));
+    // a year given in a list replaces that list's built-in days of the year
+    const merged = (builtIn: readonly string[], given: readonly string[] = []) => {
+      const years = new Set(given.map(year));
+      return new Set([...builtIn.filter((d) => !years.has(year(d))), ...given]);
+    };
+    this.holidays = merged(DEFAULT_HOLIDAYS_2026, options.holidays);
+    this.workdays = merged(DEFAULT_WORKDAYS_2026, options.workdays);
+    this.noticeYears = new Set([...this.holidays, ...this.workdays].map(year));
     const m = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(options.hours ?? '09:00-18:00');
     if (!m) throw new Error(`working hours must look like 09:00-18:00, got ${options.hours}`);
     const [sh, sm, eh, em] = m.slice(1).map(Number);
@@ -63,6 +82,23 @@ export class WorkingCalendar {
     this.startMin = sh * 60 + sm;
     this.endMin = eh * 60 + em;
     if (!(this.startMin < this.endMin)) throw new Error('working hours must end after they start');
+  }
+
+  /** The years whose holiday notice the calendar knows, ascending. */
+  get knownYears(): number[] {
+    return [...this.noticeYears].sort((a, b) => a - b);
+  }
+
+  /**
+   * What a year without a known notice means for deadlines, or null when the notice is known:
+   * only weekends and the fixed-date statutory holidays are days off.
+   */
+  unknownYearWarning(year: number): string | null {
+    if (this.noticeYears.has(year)) return null;
+    return (
+      `the working calendar has no holiday notice for ${year}: its deadlines count weekends and the fixed statutory days (元旦, 劳动节, 国庆节) only — ` +
+      `not 春节, 清明, 端午, 中秋 nor make-up working days. Set CALENDAR_HOLIDAYS and CALENDAR_WORKDAYS from the State Council's notice (known: ${this.knownYears.join(', ') || 'none'})`
+    );
   }
 
   /** Working minutes in one working day. */
@@ -76,6 +112,7 @@ export class WorkingCalendar {
     const iso = local.toISOString().slice(0, 10);
     if (this.workdays.has(iso)) return true;
     if (this.holidays.has(iso)) return false;
+    if (!this.noticeYears.has(local.getUTCFullYear()) && STATUTORY_FIXED.includes(iso.slice(5))) return false;
     const dow = local.getUTCDay();
     return dow !== 0 && dow !== 6;
   }
@@ -124,4 +161,14 @@ export class WorkingCalendar {
   addWorkingDays(from: Date, days: number): Date {
     return this.addWorkingMinutes(from, days * this.minutesPerDay);
   }
+}
+
+/**
+ * What the calendar cannot tell about the deadlines of the coming weeks: a warning for this year
+ * and for the year 45 days ahead (a resolve deadline, extended, runs up to 30 working days) when
+ * their notice is not known.
+ */
+export function calendarWarnings(calendar: WorkingCalendar, now: Date): string[] {
+  const years = new Set([now, new Date(now.getTime() + 45 * DAY_MS)].map((d) => new Date(d.getTime() + TZ_OFFSET_MS).getUTCFullYear()));
+  return [...years].map((y) => calendar.unknownYearWarning(y)).filter((w): w is string => w !== null);
 }

@@ -65,6 +65,12 @@ describe('configuration from the environment', () => {
     expect(message).toMatch(/CITY_BOUNDS.*south<north/);
   });
 
+  test('holiday calendar days must exist; make-up working days fall on a weekend', () => {
+    expect(() => loadConfig({ CALENDAR_HOLIDAYS: '2027-01-01,2027-02-30,2027-13-01' })).toThrow(/2027-02-30 is not a date[\s\S]*2027-13-01 is not a date/);
+    expect(() => loadConfig({ CALENDAR_WORKDAYS: '2027-02-20,2027-01-06' })).toThrow(/make-up working days are Saturdays or Sundays; not 2027-01-06/);
+    expect(loadConfig({ CALENDAR_WORKDAYS: '2027-02-20' }).CALENDAR_WORKDAYS).toEqual(['2027-02-20']);
+  });
+
   test('production needs a real AUTH_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_SECRET: required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'short' })).toThrow(/at least 32 characters/);

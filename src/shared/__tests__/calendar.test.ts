@@ -8,7 +8,7 @@
  *   2026-02-28 Sat (make-up day), 2026-03-02 Mon, 2026-04-03 Fri, 2026-04-06 Mon,
  *   2026-09-20 Sun (make-up day), 2026-09-30 Wed, 2026-10-08 Thu, 2026-10-10 Sat (make-up day).
  */
-import { DEFAULT_HOLIDAYS_2026, DEFAULT_WORKDAYS_2026, WorkingCalendar } from '../calendar';
+import { calendarWarnings, DEFAULT_HOLIDAYS_2026, DEFAULT_WORKDAYS_2026, WorkingCalendar } from '../calendar';
 
 const cal = new WorkingCalendar();
 const utc = (iso: string) => new Date(iso);
@@ -298,11 +298,12 @@ describe('startOfNextWorkingDay (次一工作日)', () => {
 
   test('a calendar with no working day gives up with an error instead of looping forever', () => {
     const days: string[] = [];
-    for (let t = Date.parse('2026-03-01T00:00:00Z'), i = 0; i < 4100; i++, t += 86_400_000) {
+    // (from 2027: no built-in make-up working day)
+    for (let t = Date.parse('2027-01-01T00:00:00Z'), i = 0; i < 4100; i++, t += 86_400_000) {
       days.push(new Date(t).toISOString().slice(0, 10));
     }
     const c = new WorkingCalendar({ holidays: days, workdays: [] });
-    expect(() => c.startOfNextWorkingDay(utc('2026-03-02T01:00:00Z'))).toThrow(/no working day found/);
+    expect(() => c.startOfNextWorkingDay(utc('2027-01-02T01:00:00Z'))).toThrow(/no working day found/);
   });
 });
 
@@ -327,7 +328,7 @@ describe('custom options', () => {
     expect(iso(c.addWorkingHours(utc('2026-03-02T05:00:00Z'), 1))).toBe('2026-03-03T02:00:00.000Z');
   });
 
-  test('custom holidays replace the defaults', () => {
+  test("a year's custom holidays replace that year's defaults", () => {
     const c = new WorkingCalendar({ holidays: ['2026-03-03'] });
     expect(c.isWorkingDay(utc('2026-03-03T04:00:00Z'))).toBe(false);
     // Spring Festival is no longer a holiday: Monday 02-16 is a working day
@@ -338,7 +339,7 @@ describe('custom options', () => {
     expect(iso(c.addWorkingHours(utc('2026-03-02T09:00:00Z'), 2))).toBe('2026-03-04T02:00:00.000Z');
   });
 
-  test('custom make-up days replace the defaults', () => {
+  test("a year's custom make-up days replace that year's defaults", () => {
     const c = new WorkingCalendar({ workdays: ['2026-03-07'] });
     expect(c.isWorkingDay(utc('2026-03-07T04:00:00Z'))).toBe(true);
     expect(c.isWorkingDay(utc('2026-02-14T04:00:00Z'))).toBe(false);
@@ -346,28 +347,48 @@ describe('custom options', () => {
     expect(iso(c.addWorkingHours(utc('2026-03-06T09:00:00Z'), 2))).toBe('2026-03-07T02:00:00.000Z');
   });
 
-  test('empty lists: only weekends are off', () => {
+  test('empty lists keep the built-in notice', () => {
     const c = new WorkingCalendar({ holidays: [], workdays: [] });
-    expect(c.isWorkingDay(utc('2026-01-01T04:00:00Z'))).toBe(true);
-    expect(c.isWorkingDay(utc('2026-02-14T04:00:00Z'))).toBe(false);
-    // 5 working days from Thursday 02-12 09:00 → Wednesday 02-18 18:00
-    expect(iso(c.addWorkingDays(utc('2026-02-12T01:00:00Z'), 5))).toBe('2026-02-18T10:00:00.000Z');
+    expect(c.isWorkingDay(utc('2026-01-01T04:00:00Z'))).toBe(false);
+    expect(c.isWorkingDay(utc('2026-02-14T04:00:00Z'))).toBe(true);
+    expect(c.knownYears).toEqual([2026]);
   });
 
-  test('a holiday of another year', () => {
-    const c = new WorkingCalendar({ holidays: ['2027-01-01'] });
-    expect(c.isWorkingDay(utc('2027-01-01T04:00:00Z'))).toBe(false);
+  test("another year's notice: its days, and 2026's still", () => {
+    const c = new WorkingCalendar({ holidays: ['2027-01-01', '2027-02-08'], workdays: ['2027-02-20'] });
+    expect(c.isWorkingDay(utc('2027-02-08T04:00:00Z'))).toBe(false);
+    expect(c.isWorkingDay(utc('2027-02-20T04:00:00Z'))).toBe(true);
     // Thursday 2026-12-31 17:00 + 2 h → Monday 2027-01-04 10:00
     expect(iso(c.addWorkingHours(utc('2026-12-31T09:00:00Z'), 2))).toBe('2027-01-04T02:00:00.000Z');
+    // 2026's built-in notice stands: Spring Festival, the make-up Saturday
+    expect(c.isWorkingDay(utc('2026-02-16T04:00:00Z'))).toBe(false);
+    expect(c.isWorkingDay(utc('2026-02-14T04:00:00Z'))).toBe(true);
+    expect(c.knownYears).toEqual([2026, 2027]);
+    expect(c.unknownYearWarning(2027)).toBeNull();
+  });
+
+  test('a year whose notice is not known: the statutory days on fixed dates are off (元旦, 劳动节 1-2 May, 国庆节 1-3 October), and it is said', () => {
+    // 2027-01-01 Fri, 2027-05-03 Mon, 2027-10-01 Fri, 2027-02-08 Mon (春节 by the lunar calendar: not known without the notice)
+    expect(cal.isWorkingDay(utc('2027-01-01T04:00:00Z'))).toBe(false);
+    expect(cal.isWorkingDay(utc('2027-05-03T04:00:00Z'))).toBe(true);
+    expect(cal.isWorkingDay(utc('2027-10-01T04:00:00Z'))).toBe(false);
+    expect(cal.isWorkingDay(utc('2027-02-08T04:00:00Z'))).toBe(true);
+    // a ticket dispatched Thursday 2026-12-31 17:00 with 2 working hours to accept: Monday 2027-01-04 10:00
+    expect(iso(cal.addWorkingHours(utc('2026-12-31T09:00:00Z'), 2))).toBe('2027-01-04T02:00:00.000Z');
+    expect(cal.unknownYearWarning(2026)).toBeNull();
+    expect(cal.unknownYearWarning(2027)).toMatch(/no holiday notice for 2027.*CALENDAR_HOLIDAYS/);
+    // said from mid-November on (deadlines of the coming weeks reach into the new year), not in June
+    expect(calendarWarnings(cal, utc('2026-06-01T04:00:00Z'))).toEqual([]);
+    expect(calendarWarnings(cal, utc('2026-12-01T04:00:00Z'))).toEqual([cal.unknownYearWarning(2027)]);
   });
 
   test('a calendar with no working time gives up with an error instead of looping forever', () => {
     const days: string[] = [];
-    for (let t = Date.parse('2026-03-01T00:00:00Z'), i = 0; i < 4100; i++, t += 86_400_000) {
+    for (let t = Date.parse('2027-01-01T00:00:00Z'), i = 0; i < 4100; i++, t += 86_400_000) {
       days.push(new Date(t).toISOString().slice(0, 10));
     }
     const c = new WorkingCalendar({ holidays: days, workdays: [] });
-    expect(() => c.addWorkingMinutes(utc('2026-03-02T01:00:00Z'), 1)).toThrow(/no working time found/);
+    expect(() => c.addWorkingMinutes(utc('2027-01-04T01:00:00Z'), 1)).toThrow(/no working time found/);
   });
 });
 
