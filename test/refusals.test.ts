@@ -354,6 +354,27 @@ describe('ILLEGAL_TRANSITION: steps the lifecycle does not allow', () => {
     );
   });
 
+  test('requestExtension after the deadline has passed; approving one whose new deadline has passed too', async () => {
+    const start = clock.now();
+    try {
+      const late = await ticketAt('IN_PROGRESS');
+      clock.advance(10 * 24 * 3_600_000); // past its 5 working days
+      await refusedAndUnchanged(
+        late,
+        () => t.gql(RequestExtensionDocument, { input: { ...v(late), days: 2, reason: '需协调' } }, deps['440106-UM']),
+        'ILLEGAL_TRANSITION',
+      );
+      clock.set(start);
+      const slow = await ticketAt('IN_PROGRESS');
+      slow.version = (await t.ok(RequestExtensionDocument, { input: { ...v(slow), days: 1, reason: '需协调' } }, deps['440106-UM'])).requestExtension.version;
+      clock.advance(12 * 24 * 3_600_000); // the supervisor answers long after
+      await refusedAndUnchanged(slow, () => t.gql(DecideExtensionDocument, { input: { ...v(slow), approve: true } }, supervisor), 'ILLEGAL_TRANSITION');
+      expect((await t.gql(DecideExtensionDocument, { input: { ...v(slow), approve: false } }, supervisor)).errors).toBeUndefined();
+    } finally {
+      clock.set(start);
+    }
+  });
+
   test('addCoDepartments before the ticket is accepted', async () => {
     const r = await ticketAt('DISPATCHED');
     await refusedAndUnchanged(

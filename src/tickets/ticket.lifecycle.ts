@@ -302,6 +302,10 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
       if (state.extensionPending) {
         throw illegalTransition(state.status, 'request an extension for', 'an extension request is already pending');
       }
+      // (延期 is asked for within the time: past it, the ticket is overdue)
+      if (state.resolveDeadline && env.now >= new Date(state.resolveDeadline)) {
+        throw illegalTransition(state.status, 'request an extension for', `its deadline (${state.resolveDeadline}) has passed: an extension is asked for before it`);
+      }
       checkExtension(state, cmd.days, env);
       return { type: TicketEventType.EXTENSION_REQUESTED, to: state.status, changes: { extensionPending: true } };
     }
@@ -312,7 +316,12 @@ export function decide(state: TicketState, cmd: Command, env: DecideEnv): Decisi
       const changes: Partial<TicketState> = { extensionPending: false };
       if (cmd.approve) {
         requireStatus(state, 'extend', TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS);
-        changes.resolveDeadline = checkExtension(state, cmd.days, env).toISOString();
+        const extended = checkExtension(state, cmd.days, env);
+        // approved so late that the new deadline has passed too: it would only restart the escalations
+        if (extended <= env.now) {
+          throw illegalTransition(state.status, 'extend', `the deadline it asks for (${extended.toISOString()}) has passed too: refuse the request (approve: false)`);
+        }
+        changes.resolveDeadline = extended.toISOString();
       }
       return { type: TicketEventType.EXTENSION_DECIDED, to: state.status, changes };
     }
