@@ -186,6 +186,26 @@ describe('LABOUR_DISPUTE: six tickets in two days from one relocating factory', 
   });
 });
 
+test('LABOUR_DISPUTE: the router sure of a labour matter for a text that does not speak of work raises nothing; a dispute that does, in the same district, is raised', async () => {
+  clock.advance(DAY);
+  const land = await intake({ title: '拆迁', content: '我们村三十多户村民的拆迁补偿款一直没到位', districtCode: '440114' });
+  const seen = await gql<{ node: { matter: { code: string } | null; routing: { method: string | null } } }>(
+    supervisor,
+    'query($id: ID!) { node(id: $id) { ... on Ticket { matter { code } routing { method } } } }',
+    { id: land.id },
+  );
+  // (what makes this case: the router chose a labour matter by itself)
+  expect(seen.data!.node).toMatchObject({ matter: { code: expect.stringMatching(/^LABOUR\./) }, routing: { method: 'AUTO' } });
+  clock.advance(HOUR);
+  await intake({ title: '讨薪', content: '丰收食品厂拖欠我们四十多名工人三个月工资', districtCode: '440114' });
+  const raised = await until('the real dispute’s alert', async () => {
+    const found = (await alerts(supervisor, { kinds: ['LABOUR_DISPUTE'] })).filter((a) => a.district.code === '440114');
+    return found.length ? found : null;
+  });
+  expect(raised).toHaveLength(1);
+  expect(raised[0].evidence.map((e) => e.number)).not.toContain(land.number);
+});
+
 test('REPEAT_CALLER: one caller, three tickets in a month', async () => {
   const phone = '13922223333';
   const numbers: string[] = [];

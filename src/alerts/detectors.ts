@@ -1,12 +1,13 @@
 import { underSavepoint } from '../realtime/consumer';
 import type { Tx } from '../realtime/consumer';
 import type { StreamEvent } from '../realtime/events';
-import { employerKey, employerName, isLabourDispute, peopleAffected, prepareText } from '../risk/extract';
+import { employerKey, employerName, isLabourDispute, peopleAffected, prepareText, speaksOfWork } from '../risk/extract';
 import { labourSeverity, surgeSeverity } from '../risk/severity';
 import { isSurge, surgeScore } from '../risk/stats';
 import { AlertKind, AlertSeverity } from './alert.entity';
 import { parseUuidArray } from '../realtime/events';
 import { MAX_EVIDENCE, raiseOrUpdate } from './alert.store';
+import { RoutingMethod } from '../dutylist/dutylist.enums';
 
 /** The detectors' thresholds (configurable; the defaults are documented in the README). */
 export interface DetectorSettings {
@@ -65,6 +66,8 @@ interface TicketRow {
   matter_id: string | null;
   matter_code: string | null;
   matter_name: string | null;
+  /** how it got its matter (the router's AUTO, an operator's MANUAL, ARBITRATION) */
+  routing_method: string | null;
   cell: string | null;
   citizen_key: string | null;
   created_at: Date;
@@ -102,7 +105,7 @@ export class RiskDetectors {
     if (createdIds.size || rematched.size) {
       const { rows: found } = await tx.query<Omit<TicketRow, 'as_of'>>(
         `select t.id, t.number, t.title, t.content, t.district_id, t.matter_id, m.code as matter_code, m.name as matter_name,
-                t.cell, t.citizen_key, t.created_at,
+                t.routing ->> 'method' as routing_method, t.cell, t.citizen_key, t.created_at,
                 t.id = any($2::uuid[]) and exists (select 1 from risk_signals s where s.ticket_id = t.id and s.kind = '${AlertKind.LABOUR_DISPUTE}') as signalled
          from tickets t left join matters m on m.id = t.matter_id
          where t.id = any($1::uuid[])`,
@@ -171,7 +174,11 @@ export class RiskDetectors {
       if (t.signalled) continue;
       const text = prepareText(`${t.title}\n${t.content}`);
       const match = isLabourDispute(text);
-      if (!match.matched && !(t.matter_code && LABOUR_MATTERS.test(t.matter_code))) continue;
+      // a labour matter counts whatever the wording when a person chose it; the router's choice
+      // only where the text speaks of work at all (村民的拆迁补偿款 is no labour dispute, however
+      // sure the router was)
+      const labourMatter = !!t.matter_code && LABOUR_MATTERS.test(t.matter_code) && (t.routing_method !== RoutingMethod.AUTO || speaksOfWork(text));
+      if (!match.matched && !labourMatter) continue;
       const people = peopleAffected(text);
       const employer = employerName(text);
       const ekey = employer ? employerKey(employer) : '';

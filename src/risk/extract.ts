@@ -592,6 +592,11 @@ const LABOUR_TERMS: readonly LabourTerm[] = [
 const WORK_CONTEXT =
   /员工|工人|职工|农民工|工友|民工|工厂|厂里|厂方|上班|工资|离职|工龄|入职|劳动合同|劳动者|劳动关系|包工头|用人单位|打工|雇主/u;
 
+/** Does the text speak of work at all (员工, 工资, 上班, 用人单位…)? */
+export function speaksOfWork(text: string): boolean {
+  return WORK_CONTEXT.test(prepareText(text));
+}
+
 /**
  * Whether a ticket is a labour dispute (劳资纠纷), and the terms that say so: wage arrears
  * (拖欠工资, 欠薪, 工资未发, 讨薪), compensation (经济补偿, 遣散费, 补偿款, 赔偿金, 搬迁补偿),
