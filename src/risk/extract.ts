@@ -445,7 +445,7 @@ const BARE_PLACES: readonly string[] = [
   '黄江', '沙田', '道滘', '洪梅', '麻涌', '望牛墩', '中堂', '高埗', '东坑', '禅城', '南海', '顺德',
   '三水', '高明',
 ];
-const CORPORATE_ENDINGS = /(?:股份有限公司|有限责任公司|有限公司|公司)$/u;
+const CORPORATE_ENDINGS = /(?:股份有限公司|有限责任公司|有限公司|公司|工厂|厂)$/u;
 const ADMIN_PREFIXES: readonly RegExp[] = [
   /^[\p{Script=Han}]{2,3}省/u,
   /^[\p{Script=Han}]{2,4}?市(?![场政民区])/u,
@@ -464,8 +464,9 @@ const NOT_PLACE_BEFORE: Readonly<Record<string, ReadonlySet<string>>> = {
  * The key employers cluster by ('' when the name is only a mask and a business word, e.g.
  * 某某公司: no key): the name without its province, city, district and town
  * (广东省, 东莞市, 天河区, 长安镇, or a bare 广州/天河), its legal form (有限公司, 有限责任公司,
- * 股份有限公司, 公司), a street address (珠吉路, 建设大道88号) and a bracketed branch, lower
- * case. `东莞市长安镇华达电子厂`, `天河区珠吉路华达电子厂` and `华达电子厂` share the key `华达电子厂`.
+ * 股份有限公司, 公司) or 厂 — callers say 厂 where the register says 有限公司 — a street
+ * address (珠吉路, 建设大道88号) and a bracketed branch, lower case. `东莞市长安镇华达电子厂`,
+ * `天河区珠吉路华达电子厂`, `华达电子有限公司` and `华达电子厂` share the key `华达电子`.
  */
 export function employerKey(name: string): string {
   let s = prepareText(name, 200)

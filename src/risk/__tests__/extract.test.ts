@@ -209,9 +209,11 @@ describe('employerName', () => {
 
 describe('employerKey', () => {
   test('place prefixes and legal forms go, so one employer clusters together', () => {
-    expect(employerKey('东莞市长安镇华达电子厂')).toBe('华达电子厂');
-    expect(employerKey('华达电子厂')).toBe('华达电子厂');
-    expect(employerKey('广东省东莞市虎门镇某某服装厂')).toBe('某某服装厂');
+    expect(employerKey('东莞市长安镇华达电子厂')).toBe('华达电子');
+    expect(employerKey('华达电子厂')).toBe('华达电子');
+    // what callers call 厂 is registered as 有限公司
+    expect(employerKey('广州市华达电子有限公司')).toBe('华达电子');
+    expect(employerKey('广东省东莞市虎门镇某某服装厂')).toBe('某某服装');
     expect(employerKey('惠州市XX实业有限公司')).toBe('xx实业');
     expect(employerKey('深圳市华强电子股份有限公司')).toBe('华强电子');
     expect(employerKey('某某科技有限公司（东莞分公司）')).toBe('某某科技');
@@ -219,7 +221,7 @@ describe('employerKey', () => {
 
   test('a mask and a business word alone (某某公司, XX厂) is no key: two callers saying it may mean two employers', () => {
     for (const name of ['某某公司', 'XX有限公司', '某某厂', '东莞市某某建筑工地', 'xx店']) expect(employerKey(name)).toBe('');
-    expect(employerKey('某某服装厂')).toBe('某某服装厂');
+    expect(employerKey('某某服装厂')).toBe('某某服装');
     expect(employerKey('XX物业管理公司')).toBe('xx物业管理');
   });
 
