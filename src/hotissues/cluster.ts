@@ -639,8 +639,9 @@ function topKeywords(centroid: Map<number, number>, terms: string[], texts: stri
   const needed = Math.max(2, Math.ceil(texts.length / 2));
   const out: string[] = [];
   for (const surface of ranked) {
-    const keyword = grow(surface, texts, needed);
-    if (out.some((k) => k.includes(keyword))) continue;
+    const keyword = toWholeWords(grow(surface, texts, needed), texts);
+    // (nor one that runs on from another: 看到任何通知 and 任何通知什么时候)
+    if (out.some((k) => k.includes(keyword) || runsOn(k, keyword) || runsOn(keyword, k))) continue;
     for (let i = out.length - 1; i >= 0; i--) if (keyword.includes(out[i])) out.splice(i, 1);
     out.push(keyword);
     if (out.length >= count) break;
@@ -683,6 +684,38 @@ function grow(word: string, texts: string[], needed: number): string {
     current = grown;
     holders = still;
   }
+}
+
+/**
+ * A grown keyword cut to whole words (jieba's) of a text it was grown in: no word begun or left
+ * half-way — 地拖欠农民工工资 → 拖欠农民工工资, 工地拖欠农民工工 → 工地拖欠农民工. Left as it is when
+ * nothing of two characters or more would remain.
+ */
+function toWholeWords(keyword: string, texts: string[]): string {
+  const text = texts.find((t) => t.includes(keyword));
+  if (!text) return keyword;
+  const cuts = new Set<number>([0, text.length]);
+  let from = 0;
+  for (const w of segmentWords(text)) {
+    const i = text.indexOf(w, from);
+    if (i < 0) continue;
+    cuts.add(i);
+    cuts.add(i + w.length);
+    from = i + w.length;
+  }
+  const at = text.indexOf(keyword);
+  let start = at;
+  let end = at + keyword.length;
+  while (start < end && !cuts.has(start)) start++;
+  while (end > start && !cuts.has(end)) end--;
+  const whole = text.slice(start, end);
+  return [...whole].length >= 2 ? whole : keyword;
+}
+
+/** Does `b` begin with two or more characters that `a` ends with (a phrase running on)? */
+function runsOn(a: string, b: string): boolean {
+  for (let n = Math.min(a.length, b.length) - 1; n >= 2; n--) if (a.endsWith(b.slice(0, n))) return true;
+  return false;
 }
 
 /** Grown keywords are at most this long (a place or company name, not a phrase). */

@@ -1,5 +1,7 @@
 /** Hot issues (热点问题): topics of recent tickets and their heat. */
+import { segmentWords } from '../../routing/tokenize';
 import { heatIndex, hotIssues, topicTerms } from '../cluster';
+import { normalizeForMatching } from '../similarity';
 import type { HotIssueItem } from '../cluster';
 
 const DAY = 86_400_000;
@@ -94,6 +96,34 @@ describe('hotIssues', () => {
       expect(h.evidenceIds).toHaveLength(3);
       expect(h.ticketIds).toEqual(expect.arrayContaining(h.evidenceIds));
       expect(h.id).toBe(`hot:${h.ticketIds[0]}`);
+    }
+  });
+
+  test('keywords are whole words of the texts (jieba’s), never a word cut in half, nor one running on from another', () => {
+    const day = (xs: string[], prefix: string) => xs.map((text, i) => ({ id: `${prefix}${i}`, text, time: new Date(START + i * DAY) }));
+    const wages = ['工地拖欠农民工工资三个月了，老板跑路', '我们工地拖欠农民工工资，包工头不见了', '反映工地拖欠农民工工资问题，三十多人', '某某工地拖欠农民工工资已经半年'];
+    const outages = ['凤凰家园突然停水，没有看到任何通知，什么时候恢复？', '凤凰家园又停水了，没有看到任何通知，什么时候恢复供水', '凤凰家园停水两天，没看到任何通知，什么时候恢复'];
+    const issues = hotIssues([...day(wages, 'w'), ...day(outages, 'o'), ...items(OTHERS, 'other-', 1)], { minCount: 2 });
+    expect(issues.length).toBeGreaterThanOrEqual(2);
+    const wholeIn = (keyword: string, text: string) => {
+      const cuts = new Set([0, text.length]);
+      let from = 0;
+      for (const w of segmentWords(text)) {
+        const i = text.indexOf(w, from);
+        if (i < 0) continue;
+        cuts.add(i);
+        cuts.add(i + w.length);
+        from = i + w.length;
+      }
+      for (let at = text.indexOf(keyword); at >= 0; at = text.indexOf(keyword, at + 1)) if (cuts.has(at) && cuts.has(at + keyword.length)) return true;
+      return false;
+    };
+    for (const h of issues) {
+      const texts = [...wages, ...outages].filter((_, i) => h.ticketIds.includes(i < wages.length ? `w${i}` : `o${i - wages.length}`)).map(normalizeForMatching);
+      if (!texts.length) continue;
+      for (const k of h.keywords.slice(0, 3)) expect([k, texts.some((t) => wholeIn(k, t))]).toEqual([k, true]);
+      const [a, b] = h.keywords;
+      expect(b && a.slice(-2) === b.slice(0, 2)).toBeFalsy();
     }
   });
 
