@@ -38,7 +38,7 @@ export class DepartmentFigures {
   @Field(() => Int, { description: 'Resolved by the resolve deadline of its current handling (a re-opened ticket: its re-handling).' })
   resolvedOnTime!: number;
 
-  @Field(() => Int, { description: '超期: not resolved, past the resolve deadline now.' })
+  @Field(() => Int, { description: '超期: not resolved, past the resolve deadline now (a ticket late to be accepted is not yet counted here: see `acceptedOnTime` and `Ticket.overdue`).' })
   overdue!: number;
 
   @Field(() => Int, { description: '回访: return visits of the tickets it leads now, every caller’s (merged duplicates’ too; a re-opened ticket’s each).' })

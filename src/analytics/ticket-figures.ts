@@ -109,7 +109,7 @@ export class TicketFigures {
   @Field(() => Float, { nullable: true, description: 'Mean hours from intake to resolution; null when none is resolved.' })
   meanHoursToResolve!: number | null;
 
-  @Field(() => Int, { description: '超期: not resolved and past the resolve deadline now.' })
+  @Field(() => Int, { description: '超期: not resolved and past the resolve deadline now (a ticket late to be accepted is not yet counted here: see `acceptedOnTime` and `Ticket.overdue`).' })
   overdue!: number;
 
   @Field(() => Int, { description: '退单: reports rejected by a department at least once; by department, the reports that department rejected (from the audit log: an overruled reject counts too).' })
