@@ -41,6 +41,16 @@ export function escalationTimes(due: Date, calendar: WorkingCalendar): Record<Su
   };
 }
 
+/** Whole working days that have begun and ended between `due` and `now` (the days it is late by). */
+export function workingDaysSince(due: Date, now: Date, calendar: WorkingCalendar): number {
+  let n = 0;
+  for (let day = calendar.startOfNextWorkingDay(due); n < 1000; day = calendar.startOfNextWorkingDay(day)) {
+    if (calendar.addWorkingDays(day, 1) > now) break;
+    n++;
+  }
+  return n;
+}
+
 /** The escalation levels a ticket has reached `now`, for its deadline `due`, lowest first. */
 export function levelsReached(due: Date, now: Date, calendar: WorkingCalendar): SupervisionLevel[] {
   const at = escalationTimes(due, calendar);
@@ -107,13 +117,16 @@ export class SlaClock extends LeaderWorker {
           const key = t.urgency === 'URGENT' || reached.includes(SupervisionLevel.SUPERVISION);
           if (inserted.length && key) {
             const overdueDays = Math.floor((now.getTime() - new Date(t.due_at).getTime()) / 86_400_000);
+            // (deadlines are kept in working days: so is the delay told, or in hours within the first)
+            const overdueWorkingDays = workingDaysSince(new Date(t.due_at), now, this.o.calendar);
+            const late = overdueWorkingDays >= 1 ? `${overdueWorkingDays}个工作日` : `${Math.max(1, Math.floor((now.getTime() - new Date(t.due_at).getTime()) / 3_600_000))}小时`;
             await raiseOrUpdate(c, {
               kind: AlertKind.OVERDUE,
               key: `${AlertKind.OVERDUE}:${t.id}`,
               districtId: t.district_id,
               severity: SEVERITY[top],
-              title: `超期${WORDS[top]}：${t.number}${t.urgency === 'URGENT' ? '（紧急）' : ''}，已超期${overdueDays}天`,
-              figures: { number: t.number, level: top, dueAt: new Date(t.due_at).toISOString(), overdueDays, urgent: t.urgency === 'URGENT' },
+              title: `超期${WORDS[top]}：${t.number}${t.urgency === 'URGENT' ? '（紧急）' : ''}，已超期${late}`,
+              figures: { number: t.number, level: top, dueAt: new Date(t.due_at).toISOString(), overdueDays, overdueWorkingDays, urgent: t.urgency === 'URGENT' },
               ticketIds: [t.id],
               ticketCount: 1,
               at: now,

@@ -4,7 +4,7 @@
  * 03-06 Fri, 09-30 Wed (eve of National Day, 10-01..07 off), 10-08 Thu, 10-10 Sat (make-up day).
  */
 import { WorkingCalendar } from '../../shared/calendar';
-import { escalationTimes, levelsReached } from '../sla.clock';
+import { escalationTimes, levelsReached, workingDaysSince } from '../sla.clock';
 
 const cal = new WorkingCalendar();
 const utc = (iso: string) => new Date(iso);
@@ -49,4 +49,15 @@ test('the levels come in order, each once reached stays reached', () => {
   const lengths = seen.map((l) => l.length);
   expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
   expect(seen[seen.length - 1]).toEqual(['REMINDER', 'SUPERVISION', 'NOTICE']);
+});
+
+test('how late a ticket is, in whole working days (the alert says 已超期N个工作日): weekends and holidays do not count', () => {
+  const due = utc('2026-03-06T09:00:00Z'); // Friday 17:00
+  expect(workingDaysSince(due, utc('2026-03-09T09:00:00Z'), cal)).toBe(0); // Monday 17:00: Monday not over
+  expect(workingDaysSince(due, utc('2026-03-09T10:00:00Z'), cal)).toBe(1); // Monday 18:00: one
+  expect(workingDaysSince(due, utc('2026-03-13T10:00:00Z'), cal)).toBe(5); // the next Friday 18:00
+  // the eve of National Day: the holiday week is not counted; the make-up Saturday 10-10 is
+  const eve = utc('2026-09-30T09:00:00Z');
+  expect(workingDaysSince(eve, utc('2026-10-07T10:00:00Z'), cal)).toBe(0);
+  expect(workingDaysSince(eve, utc('2026-10-10T10:00:00Z'), cal)).toBe(3); // 10-08, 10-09, 10-10
 });
