@@ -524,3 +524,25 @@ describe('OVERDUE: the SLA clock counts working days for every level (DOMAIN.md,
     expect(await levels(tk.number)).toEqual([]);
   });
 });
+
+test('SURGE: a busy matter’s usual morning hour is no surge; twice its usual in that hour is', async () => {
+  // (last: it moves the shared clock on by ten days) nine mornings, 09:00 in Guangzhou (01:00 UTC): six street-light reports each
+  const firstMorning = Math.ceil((clock.now().getTime() + DAY) / DAY) * DAY + HOUR;
+  const morning = async (day: number, reports: number, from = 0) => {
+    for (let i = from; i < from + reports; i++) {
+      clock.set(new Date(firstMorning + day * DAY + i * 3 * 60_000));
+      await intake({ title: `路灯不亮${day}-${i}`, content: `科学城大道第${i + 1}盏路灯晚上不亮`, matterCode: 'CITY.STREETLIGHT', districtCode: '440112' });
+    }
+  };
+  for (let day = 0; day < 9; day++) await morning(day, 6);
+  await t.hub.risk.drain();
+  const surges = async () => (await alerts(supervisor, { kinds: ['SURGE'] })).filter((a) => a.district.code === '440112');
+  // (against the day's average hour — 6 a day, 0.25 an hour — each of these mornings would be one)
+  expect(await surges()).toEqual([]);
+  await morning(9, 16);
+  const [alert] = await until('the surge alert', async () => {
+    const found = await surges();
+    return found.length && found[0].ticketCount === 16 ? found : null;
+  });
+  expect(alert.figures).toMatchObject({ observed: 16, expected: 6, baselineDays: expect.any(Number), matterCode: 'CITY.STREETLIGHT' });
+});

@@ -315,20 +315,23 @@ export class RiskDetectors {
     const windowMs = s.surgeWindowMinutes * 60_000;
     const to = t.as_of;
     const from = new Date(to.getTime() - windowMs);
-    // the baseline covers the days the district has history for, up to surgeBaselineDays
+    // the baseline covers the whole days the district has history for, up to surgeBaselineDays:
+    // the same window of each of those days — calls come by the hour of the day (a busy matter's
+    // morning hour is two or three times its daily average, every morning: no surge)
     const history = (from.getTime() - (await this.firstTicketAt(tx, t.district_id)).getTime()) / DAY;
     if (history < s.surgeMinHistoryDays) return;
-    const baselineDays = Math.min(s.surgeBaselineDays, history);
-    const baselineFrom = new Date(from.getTime() - baselineDays * DAY);
+    const baselineDays = Math.floor(Math.min(s.surgeBaselineDays, history));
     const { rows } = await tx.query<{ observed: number; before: number; ids: string[] | string }>(
-      `select count(*) filter (where created_at > $3)::int as observed,
-              count(*) filter (where created_at <= $3)::int as before,
-              (array_agg(id order by created_at desc, id) filter (where created_at > $3))[1:200] as ids
-       from tickets where district_id = $1 and matter_id = $2 and created_at > $4 and created_at <= $5`,
-      [t.district_id, t.matter_id, from, baselineFrom, to],
+      `select count(*)::int as observed,
+              (array_agg(id order by created_at desc, id))[1:200] as ids,
+              (select count(*)::int from generate_series(1, $5::int) as d(k)
+                 join tickets b on b.district_id = $1 and b.matter_id = $2
+                  and b.created_at > $3::timestamptz - make_interval(days => d.k) and b.created_at <= $4::timestamptz - make_interval(days => d.k)) as before
+       from tickets where district_id = $1 and matter_id = $2 and created_at > $3 and created_at <= $4`,
+      [t.district_id, t.matter_id, from, to, baselineDays],
     );
     const observed = rows[0].observed;
-    const expected = (rows[0].before * windowMs) / (baselineDays * DAY);
+    const expected = rows[0].before / baselineDays;
     const input = { observed, expected, minObserved: s.surgeMinObserved, pValue: s.surgePValue, minRatio: s.surgeMinRatio };
     if (!isSurge(input)) return;
     const score = surgeScore(input);
@@ -345,7 +348,7 @@ export class RiskDetectors {
         ratio: round(score.ratio),
         pValue: score.pValue,
         windowMinutes: s.surgeWindowMinutes,
-        baselineDays: Math.round(baselineDays * 10) / 10,
+        baselineDays,
         matterCode: t.matter_code,
       },
       ticketIds: parseUuidArray(rows[0].ids).reverse(),

@@ -99,6 +99,8 @@ export interface Hub {
   stream: EventStream;
   relay: OutboxRelay;
   rollups: CheckpointedConsumer;
+  /** the risk detectors' consumer (tests drain it) */
+  risk: CheckpointedConsumer;
   retention: RetentionJob;
   apiKeys: ApiKeys;
   stop(): Promise<void>;
@@ -552,6 +554,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     stream,
     relay,
     rollups,
+    risk,
     retention,
     apiKeys,
     async stop() {
