@@ -20,7 +20,7 @@
  * 4. Each topic with at least `minCount` distinct tickets is a {@link HotIssue}, with its heat
  *    ({@link heatIndex}); the `first` hottest are returned.
  */
-import { segmentWords } from '../routing/tokenize';
+import { segmentWords, wordBoundaries } from '../routing/tokenize';
 import { capText, normalizeForMatching } from './similarity';
 
 /** A ticket (or online message) as hot-issue detection sees it. */
@@ -694,15 +694,7 @@ function grow(word: string, texts: string[], needed: number): string {
 function toWholeWords(keyword: string, texts: string[]): string {
   const text = texts.find((t) => t.includes(keyword));
   if (!text) return keyword;
-  const cuts = new Set<number>([0, text.length]);
-  let from = 0;
-  for (const w of segmentWords(text)) {
-    const i = text.indexOf(w, from);
-    if (i < 0) continue;
-    cuts.add(i);
-    cuts.add(i + w.length);
-    from = i + w.length;
-  }
+  const cuts = wordBoundaries(text);
   const at = text.indexOf(keyword);
   let start = at;
   let end = at + keyword.length;

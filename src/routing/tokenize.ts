@@ -103,6 +103,20 @@ export function segmentWords(normalized: string): string[] {
   return words;
 }
 
+/** Where jieba's words of a (normalised) text begin and end, as UTF-16 offsets, with 0 and its length. */
+export function wordBoundaries(text: string): Set<number> {
+  const cuts = new Set<number>([0, text.length]);
+  let from = 0;
+  for (const w of segmentWords(text)) {
+    const i = text.indexOf(w, from);
+    if (i < 0) continue;
+    cuts.add(i);
+    cuts.add(i + w.length);
+    from = i + w.length;
+  }
+  return cuts;
+}
+
 /** The text a feature stands for: `w:路灯` → `路灯`. */
 export function featureSurface(feature: string): string {
   return feature.startsWith(WORD_PREFIX) || feature.startsWith(CHAR_PREFIX) ? feature.slice(2) : feature;

@@ -1,5 +1,5 @@
 /** Hot issues (热点问题): topics of recent tickets and their heat. */
-import { segmentWords } from '../../routing/tokenize';
+import { wordBoundaries } from '../../routing/tokenize';
 import { heatIndex, hotIssues, topicTerms } from '../cluster';
 import { normalizeForMatching } from '../similarity';
 import type { HotIssueItem } from '../cluster';
@@ -106,15 +106,7 @@ describe('hotIssues', () => {
     const issues = hotIssues([...day(wages, 'w'), ...day(outages, 'o'), ...items(OTHERS, 'other-', 1)], { minCount: 2 });
     expect(issues.length).toBeGreaterThanOrEqual(2);
     const wholeIn = (keyword: string, text: string) => {
-      const cuts = new Set([0, text.length]);
-      let from = 0;
-      for (const w of segmentWords(text)) {
-        const i = text.indexOf(w, from);
-        if (i < 0) continue;
-        cuts.add(i);
-        cuts.add(i + w.length);
-        from = i + w.length;
-      }
+      const cuts = wordBoundaries(text);
       for (let at = text.indexOf(keyword); at >= 0; at = text.indexOf(keyword, at + 1)) if (cuts.has(at) && cuts.has(at + keyword.length)) return true;
       return false;
     };
