@@ -722,6 +722,8 @@ describe('BAD_USER_INPUT with extensions.field', () => {
       // (a literal is checked with the document)
       ['{ tickets(first: 1, filter: { createdFrom: "0000-06-01T00:00:00Z" }) { totalCount } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
       ['mutation($i: SubmitClueInput!) { submitClue(input: $i) { id } }', { i: { sourcePlatform: '微博', text: '井盖丢了', postedAt: '0000-01-01T00:00:00Z' } }, 'BAD_USER_INPUT'],
+      // (the last day of 9999 at UTC−14 is already year 10000 in UTC)
+      ['query($d: DateTimeISO) { tickets(first: 1, filter: { createdFrom: $d }) { totalCount } }', { d: '9999-12-31T23:59:59-14:00' }, 'BAD_USER_INPUT'],
     ] as const) {
       const res = await t.raw({ query, variables }, { authorization: `Bearer ${supervisor}` });
       expect(res.status).toBeLessThan(500);
@@ -729,6 +731,9 @@ describe('BAD_USER_INPUT with extensions.field', () => {
       expect(res.body.errors?.[0].message).toMatch(/years 1–9999/);
     }
     expect(await totalCount()).toBe(before);
+    // an old date is a date: 1850 is taken
+    const old = await t.raw({ query: 'query($d: DateTimeISO) { tickets(first: 1, filter: { createdFrom: $d }) { totalCount } }', variables: { d: '1850-01-01T00:00:00Z' } }, { authorization: `Bearer ${supervisor}` });
+    expect(old.body.errors).toBeUndefined();
   });
 
   test('a malformed id', async () => {

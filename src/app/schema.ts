@@ -108,11 +108,13 @@ export async function buildHubSchema(services: Services): Promise<GraphQLSchema>
  * such a date reached it as an internal error). Same name and description: the SDL is unchanged.
  */
 const base = GraphQLISODateTime.toConfig();
-const FIRST = Date.UTC(1, 0, 1) - 14 * 3_600_000;
-const LAST = Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 14 * 3_600_000;
+// (a day inside each end: the database driver may write the instant in a time zone of up to ±14 h.
+// Parsed, not Date.UTC: that reads years 0–99 as 1900–1999)
+const FIRST = Date.parse('0001-01-02T00:00:00Z');
+const LAST = Date.parse('9999-12-31T00:00:00Z');
 function inYears(d: Date): Date {
   const t = d.getTime();
-  if (!(t >= FIRST && t <= LAST)) throw new GraphQLError(`DateTimeISO cannot represent a date outside the years 1–9999: ${d.toISOString()}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!(t >= FIRST && t < LAST)) throw new GraphQLError(`DateTimeISO cannot represent a date outside the years 1–9999: ${d.toISOString()}`, { extensions: { code: 'BAD_USER_INPUT' } });
   return d;
 }
 export const DateTimeISO = new GraphQLScalarType({
