@@ -445,7 +445,7 @@ const BARE_PLACES: readonly string[] = [
   '黄江', '沙田', '道滘', '洪梅', '麻涌', '望牛墩', '中堂', '高埗', '东坑', '禅城', '南海', '顺德',
   '三水', '高明',
 ];
-const CORPORATE_ENDINGS = /(?:股份有限公司|有限责任公司|有限公司|公司|工厂|厂)$/u;
+const CORPORATE_ENDINGS = /(?:股份有限公司|有限责任公司|有限公司|公司)$/u;
 const ADMIN_PREFIXES: readonly RegExp[] = [
   /^[\p{Script=Han}]{2,3}省/u,
   /^[\p{Script=Han}]{2,4}?市(?![场政民区])/u,
@@ -497,6 +497,9 @@ export function employerKey(name: string): string {
       }
     }
   }
+  // 厂 last, after the places (虎门华达厂 → 华达厂 → 华达): what callers call 厂 the register calls 有限公司
+  const plain = s.replace(/(?:工厂|厂)$/u, '');
+  if (plain.length >= 2) s = plain;
   return maskedOnly(s) ? '' : s;
 }
 

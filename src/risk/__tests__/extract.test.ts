@@ -213,6 +213,8 @@ describe('employerKey', () => {
     expect(employerKey('华达电子厂')).toBe('华达电子');
     // what callers call 厂 is registered as 有限公司
     expect(employerKey('广州市华达电子有限公司')).toBe('华达电子');
+    // a short name: the place goes before 厂 does
+    for (const name of ['虎门华达厂', '东莞市虎门镇华达厂', '华达厂', '华达有限公司']) expect([name, employerKey(name)]).toEqual([name, '华达']);
     expect(employerKey('广东省东莞市虎门镇某某服装厂')).toBe('某某服装');
     expect(employerKey('惠州市XX实业有限公司')).toBe('xx实业');
     expect(employerKey('深圳市华强电子股份有限公司')).toBe('华强电子');
