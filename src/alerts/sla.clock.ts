@@ -41,14 +41,10 @@ export function escalationTimes(due: Date, calendar: WorkingCalendar): Record<Su
   };
 }
 
-/** Whole working days that have begun and ended between `due` and `now` (the days it is late by). */
-export function workingDaysSince(due: Date, now: Date, calendar: WorkingCalendar): number {
-  let n = 0;
-  for (let day = calendar.startOfNextWorkingDay(due); n < 1000; day = calendar.startOfNextWorkingDay(day)) {
-    if (calendar.addWorkingDays(day, 1) > now) break;
-    n++;
-  }
-  return n;
+/** How late a ticket is, in working time since its deadline: whole working days, and whole working hours. */
+export function lateness(due: Date, now: Date, calendar: WorkingCalendar): { workingDays: number; workingHours: number } {
+  const minutes = calendar.workingMinutesBetween(due, now);
+  return { workingDays: Math.floor(minutes / calendar.minutesPerDay), workingHours: Math.floor(minutes / 60) };
 }
 
 /** The escalation levels a ticket has reached `now`, for its deadline `due`, lowest first. */
@@ -117,9 +113,9 @@ export class SlaClock extends LeaderWorker {
           const key = t.urgency === 'URGENT' || reached.includes(SupervisionLevel.SUPERVISION);
           if (inserted.length && key) {
             const overdueDays = Math.floor((now.getTime() - new Date(t.due_at).getTime()) / 86_400_000);
-            // (deadlines are kept in working days: so is the delay told, or in hours within the first)
-            const overdueWorkingDays = workingDaysSince(new Date(t.due_at), now, this.o.calendar);
-            const late = overdueWorkingDays >= 1 ? `${overdueWorkingDays}个工作日` : `${Math.max(1, Math.floor((now.getTime() - new Date(t.due_at).getTime()) / 3_600_000))}小时`;
+            // (deadlines are kept in working time: so is the delay told, in working days, or hours within the first)
+            const { workingDays: overdueWorkingDays, workingHours } = lateness(new Date(t.due_at), now, this.o.calendar);
+            const late = overdueWorkingDays >= 1 ? `${overdueWorkingDays}个工作日` : `${Math.max(1, workingHours)}个工作小时`;
             await raiseOrUpdate(c, {
               kind: AlertKind.OVERDUE,
               key: `${AlertKind.OVERDUE}:${t.id}`,

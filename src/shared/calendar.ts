@@ -46,10 +46,13 @@ function range(from: string, to: string): string[] {
  */
 const STATUTORY_FIXED = ['01-01', '05-01', '05-02', '10-01', '10-02', '10-03'];
 
+/** Days a year must be given for its notice to count as known. */
+const MIN_NOTICE_DAYS = 5;
+
 export interface CalendarOptions {
-  /** Days off by the State Council's notice; the days of a year given here replace the built-in ones of that year (2026). */
+  /** Days off by the State Council's notices, added to the built-in one (2026). */
   holidays?: readonly string[];
-  /** Weekend days that are working days (调休); likewise, year by year. */
+  /** Weekend days that are working days (调休), likewise. */
   workdays?: readonly string[];
   /** e.g. "09:00-18:00", local time */
   hours?: string;
@@ -65,14 +68,14 @@ export class WorkingCalendar {
 
   constructor(options: CalendarOptions = {}) {
     const year = (d: string) => Number(d.slice(0, 4));
-    // a year given in a list replaces that list's built-in days of the year
-    const merged = (builtIn: readonly string[], given: readonly string[] = []) => {
-      const years = new Set(given.map(year));
-      return new Set([...builtIn.filter((d) => !years.has(year(d))), ...given]);
-    };
-    this.holidays = merged(DEFAULT_HOLIDAYS_2026, options.holidays);
-    this.workdays = merged(DEFAULT_WORKDAYS_2026, options.workdays);
-    this.noticeYears = new Set([...this.holidays, ...this.workdays].map(year));
+    // the days given add to the built-in notice (a notice also lists days of the year before it:
+    // the 2023 notice's 2022-12-31)
+    this.holidays = new Set([...DEFAULT_HOLIDAYS_2026, ...(options.holidays ?? [])]);
+    this.workdays = new Set([...DEFAULT_WORKDAYS_2026, ...(options.workdays ?? [])]);
+    // a year's notice is known when it gives that year several days (a real one gives 25 or more)
+    const perYear = new Map<number, number>();
+    for (const d of [...this.holidays, ...this.workdays]) perYear.set(year(d), (perYear.get(year(d)) ?? 0) + 1);
+    this.noticeYears = new Set([...perYear].filter(([, n]) => n >= MIN_NOTICE_DAYS).map(([y]) => y));
     const m = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(options.hours ?? '09:00-18:00');
     if (!m) throw new Error(`working hours must look like 09:00-18:00, got ${options.hours}`);
     const [sh, sm, eh, em] = m.slice(1).map(Number);
@@ -152,6 +155,23 @@ export class WorkingCalendar {
       if (this.isWorkingDay(new Date(dayStart - TZ_OFFSET_MS))) return new Date(dayStart + this.startMin * MINUTE_MS - TZ_OFFSET_MS);
     }
     throw new Error('no working day found within 4000 days: check the holiday calendar');
+  }
+
+  /** Working minutes between two instants (0 when `to` is not after `from`). */
+  workingMinutesBetween(from: Date, to: Date): number {
+    let total = 0;
+    const end = to.getTime() + TZ_OFFSET_MS;
+    let t = from.getTime() + TZ_OFFSET_MS;
+    for (let guard = 0; t < end && guard < 40_000; guard++) {
+      const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
+      if (this.isWorkingDay(new Date(dayStart - TZ_OFFSET_MS))) {
+        const open = Math.max(t, dayStart + this.startMin * MINUTE_MS);
+        const close = Math.min(end, dayStart + this.endMin * MINUTE_MS);
+        if (close > open) total += close - open;
+      }
+      t = dayStart + DAY_MS;
+    }
+    return total / MINUTE_MS;
   }
 
   addWorkingHours(from: Date, hours: number): Date {

@@ -4,7 +4,7 @@
  * 03-06 Fri, 09-30 Wed (eve of National Day, 10-01..07 off), 10-08 Thu, 10-10 Sat (make-up day).
  */
 import { WorkingCalendar } from '../../shared/calendar';
-import { escalationTimes, levelsReached, workingDaysSince } from '../sla.clock';
+import { escalationTimes, lateness, levelsReached } from '../sla.clock';
 
 const cal = new WorkingCalendar();
 const utc = (iso: string) => new Date(iso);
@@ -51,13 +51,15 @@ test('the levels come in order, each once reached stays reached', () => {
   expect(seen[seen.length - 1]).toEqual(['REMINDER', 'SUPERVISION', 'NOTICE']);
 });
 
-test('how late a ticket is, in whole working days (the alert says 已超期N个工作日): weekends and holidays do not count', () => {
-  const due = utc('2026-03-06T09:00:00Z'); // Friday 17:00
-  expect(workingDaysSince(due, utc('2026-03-09T09:00:00Z'), cal)).toBe(0); // Monday 17:00: Monday not over
-  expect(workingDaysSince(due, utc('2026-03-09T10:00:00Z'), cal)).toBe(1); // Monday 18:00: one
-  expect(workingDaysSince(due, utc('2026-03-13T10:00:00Z'), cal)).toBe(5); // the next Friday 18:00
+test('how late a ticket is, in working time (the alert says 已超期N个工作日, or 个工作小时 within the first day): weekends and holidays do not count', () => {
+  const late = (due: string, now: string) => lateness(utc(due), utc(now), cal);
+  // Friday 17:00 → Monday 09:00, when it is reminded: one working hour (Friday 17–18)
+  expect(late('2026-03-06T09:00:00Z', '2026-03-09T01:00:00Z')).toEqual({ workingDays: 0, workingHours: 1 });
+  // Tuesday 17:00 → the next Tuesday 17:00, when it is supervised: five working days, as the rule says
+  const due = '2026-03-03T09:00:00Z';
+  expect(late(due, times(due).SUPERVISION)).toEqual({ workingDays: 5, workingHours: 45 });
   // the eve of National Day: the holiday week is not counted; the make-up Saturday 10-10 is
-  const eve = utc('2026-09-30T09:00:00Z');
-  expect(workingDaysSince(eve, utc('2026-10-07T10:00:00Z'), cal)).toBe(0);
-  expect(workingDaysSince(eve, utc('2026-10-10T10:00:00Z'), cal)).toBe(3); // 10-08, 10-09, 10-10
+  expect(late('2026-09-30T09:00:00Z', '2026-10-07T10:00:00Z').workingDays).toBe(0);
+  expect(late('2026-09-30T09:00:00Z', '2026-10-10T10:00:00Z')).toEqual({ workingDays: 3, workingHours: 28 });
+  expect(late('2026-03-03T09:00:00Z', '2026-03-02T09:00:00Z')).toEqual({ workingDays: 0, workingHours: 0 });
 });
