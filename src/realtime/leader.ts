@@ -54,7 +54,8 @@ export abstract class LeaderWorker {
 
   async start(): Promise<void> {
     await this.attempt(() => this.connect());
-    this.timer = setInterval(() => void this.tick(), this.lo.retryMs ?? 1000);
+    // (as often as the lock is retried, or as the passes run when they run more often)
+    this.timer = setInterval(() => void this.tick(), Math.min(this.lo.retryMs ?? 1000, this.lo.pollMs ?? 1000));
     this.timer.unref();
     this.kick();
   }
