@@ -328,21 +328,20 @@ describe('custom options', () => {
     expect(iso(c.addWorkingHours(utc('2026-03-02T05:00:00Z'), 1))).toBe('2026-03-03T02:00:00.000Z');
   });
 
-  test("a year's custom holidays replace that year's defaults", () => {
+  test('custom holidays add to the built-in notice', () => {
     const c = new WorkingCalendar({ holidays: ['2026-03-03'] });
     expect(c.isWorkingDay(utc('2026-03-03T04:00:00Z'))).toBe(false);
-    // Spring Festival is no longer a holiday: Monday 02-16 is a working day
-    expect(c.isWorkingDay(utc('2026-02-16T04:00:00Z'))).toBe(true);
-    // the default make-up days still apply
+    // Spring Festival still is a holiday, the make-up Saturday a working day
+    expect(c.isWorkingDay(utc('2026-02-16T04:00:00Z'))).toBe(false);
     expect(c.isWorkingDay(utc('2026-02-14T04:00:00Z'))).toBe(true);
     // Monday 17:00 + 2 h → Wednesday 10:00 (Tuesday is a holiday)
     expect(iso(c.addWorkingHours(utc('2026-03-02T09:00:00Z'), 2))).toBe('2026-03-04T02:00:00.000Z');
   });
 
-  test("a year's custom make-up days replace that year's defaults", () => {
+  test('custom make-up days add to the built-in ones', () => {
     const c = new WorkingCalendar({ workdays: ['2026-03-07'] });
     expect(c.isWorkingDay(utc('2026-03-07T04:00:00Z'))).toBe(true);
-    expect(c.isWorkingDay(utc('2026-02-14T04:00:00Z'))).toBe(false);
+    expect(c.isWorkingDay(utc('2026-02-14T04:00:00Z'))).toBe(true);
     // Friday 17:00 + 2 h → Saturday 10:00
     expect(iso(c.addWorkingHours(utc('2026-03-06T09:00:00Z'), 2))).toBe('2026-03-07T02:00:00.000Z');
   });
@@ -354,14 +353,14 @@ describe('custom options', () => {
     expect(c.knownYears).toEqual([2026]);
   });
 
-  test("another year's notice: its days, and 2026's still", () => {
-    const c = new WorkingCalendar({ holidays: ['2027-01-01', '2027-02-08'], workdays: ['2027-02-20'] });
+  test("another year's notice, with a day of the year before it: its days, and 2026's all still", () => {
+    const notice2027 = ['2026-12-31', '2027-01-01', '2027-01-02', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09'];
+    const c = new WorkingCalendar({ holidays: notice2027, workdays: ['2027-02-20'] });
     expect(c.isWorkingDay(utc('2027-02-08T04:00:00Z'))).toBe(false);
     expect(c.isWorkingDay(utc('2027-02-20T04:00:00Z'))).toBe(true);
-    // Thursday 2026-12-31 17:00 + 2 h → Monday 2027-01-04 10:00
-    expect(iso(c.addWorkingHours(utc('2026-12-31T09:00:00Z'), 2))).toBe('2027-01-04T02:00:00.000Z');
-    // 2026's built-in notice stands: Spring Festival, the make-up Saturday
-    expect(c.isWorkingDay(utc('2026-02-16T04:00:00Z'))).toBe(false);
+    expect(c.isWorkingDay(utc('2026-12-31T04:00:00Z'))).toBe(false);
+    // 2026's built-in notice stands whole
+    for (const day of ['2026-02-16', '2026-10-01']) expect(c.isWorkingDay(utc(`${day}T04:00:00Z`))).toBe(false);
     expect(c.isWorkingDay(utc('2026-02-14T04:00:00Z'))).toBe(true);
     expect(c.knownYears).toEqual([2026, 2027]);
     expect(c.unknownYearWarning(2027)).toBeNull();
