@@ -210,8 +210,10 @@ export class RedisBus implements EventBus {
  */
 export async function databaseKey(databaseUrl: string, log: (m: string, e?: unknown) => void = () => undefined): Promise<string> {
   const c = new Client({ connectionString: databaseUrl, application_name: 'minsheng-identity' });
+  // (a database that cannot be reached stops the start, as it would anyway: only a server that
+  // will not tell its identity falls back to the URL, never a passing connection failure)
+  await c.connect();
   try {
-    await c.connect();
     const { rows } = await c.query<{ system: string; db: string }>(
       'select s.system_identifier::text as system, d.oid::text as db from pg_control_system() s, pg_database d where d.datname = current_database()',
     );

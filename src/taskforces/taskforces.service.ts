@@ -134,8 +134,10 @@ export class TaskForcesService {
     if ([...name].length < 2 || [...name].length > 200) throw badInput('name', 'a task force needs a name of 2–200 characters');
     const [lead] = await departmentIdsFor(rc, [input.leadDepartmentCode], 'leadDepartmentCode');
     const memberCodes = [...new Set((input.memberDepartmentCodes ?? []).map((code) => code.trim()))];
-    if (memberCodes.length >= MAX_MEMBERS) throw badInput('memberDepartmentCodes', `a task force has at most ${MAX_MEMBERS} member departments`);
+    const tooMany = () => badInput('memberDepartmentCodes', `a task force has at most ${MAX_MEMBERS} member departments, its lead among them`);
+    if (memberCodes.length > MAX_MEMBERS) throw tooMany();
     const members = await departmentIdsFor(rc, memberCodes, 'memberDepartmentCodes');
+    if (new Set([lead, ...members]).size > MAX_MEMBERS) throw tooMany();
     if ((input.ticketIds?.length ?? 0) > MAX_LINKED) throw badInput('ticketIds', `a task force links at most ${MAX_LINKED} tickets`);
     const ticketIds = await this.visibleTickets(rc, input.ticketIds ?? [], 'ticketIds');
     const alertId = input.alertId ? localId(input.alertId, 'RiskAlert', 'alertId') : null;
