@@ -99,7 +99,10 @@ test('an analyst gets the topics and no phone number', async () => {
   const res = await t.raw({ query: QUERY, variables: { w: 'LAST_24H' } }, { authorization: `Bearer ${analyst}` });
   expect(res.body.errors).toBeUndefined();
   expect((res.body.data as { hotIssues: Issue[] }).hotIssues.length).toBeGreaterThan(0);
-  expect(JSON.stringify(res.body)).not.toMatch(/1[3-9]\d{9}/);
+  // (a phone number as written in text; not the digits inside an id — a UUID's last group can read 193565554384)
+  expect(JSON.stringify(res.body)).not.toMatch(/(?<![0-9A-Za-z+/=-])1[3-9]\d{9}(?![0-9A-Za-z])/);
+  // nor the callers' own numbers, anywhere
+  expect(JSON.stringify(res.body)).not.toMatch(/13[789]1234[123]\d{3}/);
 });
 
 test('a caller who names themselves without a cue is in no label or keyword (their texts mask them too)', async () => {
