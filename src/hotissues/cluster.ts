@@ -638,8 +638,11 @@ function topKeywords(centroid: Map<number, number>, terms: string[], texts: stri
   }
   const needed = Math.max(2, Math.ceil(texts.length / 2));
   const out: string[] = [];
+  // (each text segmented once, however many keywords are cut to its words)
+  const boundaries = new Map<string, Set<number>>();
+  const boundariesOf = (text: string) => boundaries.get(text) ?? boundaries.set(text, wordBoundaries(text)).get(text)!;
   for (const surface of ranked) {
-    const keyword = toWholeWords(grow(surface, texts, needed), texts);
+    const keyword = toWholeWords(grow(surface, texts, needed), texts, boundariesOf);
     // (nor one that runs on from another: 看到任何通知 and 任何通知什么时候)
     if (out.some((k) => k.includes(keyword) || runsOn(k, keyword) || runsOn(keyword, k))) continue;
     for (let i = out.length - 1; i >= 0; i--) if (keyword.includes(out[i])) out.splice(i, 1);
@@ -691,10 +694,10 @@ function grow(word: string, texts: string[], needed: number): string {
  * half-way — 地拖欠农民工工资 → 拖欠农民工工资, 工地拖欠农民工工 → 工地拖欠农民工. Left as it is when
  * nothing of two characters or more would remain.
  */
-function toWholeWords(keyword: string, texts: string[]): string {
+function toWholeWords(keyword: string, texts: string[], boundariesOf: (text: string) => Set<number>): string {
   const text = texts.find((t) => t.includes(keyword));
   if (!text) return keyword;
-  const cuts = wordBoundaries(text);
+  const cuts = boundariesOf(text);
   const at = text.indexOf(keyword);
   let start = at;
   let end = at + keyword.length;

@@ -55,9 +55,9 @@ interface Row {
   version: number;
 }
 
-/** 工作专班: forming, changing and closing task forces, each change audited and on the event stream. */
 /** Member departments of one task force, the lead's included. */
 const MAX_MEMBERS = 50;
+const tooManyMembers = (field: string) => badInput(field, `a task force has at most ${MAX_MEMBERS} member departments, its lead among them`);
 
 /** What each change does, for error messages ("cannot add members to a task force in status CLOSED"). */
 const ACTION_VERBS: Record<'MEMBERS_ADDED' | 'TICKETS_LINKED' | 'ACTION' | 'CLOSED', string> = {
@@ -67,6 +67,7 @@ const ACTION_VERBS: Record<'MEMBERS_ADDED' | 'TICKETS_LINKED' | 'ACTION' | 'CLOS
   CLOSED: 'close',
 };
 
+/** 工作专班: forming, changing and closing task forces, each change audited and on the event stream. */
 export class TaskForcesService {
   private pool: Pool | null = null;
   private live: LiveService | null = null;
@@ -134,10 +135,9 @@ export class TaskForcesService {
     if ([...name].length < 2 || [...name].length > 200) throw badInput('name', 'a task force needs a name of 2–200 characters');
     const [lead] = await departmentIdsFor(rc, [input.leadDepartmentCode], 'leadDepartmentCode');
     const memberCodes = [...new Set((input.memberDepartmentCodes ?? []).map((code) => code.trim()))];
-    const tooMany = () => badInput('memberDepartmentCodes', `a task force has at most ${MAX_MEMBERS} member departments, its lead among them`);
-    if (memberCodes.length > MAX_MEMBERS) throw tooMany();
+    if (memberCodes.length > MAX_MEMBERS) throw tooManyMembers('memberDepartmentCodes');
     const members = await departmentIdsFor(rc, memberCodes, 'memberDepartmentCodes');
-    if (new Set([lead, ...members]).size > MAX_MEMBERS) throw tooMany();
+    if (new Set([lead, ...members]).size > MAX_MEMBERS) throw tooManyMembers('memberDepartmentCodes');
     if ((input.ticketIds?.length ?? 0) > MAX_LINKED) throw badInput('ticketIds', `a task force links at most ${MAX_LINKED} tickets`);
     const ticketIds = await this.visibleTickets(rc, input.ticketIds ?? [], 'ticketIds');
     const alertId = input.alertId ? localId(input.alertId, 'RiskAlert', 'alertId') : null;
@@ -188,13 +188,13 @@ export class TaskForcesService {
     return this.change(rc, input, 'MEMBERS_ADDED', true, async (c, row) => {
       const note = this.note(input.note);
       const codes = [...new Set(input.departmentCodes.map((code) => code.trim()))];
-      if (codes.length > MAX_MEMBERS) throw badInput('departmentCodes', `a task force has at most ${MAX_MEMBERS} member departments`);
+      if (codes.length > MAX_MEMBERS) throw tooManyMembers('departmentCodes');
       const ids = await departmentIdsFor(rc, codes, 'departmentCodes');
-      const added = codes.filter((_, i) => !row.department_ids.includes(ids[i]));
+      const added = codes.map((code, i) => ({ code, id: ids[i] })).filter((d) => !row.department_ids.includes(d.id));
       if (!added.length) throw badInput('departmentCodes', 'these departments are already members');
-      if (row.department_ids.length + added.length > MAX_MEMBERS) throw badInput('departmentCodes', `a task force has at most ${MAX_MEMBERS} member departments`);
-      await c.query('update task_forces set department_ids = department_ids || $2::uuid[] where id = $1', [row.id, added.map((code) => ids[codes.indexOf(code)])]);
-      return `加入：${added.join('、')}${note ? `；${note}` : ''}`;
+      if (row.department_ids.length + added.length > MAX_MEMBERS) throw tooManyMembers('departmentCodes');
+      await c.query('update task_forces set department_ids = department_ids || $2::uuid[] where id = $1', [row.id, added.map((d) => d.id)]);
+      return `加入：${added.map((d) => d.code).join('、')}${note ? `；${note}` : ''}`;
     });
   }
 
